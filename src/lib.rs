@@ -1,0 +1,20 @@
+//! Concurrency vs parallelism, measured: one workload run four ways (sequential, concurrent
+//! async tasks, parallel rayon workers, hybrid), every piece of work traced per thread.
+//!
+//! The core below is platform-free and tested with plain `cargo test`; only `web` touches
+//! JavaScript, and only on wasm32.
+
+pub mod cancel;
+pub mod machine;
+pub mod model;
+pub mod plan;
+pub mod runner;
+pub mod strategy;
+pub mod trace;
+pub mod workload;
+
+#[cfg(test)]
+mod testing;
+
+#[cfg(target_arch = "wasm32")]
+mod web;

@@ -1,0 +1,210 @@
+//! What a thread can do: read the shared clock, compute, and block while waiting.
+//!
+//! The strategies only see the [`Machine`] trait, so they run the same on the host (tests, with
+//! a real or a fake clock) and in the browser (the `web` module supplies a clock made from
+//! `performance.timeOrigin + performance.now()`).
+
+use crate::cancel::{Cancel, Cancelled};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Milliseconds on one clock shared by every thread of a run.
+pub trait Clock: Send + Sync + 'static {
+    fn now_ms(&self) -> f64;
+}
+
+/// What a thread does with the pieces of a task.
+pub trait Machine: Send + Sync + 'static {
+    fn now_ms(&self) -> f64;
+    /// Computes for about `ms` (real CPU work, a calibrated number of kernel iterations).
+    fn compute(&self, ms: f64, cancel: &Cancel) -> Result<(), Cancelled>;
+    /// Blocks the calling thread for `ms`, as a thread in a blocking system call would.
+    /// Only for worker threads: the browser forbids blocking the page's main thread.
+    fn block(&self, ms: f64, cancel: &Cancel) -> Result<(), Cancelled>;
+}
+
+/// The CPU kernel: a chain of 64-bit mix steps (xor-shift, multiply, add the counter).
+///
+/// Each step depends on the one before, so it can't be vectorised, spread over cores or
+/// computed in closed form; the result is folded into [`SINK`], so it can't be optimised away.
+/// Its cost per iteration is constant, so a calibration (iterations per ms) converts time to
+/// work linearly, and it uses only integer ops that wasm and native both have.
+#[inline(never)]
+pub fn kernel(seed: u64, iterations: u64) -> u64 {
+    let mut x = seed | 1;
+    for i in 0..iterations {
+        x = (x ^ (x >> 29)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        x ^= x >> 32;
+        x = x.wrapping_add(i);
+    }
+    x
+}
+
+/// Where kernel results go, so no compiler can prove them unused.
+pub static SINK: AtomicU64 = AtomicU64::new(0);
+
+/// Iterations between two looks at the cancel flag: a few microseconds of work.
+pub const KERNEL_CHUNK: u64 = 4_096;
+
+/// Kernel speed on this machine, measured once at start-up.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Calibration {
+    pub iterations_per_ms: f64,
+    /// How long the measurement took.
+    pub measured_ms: f64,
+}
+
+impl Calibration {
+    /// Runs the kernel for `iterations`, checking `cancel` every [`KERNEL_CHUNK`].
+    pub fn run_iterations(iterations: u64, cancel: &Cancel) -> Result<(), Cancelled> {
+        let mut done = 0;
+        let mut x = 0x5EED;
+        while done < iterations {
+            cancel.check()?;
+            let n = KERNEL_CHUNK.min(iterations - done);
+            x = kernel(x, std::hint::black_box(n));
+            done += n;
+        }
+        SINK.fetch_xor(x, Ordering::Relaxed);
+        Ok(())
+    }
+
+    pub fn iterations_for(&self, ms: f64) -> u64 {
+        (ms * self.iterations_per_ms).round() as u64
+    }
+}
+
+/// Measures kernel iterations per millisecond: grows a sample until it takes about 10 ms,
+/// then keeps the fastest of five samples (the slower ones were interrupted by something
+/// else on the machine).
+pub fn calibrate(clock: &dyn Clock) -> Calibration {
+    let start = clock.now_ms();
+    let never = Cancel::new();
+    let timed = |n: u64| {
+        let t0 = clock.now_ms();
+        let _ = Calibration::run_iterations(n, &never);
+        clock.now_ms() - t0
+    };
+    let mut n = KERNEL_CHUNK;
+    while timed(n) < 10.0 && n < (1 << 40) {
+        n *= 2;
+    }
+    let best_ms = (0..5).map(|_| timed(n)).fold(f64::INFINITY, f64::min).max(1e-3);
+    Calibration { iterations_per_ms: n as f64 / best_ms, measured_ms: clock.now_ms() - start }
+}
+
+/// Blocks by sleeping in short slices, checking the flag between them, so a cancel is seen
+/// within [`BLOCK_SLICE_MS`]. On wasm workers `std::thread::sleep` is `memory.atomic.wait32`.
+pub const BLOCK_SLICE_MS: f64 = 5.0;
+
+/// A machine that really computes and really sleeps, on a given clock.
+pub struct RealMachine<C: Clock> {
+    pub clock: C,
+    pub calibration: Calibration,
+}
+
+impl<C: Clock> Machine for RealMachine<C> {
+    fn now_ms(&self) -> f64 {
+        self.clock.now_ms()
+    }
+
+    fn compute(&self, ms: f64, cancel: &Cancel) -> Result<(), Cancelled> {
+        Calibration::run_iterations(self.calibration.iterations_for(ms), cancel)
+    }
+
+    fn block(&self, ms: f64, cancel: &Cancel) -> Result<(), Cancelled> {
+        let deadline = self.clock.now_ms() + ms;
+        loop {
+            cancel.check()?;
+            let left = deadline - self.clock.now_ms();
+            if left <= 0.0 {
+                return Ok(());
+            }
+            std::thread::sleep(std::time::Duration::from_secs_f64(left.min(BLOCK_SLICE_MS) / 1e3));
+        }
+    }
+}
+
+/// The host's monotonic clock (not on wasm32, where `Instant` is unsupported).
+#[cfg(not(target_arch = "wasm32"))]
+pub struct InstantClock(std::time::Instant);
+
+#[cfg(not(target_arch = "wasm32"))]
+impl InstantClock {
+    pub fn new() -> Self {
+        InstantClock(std::time::Instant::now())
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Default for InstantClock {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Clock for InstantClock {
+    fn now_ms(&self) -> f64 {
+        self.0.elapsed().as_secs_f64() * 1e3
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kernel_is_deterministic_and_depends_on_every_iteration() {
+        assert_eq!(kernel(1, 1000), kernel(1, 1000));
+        assert_ne!(kernel(1, 1000), kernel(1, 1001));
+        assert_ne!(kernel(1, 1000), kernel(3, 1000));
+        // A known value pins the kernel: the wasm build must compute the same thing.
+        assert_eq!(kernel(0x5EED, 10), KNOWN_10);
+    }
+    const KNOWN_10: u64 = 9_794_165_311_799_766_139;
+
+    #[test]
+    fn calibration_converts_time_to_work_linearly() {
+        let machine = RealMachine { clock: InstantClock::new(), calibration: calibrate(&InstantClock::new()) };
+        assert!(machine.calibration.iterations_per_ms > 1_000.0, "{:?}", machine.calibration);
+        let never = Cancel::new();
+        let took = |ms: f64| {
+            let t0 = machine.now_ms();
+            machine.compute(ms, &never).unwrap();
+            machine.now_ms() - t0
+        };
+        let (short, long) = (took(20.0), took(80.0));
+        // Generous bounds: a shared 2-core machine is noisy.
+        assert!((8.0..80.0).contains(&short), "20 ms of work took {short:.1} ms");
+        assert!(long > 2.0 * short, "80 ms of work ({long:.1} ms) should take far longer than 20 ms ({short:.1} ms)");
+    }
+
+    #[test]
+    fn compute_and_block_stop_soon_after_cancel() {
+        let machine = std::sync::Arc::new(RealMachine { clock: InstantClock::new(), calibration: calibrate(&InstantClock::new()) });
+        for blocking in [false, true] {
+            let cancel = std::sync::Arc::new(Cancel::new());
+            let (m, c) = (machine.clone(), cancel.clone());
+            let worker = std::thread::spawn(move || {
+                let t0 = m.now_ms();
+                let r = if blocking { m.block(5_000.0, &c) } else { m.compute(5_000.0, &c) };
+                (r, m.now_ms() - t0)
+            });
+            std::thread::sleep(std::time::Duration::from_millis(30));
+            cancel.cancel();
+            let (result, took) = worker.join().unwrap();
+            assert_eq!(result, Err(Cancelled));
+            assert!(took < 30.0 + 100.0, "blocking={blocking}: stopped after {took:.0} ms");
+        }
+    }
+
+    #[test]
+    fn block_waits_about_as_long_as_asked() {
+        let machine = RealMachine { clock: InstantClock::new(), calibration: Calibration { iterations_per_ms: 1.0, measured_ms: 0.0 } };
+        let t0 = machine.now_ms();
+        machine.block(30.0, &Cancel::new()).unwrap();
+        let took = machine.now_ms() - t0;
+        assert!((30.0..80.0).contains(&took), "{took}");
+    }
+}

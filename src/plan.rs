@@ -1,0 +1,176 @@
+//! From a workload to the concrete tasks a run executes: ids, steps, jitter applied.
+
+use crate::workload::Workload;
+
+/// How long a thread computes under the global lock before it lets another one take it:
+/// CPython's default switch interval (`sys.getswitchinterval()` is 0.005 s).
+pub const SWITCH_INTERVAL_MS: f64 = 5.0;
+
+/// One step of a task: `cpu_ms` of computing, then `io_ms` of waiting.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Step {
+    pub cpu_ms: f64,
+    pub io_ms: f64,
+}
+
+/// One task, ready to run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Task {
+    /// Position over all groups, from 0.
+    pub id: u32,
+    /// Index of its group in the workload.
+    pub group: u16,
+    pub steps: Vec<Step>,
+}
+
+impl Task {
+    pub fn cpu_ms(&self) -> f64 {
+        self.steps.iter().map(|s| s.cpu_ms).sum()
+    }
+    pub fn total_ms(&self) -> f64 {
+        self.steps.iter().map(|s| s.cpu_ms + s.io_ms).sum()
+    }
+}
+
+/// The tasks of a workload, in order: group by group. With `jitter` > 0, every piece of work
+/// is scaled by a factor in `1 +- jitter`, drawn from a generator seeded by `seed` and the
+/// task's id, so the same workload always gives the same tasks.
+pub fn tasks(workload: &Workload) -> Vec<Task> {
+    let mut tasks = Vec::with_capacity(workload.task_count() as usize);
+    for (group_index, group) in workload.groups.iter().enumerate() {
+        for _ in 0..group.count {
+            let id = tasks.len() as u32;
+            let mut rng = SplitMix::new(((workload.seed as u64) << 32) | id as u64);
+            let mut vary = |ms: f64| {
+                if workload.jitter == 0.0 || ms == 0.0 {
+                    ms
+                } else {
+                    ms * (1.0 + workload.jitter * rng.signed_unit())
+                }
+            };
+            let steps = (0..group.steps)
+                .map(|_| Step { cpu_ms: vary(group.cpu_ms), io_ms: vary(group.io_ms) })
+                .collect();
+            tasks.push(Task { id, group: group_index as u16, steps });
+        }
+    }
+    tasks
+}
+
+/// The longest slice of computing that runs without a break, if computing is sliced: on the
+/// event loop every `yield_ms` (it yields), on workers under the global lock every
+/// [`SWITCH_INTERVAL_MS`] (it hands the lock over).
+pub fn cpu_quantum(workload: &Workload, on_event_loop: bool) -> Option<f64> {
+    if on_event_loop {
+        (workload.yield_ms > 0.0).then_some(workload.yield_ms)
+    } else {
+        workload.global_lock.then_some(SWITCH_INTERVAL_MS)
+    }
+}
+
+/// An upper bound on the spans any strategy records for this workload (before jitter, which
+/// is accounted for by its largest factor). The trace is preallocated to this size.
+pub fn span_budget(workload: &Workload) -> usize {
+    let stretch = 1.0 + workload.jitter;
+    let smallest_quantum = [cpu_quantum(workload, true), cpu_quantum(workload, false)]
+        .into_iter()
+        .flatten()
+        .fold(f64::INFINITY, f64::min);
+    // Under the lock each slice may also record the wait for the lock.
+    let spans_per_slice = if workload.global_lock { 2 } else { 1 };
+    workload
+        .groups
+        .iter()
+        .map(|g| {
+            let cpu_slices = if g.cpu_ms == 0.0 {
+                0
+            } else if smallest_quantum.is_finite() {
+                (g.cpu_ms * stretch / smallest_quantum).ceil() as usize
+            } else {
+                1
+            };
+            let io = usize::from(g.io_ms > 0.0);
+            g.count as usize * g.steps as usize * (cpu_slices * spans_per_slice + io)
+        })
+        .sum()
+}
+
+/// A small deterministic generator (SplitMix64) for jitter: no dependency, same on every
+/// platform.
+pub struct SplitMix(u64);
+
+impl SplitMix {
+    pub fn new(seed: u64) -> Self {
+        SplitMix(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [-1, 1).
+    pub fn signed_unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workload::{Limits, Workload};
+
+    fn workload(json: &str) -> Workload {
+        Workload::from_json(json, Limits { max_threads: 4 }).unwrap()
+    }
+
+    #[test]
+    fn tasks_are_numbered_group_by_group() {
+        let w = workload(r#"{"strategy":"sequential","groups":[
+            {"name":"a","count":2,"cpuMs":10,"ioMs":5,"steps":3},
+            {"name":"b","count":1,"cpuMs":0,"ioMs":7}]}"#);
+        let t = tasks(&w);
+        assert_eq!(t.iter().map(|t| (t.id, t.group, t.steps.len())).collect::<Vec<_>>(),
+            vec![(0, 0, 3), (1, 0, 3), (2, 1, 1)]);
+        assert_eq!(t[0].total_ms(), 45.0);
+        assert_eq!(t[0].cpu_ms(), 30.0);
+        assert_eq!(t[2].steps[0], Step { cpu_ms: 0.0, io_ms: 7.0 });
+    }
+
+    #[test]
+    fn jitter_is_bounded_deterministic_and_seeded() {
+        let json = |seed: u32| format!(r#"{{"strategy":"sequential","jitter":0.5,"seed":{seed},
+            "groups":[{{"name":"a","count":50,"cpuMs":100,"ioMs":0}}]}}"#);
+        let a = tasks(&workload(&json(7)));
+        assert_eq!(a, tasks(&workload(&json(7))), "same seed, same tasks");
+        assert_ne!(a, tasks(&workload(&json(8))), "another seed, other tasks");
+        let cpu: Vec<f64> = a.iter().map(Task::cpu_ms).collect();
+        assert!(cpu.iter().all(|&ms| (50.0..=150.0).contains(&ms)), "{cpu:?}");
+        let spread = cpu.iter().cloned().fold(0.0, f64::max) - cpu.iter().cloned().fold(f64::MAX, f64::min);
+        assert!(spread > 40.0, "jitter should vary the tasks: {cpu:?}");
+        // zero stays zero: jitter never invents work
+        assert!(a.iter().all(|t| t.steps[0].io_ms == 0.0));
+    }
+
+    #[test]
+    fn span_budget_counts_slices_lock_waits_and_waits() {
+        let w = workload(r#"{"strategy":"concurrent","groups":[{"name":"a","count":2,"cpuMs":10,"ioMs":5,"steps":3}]}"#);
+        assert_eq!(span_budget(&w), 2 * 3 * 2);
+        let w = workload(r#"{"strategy":"concurrent","yieldMs":4,"groups":[{"name":"a","count":2,"cpuMs":10,"ioMs":0,"steps":1}]}"#);
+        assert_eq!(span_budget(&w), 2 * 3, "10 ms in 4 ms slices is 3 slices");
+        let w = workload(r#"{"strategy":"parallel","globalLock":true,"groups":[{"name":"a","count":1,"cpuMs":12,"ioMs":1,"steps":1}]}"#);
+        assert_eq!(span_budget(&w), 3 * 2 + 1, "3 switch intervals, each with a lock wait, and a wait");
+    }
+
+    #[test]
+    fn quantum_depends_on_where_computing_runs() {
+        let w = workload(r#"{"strategy":"hybrid","yieldMs":8,"globalLock":true,"groups":[{"name":"a","count":1,"cpuMs":1,"ioMs":0}]}"#);
+        assert_eq!(cpu_quantum(&w, true), Some(8.0));
+        assert_eq!(cpu_quantum(&w, false), Some(SWITCH_INTERVAL_MS));
+        let w = workload(r#"{"strategy":"hybrid","groups":[{"name":"a","count":1,"cpuMs":1,"ioMs":0}]}"#);
+        assert_eq!((cpu_quantum(&w, true), cpu_quantum(&w, false)), (None, None));
+    }
+}

@@ -1,0 +1,185 @@
+//! The strategies, natively: the event-loop ones on a fake clock (exact times), the pool ones
+//! on real rayon threads (real times, generous bounds).
+
+use crate::machine::{calibrate, InstantClock, Machine, RealMachine};
+use crate::runner::{Host, PreparedRun, RunResult};
+use crate::strategy::{EventLoop, Status};
+use crate::testing::{run_on_fake_time, FakeLoop, FakeMachine, FakeTime};
+use crate::trace::{SpanKind, MAIN_LANE};
+use crate::workload::{Limits, Workload};
+use futures::future::LocalBoxFuture;
+use std::collections::BTreeSet;
+use std::rc::Rc;
+use std::sync::Arc;
+
+const HOST: Host = Host { pool_threads: 2, no_pool_reason: String::new(), cores: 2 };
+
+fn workload(json: &str) -> Workload {
+    Workload::from_json(json, Limits { max_threads: 4 }).unwrap()
+}
+
+fn on_fake_time(json: &str) -> RunResult {
+    let time = FakeTime::new();
+    let run = PreparedRun::new(workload(json), &HOST, Arc::new(FakeMachine(time.clone())), true);
+    run_on_fake_time(&time, run.execute(Rc::new(FakeLoop(time.clone()))))
+}
+
+const EIGHT_DOWNLOADS: &str = r#"{"strategy":"STRATEGY","groups":[{"name":"download","count":8,"cpuMs":0,"ioMs":100}]}"#;
+
+fn with(json: &str, strategy: &str) -> String {
+    json.replace("STRATEGY", strategy)
+}
+
+#[test]
+fn concurrent_waits_overlap_sequential_waits_add_up() {
+    let concurrent = on_fake_time(&with(EIGHT_DOWNLOADS, "concurrent"));
+    let sequential = on_fake_time(&with(EIGHT_DOWNLOADS, "sequential"));
+    assert_eq!((concurrent.status, concurrent.wall_ms), (Status::Completed, 100.0));
+    assert_eq!((sequential.status, sequential.wall_ms), (Status::Completed, 800.0));
+    assert_eq!(concurrent.predicted_ms, 100.0);
+    assert_eq!(sequential.predicted_ms, 800.0);
+    // Every wait is a span on the main lane; concurrently they all cover [0, 100].
+    assert_eq!(concurrent.spans.len(), 8);
+    assert!(concurrent.spans.iter().all(|s| s.lane == MAIN_LANE && s.kind == SpanKind::Io && s.start == 0.0 && s.end == 100.0));
+    let starts: Vec<f64> = sequential.spans.iter().map(|s| s.start).collect();
+    assert_eq!(starts, vec![0.0, 100.0, 200.0, 300.0, 400.0, 500.0, 600.0, 700.0]);
+    assert_eq!(concurrent.lanes.len(), 1);
+    assert_eq!(concurrent.tasks_done, 8);
+}
+
+#[test]
+fn concurrent_computing_takes_turns_on_one_thread() {
+    let r = on_fake_time(r#"{"strategy":"concurrent","groups":[{"name":"resize","count":4,"cpuMs":100,"ioMs":0}]}"#);
+    assert_eq!(r.wall_ms, 400.0, "async alone does not make computing faster");
+    assert_eq!(r.busy_ms, 400.0);
+    let intervals: Vec<(f64, f64)> = r.spans.iter().map(|s| (s.start, s.end)).collect();
+    assert_eq!(intervals, vec![(0.0, 100.0), (100.0, 200.0), (200.0, 300.0), (300.0, 400.0)]);
+}
+
+#[test]
+fn yielding_interleaves_slices_of_different_tasks() {
+    let r = on_fake_time(r#"{"strategy":"concurrent","yieldMs":10,"groups":[{"name":"a","count":2,"cpuMs":30,"ioMs":0}]}"#);
+    assert_eq!(r.wall_ms, 60.0);
+    let order: Vec<u32> = r.spans.iter().map(|s| s.task).collect();
+    assert_eq!(order, vec![0, 1, 0, 1, 0, 1], "slices alternate between the tasks");
+}
+
+#[test]
+fn waits_overlap_with_computing_on_the_event_loop() {
+    // Each task computes 10 ms then waits 100 ms: the waits run while others compute.
+    let r = on_fake_time(r#"{"strategy":"concurrent","groups":[{"name":"a","count":4,"cpuMs":10,"ioMs":100,"steps":2}]}"#);
+    assert_eq!(r.predicted_ms, r.wall_ms);
+    assert!(r.wall_ms < 300.0, "{}", r.wall_ms);
+}
+
+#[test]
+fn cancel_stops_an_event_loop_run_and_reports_it() {
+    let time = FakeTime::new();
+    let run = PreparedRun::new(workload(&with(EIGHT_DOWNLOADS, "sequential")), &HOST, Arc::new(FakeMachine(time.clone())), true);
+    let state = run.state.clone();
+    // An event loop that cancels the run when the third wait starts.
+    struct CancelOnThird(FakeLoop, Arc<crate::strategy::RunState>, std::cell::Cell<u32>);
+    impl EventLoop for CancelOnThird {
+        fn sleep(&self, ms: f64) -> LocalBoxFuture<'static, ()> {
+            self.2.set(self.2.get() + 1);
+            if self.2.get() == 3 {
+                self.1.cancel.cancel();
+            }
+            self.0.sleep(ms)
+        }
+        fn yield_now(&self) -> LocalBoxFuture<'static, ()> {
+            self.0.yield_now()
+        }
+    }
+    let event_loop = Rc::new(CancelOnThird(FakeLoop(time.clone()), state, Default::default()));
+    let r = run_on_fake_time(&time, run.execute(event_loop));
+    assert_eq!(r.status, Status::Cancelled);
+    assert_eq!(r.tasks_done, 2);
+    assert_eq!(r.wall_ms, 200.0, "the third wait was cut short at once");
+}
+
+fn real_machine() -> Arc<dyn Machine> {
+    Arc::new(RealMachine { clock: InstantClock::new(), calibration: calibrate(&InstantClock::new()) })
+}
+
+/// Runs on rayon's global pool, made of two threads (like a two-core machine), driven from a
+/// thread outside it (like the page's main thread).
+fn on_real_pool(json: &str, machine: Arc<dyn Machine>) -> RunResult {
+    static POOL: std::sync::Once = std::sync::Once::new();
+    POOL.call_once(|| rayon::ThreadPoolBuilder::new().num_threads(2).build_global().expect("global pool"));
+    // One pool for every test: runs on it take turns, as they do on the page.
+    static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
+    struct NoEventLoop;
+    impl EventLoop for NoEventLoop {
+        fn sleep(&self, _: f64) -> LocalBoxFuture<'static, ()> {
+            unreachable!("parallel runs never wait on the event loop")
+        }
+        fn yield_now(&self) -> LocalBoxFuture<'static, ()> {
+            unreachable!()
+        }
+    }
+    let run = PreparedRun::new(workload(json), &HOST, machine, true);
+    futures::executor::block_on(run.execute(Rc::new(NoEventLoop)))
+}
+
+#[test]
+fn parallel_puts_computing_on_two_workers_at_the_same_time() {
+    let machine = real_machine();
+    let r = on_real_pool(r#"{"strategy":"parallel","threads":2,"groups":[{"name":"resize","count":4,"cpuMs":40,"ioMs":0}]}"#, machine);
+    assert_eq!(r.status, Status::Completed);
+    let lanes: BTreeSet<u16> = r.spans.iter().map(|s| s.lane).collect();
+    assert_eq!(lanes.len(), 2, "two distinct worker lanes: {lanes:?}");
+    assert!(!lanes.contains(&MAIN_LANE));
+    let overlap = r.spans.iter().any(|a| r.spans.iter().any(|b| a.lane != b.lane && a.start < b.end && b.start < a.end));
+    assert!(overlap, "spans on different workers overlap in time");
+    assert_eq!(r.lanes.len(), 3, "main + the pool's two workers");
+}
+
+#[test]
+fn parallel_under_the_global_lock_takes_turns() {
+    let machine = real_machine();
+    let r = on_real_pool(r#"{"strategy":"parallel","threads":2,"globalLock":true,"groups":[{"name":"gil","count":2,"cpuMs":30,"ioMs":0}]}"#, machine);
+    assert_eq!(r.status, Status::Completed);
+    let cpu: Vec<_> = r.spans.iter().filter(|s| s.kind == SpanKind::Cpu).collect();
+    // No two computing slices overlap (up to clock noise), and someone waited for the lock.
+    for a in &cpu {
+        for b in &cpu {
+            if a.lane != b.lane {
+                assert!(a.end <= b.start + 0.05 || b.end <= a.start + 0.05, "computing overlapped under the lock: {a:?} {b:?}");
+            }
+        }
+    }
+    assert!(r.spans.iter().any(|s| s.kind == SpanKind::LockWait), "no lock wait recorded");
+    assert!(cpu.len() >= 12, "60 ms in 5 ms switch intervals: {} slices", cpu.len());
+}
+
+#[test]
+fn parallel_blocking_waits_overlap_across_workers() {
+    let r = on_real_pool(r#"{"strategy":"parallel","threads":2,"groups":[{"name":"download","count":4,"cpuMs":0,"ioMs":50}]}"#, real_machine());
+    assert!((95.0..180.0).contains(&r.wall_ms), "4 waits of 50 ms on 2 threads: {}", r.wall_ms);
+    assert_eq!(r.predicted_ms, 100.0);
+}
+
+#[test]
+fn without_a_pool_parallel_and_hybrid_run_on_the_page_thread_and_say_why() {
+    let host = Host { pool_threads: 0, no_pool_reason: "this page is not cross-origin isolated".into(), cores: 2 };
+    for (asked, ran) in [("parallel", "sequential"), ("hybrid", "concurrent")] {
+        let time = FakeTime::new();
+        let run = PreparedRun::new(workload(&with(EIGHT_DOWNLOADS, asked)), &host, Arc::new(FakeMachine(time.clone())), true);
+        let r = run_on_fake_time(&time, run.execute(Rc::new(FakeLoop(time.clone()))));
+        assert_eq!(r.strategy.name(), ran);
+        assert_eq!(r.requested_strategy.name(), asked);
+        let notice = r.notice.expect("a notice");
+        assert!(notice.contains("not cross-origin isolated") && notice.contains(&format!("{asked} ran as {ran}")), "{notice}");
+        assert!(r.spans.iter().all(|s| s.lane == MAIN_LANE));
+    }
+}
+
+#[test]
+fn a_disabled_trace_records_nothing_but_the_run_still_runs() {
+    let time = FakeTime::new();
+    let run = PreparedRun::new(workload(&with(EIGHT_DOWNLOADS, "concurrent")), &HOST, Arc::new(FakeMachine(time.clone())), false);
+    let r = run_on_fake_time(&time, run.execute(Rc::new(FakeLoop(time.clone()))));
+    assert_eq!((r.wall_ms, r.spans.len(), r.tasks_done), (100.0, 0, 8));
+}

@@ -1,0 +1,371 @@
+//! The trace: every piece of work as a span on one clock, recorded from any thread.
+//!
+//! Recording is lock-free: a writer reserves a slot with one atomic add, fills it with atomic
+//! stores and marks it ready. The page's main thread reads while workers write, and it must
+//! never wait on a lock a worker holds (in the browser `Atomics.wait` on the main thread
+//! throws), so there is no lock to wait on. The trace is bounded: it is preallocated to the
+//! run's span budget and counts, rather than stores, anything past it.
+
+use serde::{Deserialize, Serialize};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+
+/// What a thread was doing during a span.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SpanKind {
+    /// Computing.
+    Cpu,
+    /// Waiting (a timer on the event loop, a blocking sleep on a worker).
+    Io,
+    /// Waiting for the global lock before computing.
+    LockWait,
+}
+
+impl SpanKind {
+    pub const ALL: [SpanKind; 3] = [SpanKind::Cpu, SpanKind::Io, SpanKind::LockWait];
+
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    pub fn from_code(code: u8) -> Option<SpanKind> {
+        SpanKind::ALL.get(code as usize).copied()
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SpanKind::Cpu => "cpu",
+            SpanKind::Io => "io",
+            SpanKind::LockWait => "lockWait",
+        }
+    }
+}
+
+/// A lane is a thread: 0 is the page's event loop (`main`), `n` is rayon worker `n`.
+pub type Lane = u16;
+pub const MAIN_LANE: Lane = 0;
+
+/// The lane of the calling thread. Reads rayon's thread-local only: it never starts a pool.
+pub fn current_lane() -> Lane {
+    rayon::current_thread_index().map_or(MAIN_LANE, |i| i as Lane + 1)
+}
+
+pub fn lane_name(lane: Lane) -> String {
+    if lane == MAIN_LANE {
+        "main".to_string()
+    } else {
+        format!("worker {lane}")
+    }
+}
+
+/// One piece of work. Times are milliseconds on the shared clock.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Span {
+    pub task: u32,
+    pub group: u16,
+    pub step: u16,
+    pub lane: Lane,
+    pub kind: SpanKind,
+    pub start: f64,
+    pub end: f64,
+}
+
+impl Span {
+    pub fn duration(&self) -> f64 {
+        self.end - self.start
+    }
+
+    /// Layout: task in bits 0..32, step 32..48, group 48..56, lane 56..62, kind 62..64.
+    fn pack_ids(&self) -> u64 {
+        self.task as u64
+            | (self.step as u64) << 32
+            | (self.group as u64 & 0xFF) << 48
+            | (self.lane as u64 & 0x3F) << 56
+            | (self.kind.code() as u64) << 62
+    }
+
+    fn unpack(ids: u64, start: f64, end: f64) -> Span {
+        Span {
+            task: ids as u32,
+            step: (ids >> 32) as u16,
+            group: ((ids >> 48) & 0xFF) as u16,
+            lane: ((ids >> 56) & 0x3F) as Lane,
+            kind: SpanKind::from_code((ids >> 62) as u8).unwrap_or(SpanKind::Cpu),
+            start,
+            end,
+        }
+    }
+
+    /// Seven numbers, the layout the JS side decodes: task, group, step, lane, kind, start, end.
+    pub const PACKED_LEN: usize = 7;
+
+    pub fn pack_into(&self, out: &mut Vec<f64>, origin: f64) {
+        out.extend_from_slice(&[
+            self.task as f64,
+            self.group as f64,
+            self.step as f64,
+            self.lane as f64,
+            self.kind.code() as f64,
+            self.start - origin,
+            self.end - origin,
+        ]);
+    }
+}
+
+#[derive(Default)]
+struct Slot {
+    ready: AtomicBool,
+    ids: AtomicU64,
+    start: AtomicU64,
+    end: AtomicU64,
+}
+
+/// Spans of one run, written from any thread, readable while the run goes.
+pub struct Trace {
+    slots: Box<[Slot]>,
+    reserved: AtomicUsize,
+    dropped: AtomicUsize,
+    enabled: bool,
+}
+
+impl Trace {
+    /// A trace with room for `capacity` spans. A disabled trace records nothing (used to
+    /// measure what tracing costs).
+    pub fn new(capacity: usize, enabled: bool) -> Trace {
+        let capacity = if enabled { capacity } else { 0 };
+        Trace {
+            slots: (0..capacity).map(|_| Slot::default()).collect(),
+            reserved: AtomicUsize::new(0),
+            dropped: AtomicUsize::new(0),
+            enabled,
+        }
+    }
+
+    pub fn capacity(&self) -> usize {
+        self.slots.len()
+    }
+
+    pub fn is_enabled(&self) -> bool {
+        self.enabled
+    }
+
+    pub fn record(&self, span: Span) {
+        if !self.enabled {
+            return;
+        }
+        let index = self.reserved.fetch_add(1, Ordering::Relaxed);
+        let Some(slot) = self.slots.get(index) else {
+            self.dropped.fetch_add(1, Ordering::Relaxed);
+            return;
+        };
+        slot.ids.store(span.pack_ids(), Ordering::Relaxed);
+        slot.start.store(span.start.to_bits(), Ordering::Relaxed);
+        slot.end.store(span.end.to_bits(), Ordering::Relaxed);
+        slot.ready.store(true, Ordering::Release);
+    }
+
+    /// Spans past the capacity, not stored.
+    pub fn dropped(&self) -> usize {
+        self.dropped.load(Ordering::Relaxed)
+    }
+
+    /// The spans from index `from` on, up to the first slot still being written, and the
+    /// index to read from next time. Spans come in the order their slots were reserved.
+    pub fn read_from(&self, from: usize) -> (Vec<Span>, usize) {
+        let end = self.reserved.load(Ordering::Acquire).min(self.slots.len());
+        let mut spans = Vec::with_capacity(end.saturating_sub(from));
+        let mut next = from;
+        while next < end {
+            let slot = &self.slots[next];
+            if !slot.ready.load(Ordering::Acquire) {
+                break;
+            }
+            spans.push(Span::unpack(
+                slot.ids.load(Ordering::Relaxed),
+                f64::from_bits(slot.start.load(Ordering::Relaxed)),
+                f64::from_bits(slot.end.load(Ordering::Relaxed)),
+            ));
+            next += 1;
+        }
+        (spans, next)
+    }
+
+    pub fn spans(&self) -> Vec<Span> {
+        self.read_from(0).0
+    }
+}
+
+/// Time a lane spent computing (lock waits and timer waits excluded), merging overlaps.
+pub fn busy_ms(spans: &[Span], lane: Lane) -> f64 {
+    let mut intervals: Vec<(f64, f64)> = spans
+        .iter()
+        .filter(|s| s.lane == lane && s.kind == SpanKind::Cpu)
+        .map(|s| (s.start, s.end))
+        .collect();
+    intervals.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut total = 0.0;
+    let mut current: Option<(f64, f64)> = None;
+    for (start, end) in intervals {
+        match current {
+            Some((s, e)) if start <= e => current = Some((s, e.max(end))),
+            Some((s, e)) => {
+                total += e - s;
+                current = Some((start, end));
+            }
+            None => current = Some((start, end)),
+        }
+    }
+    total + current.map_or(0.0, |(s, e)| e - s)
+}
+
+/// One lane of a run, as the result reports it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LaneInfo {
+    pub id: Lane,
+    pub name: String,
+    #[serde(default)]
+    pub busy_ms: f64,
+}
+
+/// The spans of a run, as Chrome trace event JSON (the format Perfetto and
+/// `chrome://tracing` open): one complete (`X`) event per span, times in microseconds from the
+/// run's start, one thread per lane, named by metadata (`M`) events.
+pub fn chrome_trace_json(title: &str, lanes: &[LaneInfo], spans: &[Span], group_names: &[String]) -> String {
+    use serde_json::json;
+    const PID: u32 = 1;
+    let mut events = vec![json!({ "ph": "M", "pid": PID, "tid": 0, "name": "process_name",
+        "args": { "name": title } })];
+    for lane in lanes {
+        events.push(json!({ "ph": "M", "pid": PID, "tid": lane.id, "name": "thread_name",
+            "args": { "name": lane.name } }));
+        events.push(json!({ "ph": "M", "pid": PID, "tid": lane.id, "name": "thread_sort_index",
+            "args": { "sort_index": lane.id } }));
+    }
+    for span in spans {
+        let group = group_names.get(span.group as usize).map_or("task", String::as_str);
+        let name = match span.kind {
+            SpanKind::Cpu => format!("{group} #{} compute", span.task),
+            SpanKind::Io => format!("{group} #{} wait", span.task),
+            SpanKind::LockWait => format!("{group} #{} waits for the lock", span.task),
+        };
+        events.push(json!({
+            "ph": "X", "pid": PID, "tid": span.lane, "name": name, "cat": span.kind.name(),
+            "ts": span.start * 1e3, "dur": span.duration() * 1e3,
+            "args": { "task": span.task, "group": group, "step": span.step },
+        }));
+    }
+    json!({ "traceEvents": events, "displayTimeUnit": "ms" }).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn span(task: u32, lane: Lane, kind: SpanKind, start: f64, end: f64) -> Span {
+        Span { task, group: 3, step: 2, lane, kind, start, end }
+    }
+
+    #[test]
+    fn spans_round_trip_through_the_slots() {
+        let trace = Trace::new(4, true);
+        let s = Span { task: 123_456, group: 11, step: 99, lane: 17, kind: SpanKind::LockWait, start: 1.7e12 + 0.125, end: 1.7e12 + 9.5 };
+        trace.record(s);
+        assert_eq!(trace.spans(), vec![s]);
+    }
+
+    #[test]
+    fn bounded_it_counts_what_it_cannot_store() {
+        let trace = Trace::new(2, true);
+        for t in 0..5 {
+            trace.record(span(t, 0, SpanKind::Cpu, 0.0, 1.0));
+        }
+        assert_eq!(trace.spans().len(), 2);
+        assert_eq!(trace.dropped(), 3);
+        let off = Trace::new(100, false);
+        off.record(span(0, 0, SpanKind::Cpu, 0.0, 1.0));
+        assert_eq!((off.spans().len(), off.dropped(), off.capacity()), (0, 0, 0));
+    }
+
+    #[test]
+    fn readable_incrementally_while_threads_write() {
+        let trace = Arc::new(Trace::new(40_000, true));
+        let writers: Vec<_> = (0..4)
+            .map(|lane| {
+                let trace = trace.clone();
+                std::thread::spawn(move || {
+                    for i in 0..10_000 {
+                        trace.record(span(i, lane, SpanKind::Io, i as f64, i as f64 + 1.0));
+                    }
+                })
+            })
+            .collect();
+        let mut seen = Vec::new();
+        let mut cursor = 0;
+        while seen.len() < 40_000 {
+            let (new, next) = trace.read_from(cursor);
+            assert_eq!(next - cursor, new.len());
+            cursor = next;
+            seen.extend(new);
+        }
+        writers.into_iter().for_each(|w| w.join().unwrap());
+        for lane in 0..4 {
+            let tasks: Vec<u32> = seen.iter().filter(|s| s.lane == lane).map(|s| s.task).collect();
+            assert_eq!(tasks, (0..10_000).collect::<Vec<_>>(), "lane {lane} in order, none lost");
+        }
+    }
+
+    #[test]
+    fn busy_time_merges_overlaps_and_ignores_waits() {
+        let spans = [
+            span(0, 1, SpanKind::Cpu, 0.0, 10.0),
+            span(1, 1, SpanKind::Cpu, 5.0, 12.0),
+            span(2, 1, SpanKind::Cpu, 20.0, 25.0),
+            span(3, 1, SpanKind::Io, 30.0, 90.0),
+            span(4, 1, SpanKind::LockWait, 12.0, 20.0),
+            span(5, 2, SpanKind::Cpu, 0.0, 100.0),
+        ];
+        assert_eq!(busy_ms(&spans, 1), 17.0);
+        assert_eq!(busy_ms(&spans, 2), 100.0);
+        assert_eq!(busy_ms(&spans, 0), 0.0);
+    }
+
+    #[test]
+    fn packs_seven_numbers_relative_to_the_origin() {
+        let mut out = Vec::new();
+        span(9, 2, SpanKind::Io, 1000.5, 1010.0).pack_into(&mut out, 1000.0);
+        assert_eq!(out, vec![9.0, 3.0, 2.0, 2.0, 1.0, 0.5, 10.0]);
+        assert_eq!(out.len(), Span::PACKED_LEN);
+    }
+
+    #[test]
+    fn chrome_trace_has_named_threads_and_complete_events_in_microseconds() {
+        let lanes = vec![
+            LaneInfo { id: 0, name: "main".into(), busy_ms: 0.0 },
+            LaneInfo { id: 1, name: "worker 1".into(), busy_ms: 2.0 },
+        ];
+        let spans = [Span { task: 4, group: 1, step: 0, lane: 1, kind: SpanKind::Cpu, start: 1.5, end: 3.5 }];
+        let json = chrome_trace_json("parallel run", &lanes, &spans, &["download".into(), "resize".into()]);
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let events = v["traceEvents"].as_array().unwrap();
+        let names: Vec<&str> = events.iter().filter(|e| e["name"] == "thread_name")
+            .map(|e| e["args"]["name"].as_str().unwrap()).collect();
+        assert_eq!(names, vec!["main", "worker 1"]);
+        let x: Vec<&serde_json::Value> = events.iter().filter(|e| e["ph"] == "X").collect();
+        assert_eq!(x.len(), 1);
+        assert_eq!(x[0]["name"], "resize #4 compute");
+        assert_eq!((x[0]["ts"].as_f64(), x[0]["dur"].as_f64(), x[0]["tid"].as_u64()), (Some(1500.0), Some(2000.0), Some(1)));
+        assert_eq!(x[0]["cat"], "cpu");
+    }
+
+    #[test]
+    fn the_calling_thread_outside_rayon_is_main() {
+        assert_eq!(current_lane(), MAIN_LANE);
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+        let lane = pool.install(current_lane);
+        assert!((1..=2).contains(&lane), "{lane}");
+        assert_eq!(lane_name(0), "main");
+        assert_eq!(lane_name(2), "worker 2");
+    }
+}

@@ -1,0 +1,556 @@
+//! The workload: the public contract shared by the URL, the JS API and the embed.
+//!
+//! A workload is JSON (camelCase). It is parsed in two steps: serde turns text into a
+//! `serde_json::Value`, then [`Workload::try_from`] checks every field and collects *all*
+//! problems, each naming the field, the value it got and the range it allows, so the page
+//! can mark every bad input at once. Nothing runs until a workload is valid.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::fmt;
+
+/// How the tasks of a workload are run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Strategy {
+    /// One task at a time, in order, on the page's event loop.
+    Sequential,
+    /// All tasks started at once as futures on the page's event loop (one thread).
+    Concurrent,
+    /// Tasks spread over `threads` rayon workers; each worker runs a task start to finish.
+    Parallel,
+    /// Futures on the event loop; each computing piece is handed to the rayon pool.
+    Hybrid,
+}
+
+impl Strategy {
+    pub const ALL: [Strategy; 4] = [
+        Strategy::Sequential,
+        Strategy::Concurrent,
+        Strategy::Parallel,
+        Strategy::Hybrid,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Strategy::Sequential => "sequential",
+            Strategy::Concurrent => "concurrent",
+            Strategy::Parallel => "parallel",
+            Strategy::Hybrid => "hybrid",
+        }
+    }
+
+    /// Whether this strategy needs the worker pool.
+    pub fn uses_workers(self) -> bool {
+        matches!(self, Strategy::Parallel | Strategy::Hybrid)
+    }
+
+    fn parse(name: &str) -> Option<Strategy> {
+        Strategy::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
+impl fmt::Display for Strategy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A group of identical tasks. Each task runs `steps` times: `cpu_ms` of computing,
+/// then `io_ms` of waiting.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskGroup {
+    pub name: String,
+    pub count: u32,
+    pub cpu_ms: f64,
+    pub io_ms: f64,
+    pub steps: u32,
+}
+
+/// A validated workload. Build one with `Workload::from_json` or `Workload::try_from(value)`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", try_from = "Value")]
+pub struct Workload {
+    pub strategy: Strategy,
+    /// Workers used by `parallel` and `hybrid` (ignored by the one-thread strategies).
+    pub threads: u32,
+    /// Computing holds one global lock (like Python's GIL); waiting releases it.
+    pub global_lock: bool,
+    /// When > 0, computing on the event loop yields back to it every `yield_ms` of work.
+    pub yield_ms: f64,
+    /// Each piece of work varies by up to +-`jitter` (a fraction), drawn from `seed`.
+    pub jitter: f64,
+    pub seed: u32,
+    pub groups: Vec<TaskGroup>,
+}
+
+/// The bounds that keep a browser tab safe. Every one is named in the error that enforces it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Limits {
+    /// The most workers a run may ask for: the size of the pool.
+    pub max_threads: u32,
+}
+
+pub const MAX_GROUPS: usize = 12;
+pub const MAX_TASKS_PER_GROUP: u32 = 1_000;
+pub const MAX_TASKS: u32 = 1_000;
+pub const MAX_STEPS: u32 = 100;
+pub const MAX_CPU_MS: f64 = 5_000.0;
+pub const MAX_IO_MS: f64 = 10_000.0;
+pub const MAX_YIELD_MS: f64 = 1_000.0;
+pub const MIN_YIELD_MS: f64 = 1.0;
+pub const MAX_JITTER: f64 = 0.9;
+pub const MAX_NAME_CHARS: usize = 32;
+/// Sum over all tasks of `steps * (cpuMs + ioMs)`: what a sequential run would take.
+pub const MAX_TOTAL_WORK_MS: f64 = 120_000.0;
+/// Upper bound on recorded spans (the trace is preallocated to the run's need, at most this).
+pub const MAX_SPANS: usize = 200_000;
+
+/// One problem with one field of a workload.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    /// Path of the field, as in the JSON: `strategy`, `groups[1].cpuMs`, ...
+    pub field: String,
+    pub message: String,
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+/// Every problem found in a workload.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WorkloadError {
+    pub errors: Vec<FieldError>,
+}
+
+impl WorkloadError {
+    fn one(field: &str, message: String) -> Self {
+        WorkloadError { errors: vec![FieldError { field: field.into(), message }] }
+    }
+}
+
+impl fmt::Display for WorkloadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = self.errors.iter().map(ToString::to_string).collect();
+        write!(f, "invalid workload: {}", parts.join("; "))
+    }
+}
+
+impl std::error::Error for WorkloadError {}
+
+impl Workload {
+    /// Parses and validates JSON text against `limits`.
+    pub fn from_json(text: &str, limits: Limits) -> Result<Workload, WorkloadError> {
+        let value: Value = serde_json::from_str(text).map_err(|e| {
+            WorkloadError::one("workload", format!("is not valid JSON ({e})"))
+        })?;
+        Workload::from_value(&value, limits)
+    }
+
+    /// Validates an already parsed JSON value against `limits`.
+    pub fn from_value(value: &Value, limits: Limits) -> Result<Workload, WorkloadError> {
+        let Some(object) = value.as_object() else {
+            return Err(WorkloadError::one(
+                "workload",
+                format!("must be an object with strategy and groups, got {}", describe(value)),
+            ));
+        };
+        let mut fields = Fields { object, prefix: String::new(), errors: Vec::new() };
+        fields.reject_unknown(&["strategy", "threads", "globalLock", "yieldMs", "jitter", "seed", "groups"]);
+
+        let strategy = fields.strategy();
+        let threads = fields.integer("threads", Some(1), 1, limits.max_threads,
+            "threads available in the worker pool");
+        let global_lock = fields.boolean("globalLock", false);
+        let yield_ms = fields.number("yieldMs", Some(0.0), 0.0, MAX_YIELD_MS);
+        if yield_ms > 0.0 && yield_ms < MIN_YIELD_MS {
+            fields.error("yieldMs", format!(
+                "{yield_ms} is too small: use 0 (never yield) or {MIN_YIELD_MS} to {MAX_YIELD_MS} ms"));
+        }
+        let jitter = fields.number("jitter", Some(0.0), 0.0, MAX_JITTER);
+        let seed = fields.integer("seed", Some(1), 0, u32::MAX, "");
+        let groups = fields.groups();
+
+        let mut errors = fields.errors;
+        let workload = Workload {
+            strategy: strategy.unwrap_or(Strategy::Sequential),
+            threads,
+            global_lock,
+            yield_ms,
+            jitter,
+            seed,
+            groups,
+        };
+        if errors.is_empty() {
+            errors.extend(workload.check_totals());
+        }
+        if errors.is_empty() {
+            Ok(workload)
+        } else {
+            Err(WorkloadError { errors })
+        }
+    }
+
+    /// Number of tasks over all groups.
+    pub fn task_count(&self) -> u32 {
+        self.groups.iter().map(|g| g.count).sum()
+    }
+
+    /// What a sequential run would take, with no overhead: sum of all work.
+    pub fn total_work_ms(&self) -> f64 {
+        self.groups.iter().map(|g| g.count as f64 * g.steps as f64 * (g.cpu_ms + g.io_ms)).sum()
+    }
+
+    /// Limits over the whole workload, checked once each field is valid.
+    fn check_totals(&self) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        let tasks = self.task_count();
+        if tasks == 0 {
+            errors.push(FieldError { field: "groups".into(),
+                message: "there are no tasks: give at least one group a count of 1 or more".into() });
+        }
+        if tasks > MAX_TASKS {
+            errors.push(FieldError { field: "groups".into(), message: format!(
+                "{tasks} tasks in all is over the limit of {MAX_TASKS} tasks (sum of count)") });
+        }
+        let work = self.total_work_ms();
+        if work > MAX_TOTAL_WORK_MS {
+            errors.push(FieldError { field: "groups".into(), message: format!(
+                "total work {work:.0} ms is over the limit of {MAX_TOTAL_WORK_MS:.0} ms \
+                 (sum over tasks of steps x (cpuMs + ioMs), what a sequential run takes)") });
+        }
+        let spans = crate::plan::span_budget(self);
+        if errors.is_empty() && spans > MAX_SPANS {
+            errors.push(FieldError { field: "groups".into(), message: format!(
+                "this workload would record about {spans} spans, over the limit of {MAX_SPANS}: \
+                 use fewer tasks or steps, or a larger yieldMs") });
+        }
+        errors
+    }
+}
+
+impl TryFrom<Value> for Workload {
+    type Error = WorkloadError;
+    /// Deserializing with serde validates too, with the widest limits (16 threads).
+    fn try_from(value: Value) -> Result<Self, Self::Error> {
+        Workload::from_value(&value, Limits { max_threads: 16 })
+    }
+}
+
+/// Reads fields from one JSON object, collecting errors instead of stopping at the first.
+struct Fields<'a> {
+    object: &'a Map<String, Value>,
+    prefix: String,
+    errors: Vec<FieldError>,
+}
+
+impl<'a> Fields<'a> {
+    fn path(&self, key: &str) -> String {
+        format!("{}{}", self.prefix, key)
+    }
+
+    fn error(&mut self, key: &str, message: String) {
+        let field = self.path(key);
+        self.errors.push(FieldError { field, message });
+    }
+
+    fn reject_unknown(&mut self, known: &[&str]) {
+        let unknown: Vec<String> =
+            self.object.keys().filter(|k| !known.contains(&k.as_str())).cloned().collect();
+        for key in unknown {
+            self.error(&key, format!("is not a known field (known: {})", known.join(", ")));
+        }
+    }
+
+    /// A field that may be missing (then `default`, if there is one).
+    fn get(&mut self, key: &str, default_allowed: bool) -> Option<&'a Value> {
+        match self.object.get(key) {
+            Some(v) => Some(v),
+            None if default_allowed => None,
+            None => {
+                self.error(key, "is missing".into());
+                None
+            }
+        }
+    }
+
+    fn strategy(&mut self) -> Option<Strategy> {
+        let allowed = "sequential, concurrent, parallel or hybrid";
+        let value = self.get("strategy", false)?;
+        match value.as_str().and_then(Strategy::parse) {
+            Some(s) => Some(s),
+            None => {
+                self.error("strategy", format!("{} is not a strategy: use {allowed}", describe(value)));
+                None
+            }
+        }
+    }
+
+    fn boolean(&mut self, key: &str, default: bool) -> bool {
+        match self.get(key, true) {
+            None => default,
+            Some(Value::Bool(b)) => *b,
+            Some(v) => {
+                self.error(key, format!("must be true or false, got {}", describe(v)));
+                default
+            }
+        }
+    }
+
+    /// A number in `min..=max`. JSON has no NaN or infinity: `JSON.stringify(NaN)` is `null`,
+    /// which is reported as "must be a number".
+    fn number(&mut self, key: &str, default: Option<f64>, min: f64, max: f64) -> f64 {
+        let fallback = default.unwrap_or(min);
+        let Some(value) = self.get(key, default.is_some()) else { return fallback };
+        match value.as_f64() {
+            Some(n) if n.is_finite() && (min..=max).contains(&n) => n,
+            Some(n) => {
+                self.error(key, format!("{n} is out of range: must be from {min} to {max}"));
+                fallback
+            }
+            None => {
+                self.error(key, format!("must be a number from {min} to {max}, got {}", describe(value)));
+                fallback
+            }
+        }
+    }
+
+    /// A whole number in `min..=max`; `why` explains where `max` comes from.
+    fn integer(&mut self, key: &str, default: Option<u32>, min: u32, max: u32, why: &str) -> u32 {
+        let fallback = default.unwrap_or(min);
+        let range = if why.is_empty() {
+            format!("from {min} to {max}")
+        } else {
+            format!("from {min} to {max} ({why})")
+        };
+        let Some(value) = self.get(key, default.is_some()) else { return fallback };
+        let whole = value.as_f64().filter(|n| n.fract() == 0.0);
+        match whole {
+            Some(n) if n >= min as f64 && n <= max as f64 => n as u32,
+            Some(n) => {
+                self.error(key, format!("{n} is out of range: must be a whole number {range}"));
+                fallback
+            }
+            None => {
+                self.error(key, format!("must be a whole number {range}, got {}", describe(value)));
+                fallback
+            }
+        }
+    }
+
+    fn groups(&mut self) -> Vec<TaskGroup> {
+        let Some(value) = self.get("groups", false) else { return Vec::new() };
+        let Some(items) = value.as_array() else {
+            self.error("groups", format!("must be a list of task groups, got {}", describe(value)));
+            return Vec::new();
+        };
+        if items.is_empty() || items.len() > MAX_GROUPS {
+            self.error("groups", format!(
+                "has {} groups: must have from 1 to {MAX_GROUPS}", items.len()));
+            return Vec::new();
+        }
+        let mut groups = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let prefix = format!("groups[{i}].");
+            let Some(object) = item.as_object() else {
+                self.errors.push(FieldError { field: format!("groups[{i}]"), message: format!(
+                    "must be an object with name, count, cpuMs, ioMs and steps, got {}", describe(item)) });
+                continue;
+            };
+            let mut group = Fields { object, prefix, errors: Vec::new() };
+            group.reject_unknown(&["name", "count", "cpuMs", "ioMs", "steps"]);
+            let name = group.name();
+            let count = group.integer("count", None, 0, MAX_TASKS_PER_GROUP, "");
+            let cpu_ms = group.number("cpuMs", None, 0.0, MAX_CPU_MS);
+            let io_ms = group.number("ioMs", None, 0.0, MAX_IO_MS);
+            let steps = group.integer("steps", Some(1), 1, MAX_STEPS, "");
+            self.errors.append(&mut group.errors);
+            groups.push(TaskGroup { name, count, cpu_ms, io_ms, steps });
+        }
+        groups
+    }
+
+    fn name(&mut self) -> String {
+        let Some(value) = self.get("name", false) else { return String::new() };
+        match value.as_str().map(str::trim) {
+            Some(s) if !s.is_empty() && s.chars().count() <= MAX_NAME_CHARS => s.to_string(),
+            _ => {
+                self.error("name", format!(
+                    "must be text of 1 to {MAX_NAME_CHARS} characters, got {}", describe(value)));
+                String::new()
+            }
+        }
+    }
+}
+
+/// A short description of a JSON value for an error message.
+fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "null (NaN and missing numbers become null in JSON)".into(),
+        Value::String(s) if s.chars().count() > 40 => format!("\"{}...\"", s.chars().take(40).collect::<String>()),
+        Value::Array(_) => "a list".into(),
+        Value::Object(_) => "an object".into(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const LIMITS: Limits = Limits { max_threads: 4 };
+
+    fn example() -> Value {
+        json!({
+            "strategy": "concurrent", "threads": 2, "globalLock": false, "yieldMs": 0,
+            "groups": [
+                { "name": "download", "count": 8, "cpuMs": 0, "ioMs": 200, "steps": 1 },
+                { "name": "resize", "count": 4, "cpuMs": 120, "ioMs": 0, "steps": 1 }
+            ]
+        })
+    }
+
+    fn errors_of(value: Value) -> Vec<FieldError> {
+        Workload::from_value(&value, LIMITS).expect_err("should be rejected").errors
+    }
+
+    fn only_error(value: Value) -> FieldError {
+        let errors = errors_of(value);
+        assert_eq!(errors.len(), 1, "expected one error, got {errors:?}");
+        errors.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn parses_the_documented_example() {
+        let w = Workload::from_value(&example(), LIMITS).unwrap();
+        assert_eq!(w.strategy, Strategy::Concurrent);
+        assert_eq!(w.threads, 2);
+        assert_eq!(w.task_count(), 12);
+        assert_eq!(w.groups[1], TaskGroup { name: "resize".into(), count: 4, cpu_ms: 120.0, io_ms: 0.0, steps: 1 });
+        assert_eq!(w.total_work_ms(), 8.0 * 200.0 + 4.0 * 120.0);
+    }
+
+    #[test]
+    fn optional_fields_take_defaults() {
+        let w = Workload::from_json(
+            r#"{"strategy":"parallel","groups":[{"name":"a","count":1,"cpuMs":1,"ioMs":0}]}"#, LIMITS).unwrap();
+        assert_eq!((w.threads, w.global_lock, w.yield_ms, w.jitter, w.seed, w.groups[0].steps), (1, false, 0.0, 0.0, 1, 1));
+    }
+
+    #[test]
+    fn serde_round_trip_validates() {
+        let w = Workload::from_value(&example(), LIMITS).unwrap();
+        let text = serde_json::to_string(&w).unwrap();
+        assert!(text.contains("\"globalLock\":false") && text.contains("\"cpuMs\":120"), "{text}");
+        let back: Workload = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, w);
+        let bad = serde_json::from_str::<Workload>(r#"{"strategy":"fast","groups":[]}"#).unwrap_err();
+        assert!(bad.to_string().contains("strategy"), "{bad}");
+    }
+
+    #[test]
+    fn unknown_strategy_names_the_allowed_ones() {
+        let mut v = example();
+        v["strategy"] = json!("fast");
+        let e = only_error(v);
+        assert_eq!(e.field, "strategy");
+        assert_eq!(e.message, "\"fast\" is not a strategy: use sequential, concurrent, parallel or hybrid");
+    }
+
+    #[test]
+    fn negative_huge_and_nan_numbers_name_field_value_and_range() {
+        let mut v = example();
+        v["groups"][1]["cpuMs"] = json!(-5);
+        v["groups"][0]["ioMs"] = json!(1e9);
+        v["groups"][0]["count"] = Value::Null; // what JSON.stringify makes of NaN
+        let errors = errors_of(v);
+        let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(text, vec![
+            "groups[0].count: must be a whole number from 0 to 1000, got null (NaN and missing numbers become null in JSON)",
+            "groups[0].ioMs: 1000000000 is out of range: must be from 0 to 10000",
+            "groups[1].cpuMs: -5 is out of range: must be from 0 to 5000",
+        ]);
+    }
+
+    #[test]
+    fn missing_fields_are_named() {
+        let e = errors_of(json!({ "groups": [{ "name": "x", "count": 1, "ioMs": 5 }] }));
+        let fields: Vec<&str> = e.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["strategy", "groups[0].cpuMs"]);
+        assert!(e.iter().all(|e| e.message.contains("missing")), "{e:?}");
+    }
+
+    #[test]
+    fn more_threads_than_the_pool_is_rejected_with_the_pool_size() {
+        let mut v = example();
+        v["threads"] = json!(8);
+        let e = only_error(v);
+        assert_eq!(e.to_string(),
+            "threads: 8 is out of range: must be a whole number from 1 to 4 (threads available in the worker pool)");
+        let mut v = example();
+        v["threads"] = json!(1.5);
+        assert!(only_error(v).message.starts_with("must be a whole number"));
+    }
+
+    #[test]
+    fn too_many_tasks_and_too_much_work_name_their_limits() {
+        let mut v = example();
+        v["groups"][0]["count"] = json!(1000);
+        v["groups"][0]["ioMs"] = json!(0);
+        let e = only_error(v);
+        assert_eq!((e.field.as_str(), e.message.as_str()), ("groups", "1004 tasks in all is over the limit of 1000 tasks (sum of count)"));
+        let mut v = example();
+        v["groups"][0]["ioMs"] = json!(10000);
+        v["groups"][0]["steps"] = json!(2);
+        assert!(only_error(v).message.starts_with("total work 160480 ms is over the limit of 120000 ms"));
+    }
+
+    #[test]
+    fn no_tasks_wrong_types_and_unknown_fields() {
+        let mut v = example();
+        v["groups"][0]["count"] = json!(0);
+        v["groups"][1]["count"] = json!(0);
+        assert!(only_error(v).message.starts_with("there are no tasks"));
+        let e = only_error(json!({ "strategy": "sequential", "groups": "lots" }));
+        assert_eq!(e.to_string(), "groups: must be a list of task groups, got \"lots\"");
+        let mut v = example();
+        v["cpuMS"] = json!(3);
+        assert!(only_error(v).to_string().starts_with("cpuMS: is not a known field"));
+        let mut v = example();
+        v["globalLock"] = json!("yes");
+        assert_eq!(only_error(v).to_string(), "globalLock: must be true or false, got \"yes\"");
+        let mut v = example();
+        v["groups"][0]["name"] = json!("   ");
+        assert_eq!(only_error(v).field, "groups[0].name");
+    }
+
+    #[test]
+    fn yield_must_be_zero_or_at_least_one_ms() {
+        let mut v = example();
+        v["yieldMs"] = json!(0.25);
+        assert!(only_error(v).message.contains("use 0 (never yield) or 1 to 1000 ms"));
+    }
+
+    #[test]
+    fn not_json_or_not_an_object() {
+        let e = Workload::from_json("{strategy:", LIMITS).unwrap_err();
+        assert!(e.to_string().starts_with("invalid workload: workload: is not valid JSON"), "{e}");
+        let e = Workload::from_json("[1,2]", LIMITS).unwrap_err();
+        assert!(e.to_string().contains("must be an object"), "{e}");
+    }
+
+    #[test]
+    fn span_budget_over_the_limit_is_rejected() {
+        // Under the global lock each computing piece records a lock wait and a slice, and each
+        // wait one more span: 1000 tasks x 100 steps x 3 = 300,000 spans.
+        let v = json!({ "strategy": "parallel", "globalLock": true, "groups": [
+            { "name": "chatty", "count": 1000, "cpuMs": 1, "ioMs": 0.1, "steps": 100 }]});
+        let e = only_error(v);
+        assert!(e.message.contains("spans, over the limit of 200000"), "{e}");
+    }
+}
