@@ -17,4 +17,4 @@ pub mod workload;
 mod testing;
 
 #[cfg(target_arch = "wasm32")]
-mod web;
+pub mod web;

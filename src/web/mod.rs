@@ -1,4 +1,206 @@
+//! The wasm edge: everything that touches JavaScript. The page talks to [`Engine`] through
+//! `www/engine.js`; nothing else in the crate knows it runs in a browser.
+
+mod event_loop;
+
+use crate::machine::{calibrate, Calibration, Clock, Machine, RealMachine};
+use crate::model::predicted_ms;
+use crate::plan::tasks;
+use crate::runner::{effective, Host, PreparedRun};
+use crate::strategy::RunState;
+use crate::trace::{chrome_trace_json, LaneInfo, Span};
+use crate::workload::{Limits, Strategy, Workload};
+use event_loop::BrowserEventLoop;
+use js_sys::{Float64Array, Promise};
+use std::cell::Cell;
+use std::rc::Rc;
+use std::sync::Arc;
 use wasm_bindgen::prelude::*;
+
+// `initThreadPool(n)`: starts rayon's pool on n Web Workers. It must run before any rayon
+// call (an earlier one locks rayon into a one-thread pool), and only once per page.
 pub use wasm_bindgen_rayon::init_thread_pool;
-#[wasm_bindgen(js_name = ping)]
-pub fn ping() -> u32 { rayon::current_num_threads() as u32 }
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `performance`, in the page and in workers alike; cached per thread by
+    /// wasm-bindgen (a lookup per call costs ~5 us in a worker, a cached call ~70 ns).
+    #[wasm_bindgen(thread_local_v2, js_name = performance)]
+    static PERFORMANCE: web_sys::Performance;
+
+    #[wasm_bindgen(js_namespace = console, js_name = error)]
+    fn console_error(message: &str);
+}
+
+thread_local! {
+    /// This thread's `performance.timeOrigin`: each worker has its own, 100-200 ms after the
+    /// page's. Adding it puts every thread on one clock (agreement measured at +-10 us).
+    static TIME_ORIGIN: f64 = PERFORMANCE.with(|p| p.time_origin());
+}
+
+/// `performance.timeOrigin + performance.now()`, in ms: one clock for every thread.
+pub struct PerformanceClock;
+
+impl Clock for PerformanceClock {
+    fn now_ms(&self) -> f64 {
+        TIME_ORIGIN.with(|origin| origin + PERFORMANCE.with(|p| p.now()))
+    }
+}
+
+fn install_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        std::panic::set_hook(Box::new(|info| console_error(&format!("playground panicked: {info}"))));
+    });
+}
+
+/// The engine: calibrated once, runs one workload at a time.
+#[wasm_bindgen]
+pub struct Engine {
+    host: Host,
+    machine: Arc<RealMachine<PerformanceClock>>,
+    running: Rc<Cell<bool>>,
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// `pool_threads`: workers started by `initThreadPool` (0 if none); `no_pool_reason` says
+    /// why there are none; `cores` is `navigator.hardwareConcurrency`. Calibrates the kernel
+    /// (about 100 ms on this thread, once).
+    #[wasm_bindgen(constructor)]
+    pub fn new(pool_threads: u32, cores: u32, no_pool_reason: String) -> Engine {
+        install_panic_hook();
+        let calibration = calibrate(&PerformanceClock);
+        Engine {
+            host: Host { pool_threads, no_pool_reason, cores: cores.max(1) },
+            machine: Arc::new(RealMachine { clock: PerformanceClock, calibration }),
+            running: Rc::new(Cell::new(false)),
+        }
+    }
+
+    /// `{ iterationsPerMs, measuredMs }` as JSON.
+    #[wasm_bindgen(js_name = calibrationJson)]
+    pub fn calibration_json(&self) -> String {
+        serde_json::to_string(&self.machine.calibration).unwrap_or_default()
+    }
+
+    fn limits(&self) -> Limits {
+        // Without a pool, runs use one thread whatever they ask; allow the page's range.
+        Limits { max_threads: self.host.pool_threads.max(1) }
+    }
+
+    /// Every problem with a workload, as JSON `[{field, message}]`; `[]` when it is valid.
+    pub fn validate(&self, workload_json: &str) -> String {
+        let errors = match Workload::from_json(workload_json, self.limits()) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.errors,
+        };
+        serde_json::to_string(&errors).unwrap_or_default()
+    }
+
+    /// The ideal model's wall time for each strategy, as JSON `{sequential: ms, ...}`, for the
+    /// strategies as they would really run here.
+    pub fn predict(&self, workload_json: &str) -> Result<String, JsError> {
+        let workload = Workload::from_json(workload_json, self.limits())?;
+        let tasks = tasks(&workload);
+        let predictions: serde_json::Map<String, serde_json::Value> = Strategy::ALL
+            .iter()
+            .map(|&s| {
+                let (ran, _) = effective(s, &self.host);
+                (s.name().to_string(), predicted_ms(&workload, &tasks, ran, self.host.cores).into())
+            })
+            .collect();
+        Ok(serde_json::Value::Object(predictions).to_string())
+    }
+
+    /// Starts a run at once. Rejects invalid workloads (the message names every bad field)
+    /// and a second run while one is going.
+    pub fn start(&self, workload_json: &str, traced: bool) -> Result<RunHandle, JsError> {
+        let workload = Workload::from_json(workload_json, self.limits())?;
+        if self.running.get() {
+            return Err(JsError::new("a run is already in progress: cancel it or wait for its result"));
+        }
+        let machine: Arc<dyn Machine> = self.machine.clone();
+        let run = PreparedRun::new(workload, &self.host, machine, traced);
+        let state = run.state.clone();
+        let origin = self.machine.now_ms();
+        let running = self.running.clone();
+        running.set(true);
+        let done = wasm_bindgen_futures::future_to_promise(async move {
+            let result = run.execute(Rc::new(BrowserEventLoop)).await;
+            running.set(false);
+            serde_json::to_string(&result).map(JsValue::from).map_err(|e| JsError::new(&e.to_string()).into())
+        });
+        Ok(RunHandle { state, origin, done })
+    }
+}
+
+/// A run in progress (or finished): watch it, cancel it, await its result.
+#[wasm_bindgen]
+pub struct RunHandle {
+    state: Arc<RunState>,
+    origin: f64,
+    done: Promise,
+}
+
+#[wasm_bindgen]
+impl RunHandle {
+    /// Stops the run: computing sees it within microseconds, waits are cut short.
+    pub fn cancel(&self) {
+        self.state.cancel.cancel();
+    }
+
+    /// Spans recorded from index `from` on, packed as 7 numbers each (task, group, step,
+    /// lane, kind, start, end; times in ms from the start of the run). A copy: safe to keep
+    /// after wasm memory grows.
+    #[wasm_bindgen(js_name = spansSince)]
+    pub fn spans_since(&self, from: u32) -> Float64Array {
+        let (spans, _) = self.state.trace.read_from(from as usize);
+        let mut packed = Vec::with_capacity(spans.len() * Span::PACKED_LEN);
+        spans.iter().for_each(|s| s.pack_into(&mut packed, self.origin));
+        Float64Array::from(&packed[..])
+    }
+
+    #[wasm_bindgen(js_name = tasksDone)]
+    pub fn tasks_done(&self) -> u32 {
+        self.state.tasks_done()
+    }
+
+    #[wasm_bindgen(js_name = elapsedMs)]
+    pub fn elapsed_ms(&self) -> f64 {
+        PerformanceClock.now_ms() - self.origin
+    }
+
+    /// Resolves to the result as JSON once the run has ended (completed or cancelled).
+    pub fn done(&self) -> Promise {
+        self.done.clone()
+    }
+}
+
+/// The input of [`chrome_trace`]: a result as the JS API returns it.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TraceExport {
+    strategy: String,
+    lanes: Vec<LaneInfo>,
+    spans: Vec<Span>,
+    #[serde(default)]
+    group_names: Vec<String>,
+}
+
+/// A run's result (JSON with `strategy`, `lanes`, `spans`, `groupNames`) as Chrome trace
+/// event JSON, which Perfetto opens.
+#[wasm_bindgen(js_name = chromeTrace)]
+pub fn chrome_trace(result_json: &str) -> Result<String, JsError> {
+    let export: TraceExport = serde_json::from_str(result_json)
+        .map_err(|e| JsError::new(&format!("not a run result: {e}")))?;
+    let title = format!("concurrency playground: {} run", export.strategy);
+    Ok(chrome_trace_json(&title, &export.lanes, &export.spans, &export.group_names))
+}
+
+/// Kernel speed without an engine (the benchmark compares it with the native build).
+#[wasm_bindgen(js_name = kernelIterationsPerMs)]
+pub fn kernel_iterations_per_ms() -> f64 {
+    let Calibration { iterations_per_ms, .. } = calibrate(&PerformanceClock);
+    iterations_per_ms
+}
