@@ -1,0 +1,240 @@
+#!/usr/bin/env bash
+# One entry point for everything CI and a person run: ./build.sh <command>.
+# Facts behind the choices below (measured on Debian 12): /work/shared/TOOLCHAIN.md.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# wasm threads need a nightly compiler and std rebuilt with atomics. Pinned: a floating
+# `nightly` breaks without warning (nightly-2026-05-19 has no wasm32 std at all).
+NIGHTLY=nightly-2026-05-20
+WASM_TARGET=wasm32-unknown-unknown
+CHROMIUM=/usr/bin/chromium
+CHROMEDRIVER=/usr/bin/chromedriver
+PORT="${PORT:-8000}"
+
+# rustc no longer passes the shared-memory linker flags by itself. Without the link args the
+# build succeeds, wasm-bindgen says nothing, and the page fails later with
+# `DataCloneError: ... #<Memory> could not be cloned`. check_shared_memory guards against that.
+WASM_RUSTFLAGS='-C target-feature=+atomics,+bulk-memory,+mutable-globals'
+WASM_RUSTFLAGS+=' -C link-arg=--shared-memory -C link-arg=--max-memory=1073741824'
+WASM_RUSTFLAGS+=' -C link-arg=--import-memory'
+WASM_RUSTFLAGS+=' -C link-arg=--export=__wasm_init_tls -C link-arg=--export=__tls_size'
+WASM_RUSTFLAGS+=' -C link-arg=--export=__tls_align -C link-arg=--export=__tls_base'
+# Only on the wasm commands, never in .cargo/config.toml: there it makes even the native
+# `cargo test` rebuild std (22 s instead of 3 s).
+BUILD_STD=(-Z build-std=panic_abort,std)
+
+step() { echo "==> $*"; }
+die() { echo "error: $*" >&2; exit 1; }
+
+cmd_help() {
+  cat <<EOF
+Usage: ./build.sh <command>
+
+  serve   build the wasm module and serve www/ on http://127.0.0.1:${PORT}/ (PORT=... to change)
+          with the cross-origin isolation headers that wasm threads need
+  test    native cargo test, then wasm-bindgen tests and Playwright tests in headless Chromium
+  bench   build, then run tests/bench/run.mjs
+  dist    build a deployable folder (not yet implemented)
+  help    show this text
+
+Installs what is missing first: Rust ${NIGHTLY} (+ rust-src, ${WASM_TARGET}),
+wasm-bindgen-cli at the version in Cargo.lock, npm devDependencies, and for test/bench
+Debian's chromium + chromium-driver.
+EOF
+}
+
+# --- setup: each check is quick when the tool is already there ----------------------------
+
+install_toolchain() {
+  if rustup toolchain list | grep -q "^${NIGHTLY}"; then
+    step "rust ${NIGHTLY} already installed"
+  else
+    # RUSTUP_AUTO_INSTALL=0 on these machines: nothing installs it implicitly.
+    step "installing rust ${NIGHTLY} (rust-src, ${WASM_TARGET})"
+    rustup toolchain install "${NIGHTLY}" --profile minimal \
+      --component rust-src --target "${WASM_TARGET}"
+  fi
+}
+
+install_wasm_bindgen() {
+  local want have
+  # The CLI must be the exact version of the wasm-bindgen crate the lock file resolved.
+  want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+  [[ -n "${want}" ]] || die "no wasm-bindgen version found in Cargo.lock"
+  if pgrep -f "cargo install wasm-bindgen-cli" >/dev/null; then
+    step "waiting for a wasm-bindgen-cli install already running"
+    while pgrep -f "cargo install wasm-bindgen-cli" >/dev/null; do sleep 5; done
+  fi
+  have=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)
+  if [[ "${have}" == "${want}" ]]; then
+    step "wasm-bindgen-cli ${want} already installed"
+  else
+    # Not --locked: a dependency version it locks is missing from the registry here.
+    step "installing wasm-bindgen-cli ${want} (found: ${have:-none}; takes about 2 min)"
+    cargo install wasm-bindgen-cli --version "${want}"
+  fi
+}
+
+install_npm_packages() {
+  # npm records what it installed in node_modules/.package-lock.json: reinstall when the
+  # lock file or package.json is newer than that.
+  local installed=node_modules/.package-lock.json
+  if [[ -f "${installed}" && ! package.json -nt "${installed}" \
+        && ! package-lock.json -nt "${installed}" ]]; then
+    step "npm packages already installed"
+    return
+  fi
+  # Playwright drives Debian's chromium; its own browser download fails here.
+  if [[ -f package-lock.json ]]; then
+    step "installing npm packages (npm ci)"
+    PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+  else
+    step "installing npm packages (npm install)"
+    PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund
+  fi
+}
+
+install_chromium() {
+  if [[ -x "${CHROMIUM}" && -x "${CHROMEDRIVER}" ]]; then
+    step "chromium and chromedriver already installed"
+    return
+  fi
+  if [[ "$(id -u)" -ne 0 ]]; then
+    die "tests need ${CHROMIUM} and ${CHROMEDRIVER}: run
+    sudo apt-get update && sudo apt-get install -y chromium chromium-driver"
+  fi
+  step "installing chromium and chromium-driver (apt)"
+  apt-get update
+  apt-get install -y chromium chromium-driver
+}
+
+setup() {
+  install_toolchain
+  install_wasm_bindgen
+  install_npm_packages
+}
+
+# --- build --------------------------------------------------------------------------------
+
+check_shared_memory() {
+  local wasm=$1
+  # A threaded module imports its memory, and that memory must be shared; a module built
+  # without the link args above exports an ordinary memory instead. rustc names the import
+  # env.memory; wasm-bindgen 0.2.130 moves it to "./playground_bg.js", so match any module.
+  # (grep without -q: reading all input keeps wasm-dis from dying of SIGPIPE under pipefail.)
+  if ! node_modules/.bin/wasm-dis "${wasm}" \
+      | grep -E '^ *\(import "[^"]*" "memory" \(memory [^)]* shared\)\)' >/dev/null; then
+    die "${wasm} does not import its memory as shared memory.
+    The wasm link step needs: -C link-arg=--shared-memory -C link-arg=--import-memory
+    -C link-arg=--max-memory=<bytes> and --export=__wasm_init_tls/__tls_size/__tls_align/__tls_base
+    (see WASM_RUSTFLAGS in build.sh)."
+  fi
+  step "ok: ${wasm} imports a shared memory"
+}
+
+build_wasm() {
+  step "building the wasm module (cargo +${NIGHTLY}, release, build-std)"
+  RUSTFLAGS="${WASM_RUSTFLAGS}" cargo "+${NIGHTLY}" build --release \
+    --target "${WASM_TARGET}" "${BUILD_STD[@]}" --lib
+
+  # wasm-opt takes ~10 s: skip the steps below when cargo left the module untouched since
+  # they last succeeded (the stamp is written only after the memory check passes).
+  local wasm="target/${WASM_TARGET}/release/playground.wasm" stamp=www/pkg/.stamp
+  if [[ -f "${stamp}" && -f www/pkg/playground_bg.wasm \
+        && ! "${wasm}" -nt "${stamp}" && ! build.sh -nt "${stamp}" ]]; then
+    step "www/pkg is up to date with ${wasm}"
+    return
+  fi
+  rm -f "${stamp}"
+
+  step "generating JS bindings into www/pkg (wasm-bindgen --target web)"
+  wasm-bindgen --target web --out-dir www/pkg "${wasm}"
+
+  # npm's binaryen, not Debian's: Debian's wasm-opt 108 breaks the threaded module
+  # (`WebAssembly.Table.set(): Argument 1 is invalid` at load).
+  step "optimizing www/pkg/playground_bg.wasm (wasm-opt -O3)"
+  node_modules/.bin/wasm-opt -O3 \
+    --enable-threads --enable-bulk-memory --enable-mutable-globals \
+    www/pkg/playground_bg.wasm -o www/pkg/playground_bg.wasm
+
+  step "checking the module's memory"
+  check_shared_memory www/pkg/playground_bg.wasm
+  touch "${stamp}"
+}
+
+# --- commands -----------------------------------------------------------------------------
+
+cmd_serve() {
+  setup
+  build_wasm
+  step "serving www/ at http://127.0.0.1:${PORT}/ (headers: serve.json; Ctrl-C stops)"
+  # --config is resolved against the served folder, so give it an absolute path.
+  NO_UPDATE_CHECK=1 exec node_modules/.bin/serve --config "${PWD}/serve.json" \
+    --listen "tcp://127.0.0.1:${PORT}" --no-clipboard www
+}
+
+test_native() {
+  # Plain host build on the default toolchain: the core is platform-free and the wasm-only
+  # crates are target-gated in Cargo.toml.
+  step "native tests (cargo test)"
+  cargo test
+}
+
+test_wasm() {
+  if ! compgen -G 'tests/*.rs' >/dev/null; then
+    step "skipping wasm-bindgen tests: no tests/*.rs yet"
+    return
+  fi
+  # The runner serves the tests with COOP/COEP itself and drives chromium through
+  # chromedriver; extra chromium flags (root needs --no-sandbox) come from webdriver.json.
+  step "wasm tests in headless chromium (wasm-bindgen-test-runner)"
+  RUSTFLAGS="${WASM_RUSTFLAGS}" \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER="$(command -v wasm-bindgen-test-runner)" \
+    CHROMEDRIVER="${CHROMEDRIVER}" \
+    WASM_BINDGEN_TEST_TIMEOUT=120 \
+    cargo "+${NIGHTLY}" test --release --target "${WASM_TARGET}" "${BUILD_STD[@]}" --test '*'
+}
+
+test_e2e() {
+  if ! compgen -G 'tests/e2e/*.spec.mjs' >/dev/null; then
+    step "skipping Playwright tests: no tests/e2e/*.spec.mjs yet"
+    return
+  fi
+  step "page tests in headless chromium (playwright)"
+  NO_UPDATE_CHECK=1 node_modules/.bin/playwright test --config tests/e2e/playwright.config.mjs
+}
+
+cmd_test() {
+  setup
+  install_chromium
+  build_wasm
+  test_native
+  test_wasm
+  test_e2e
+  step "all tests passed"
+}
+
+cmd_bench() {
+  setup
+  install_chromium
+  build_wasm
+  if [[ ! -f tests/bench/run.mjs ]]; then
+    die "tests/bench/run.mjs is missing: no benchmark to run yet"
+  fi
+  step "running benchmarks (node tests/bench/run.mjs)"
+  node tests/bench/run.mjs
+}
+
+cmd_dist() {
+  die "dist: not yet implemented"
+}
+
+case "${1:-help}" in
+  serve) cmd_serve ;;
+  test) cmd_test ;;
+  bench) cmd_bench ;;
+  dist) cmd_dist ;;
+  help | -h | --help) cmd_help ;;
+  *) cmd_help >&2; die "unknown command: $1" ;;
+esac
