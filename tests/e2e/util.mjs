@@ -56,3 +56,21 @@ export function collectPageErrors(page) {
   page.on('pageerror', (error) => errors.push(error.message));
   return errors;
 }
+
+/**
+ * Collects uncaught page errors AND console errors (a test passes only with none):
+ *   const problems = watchForErrors(page); ...; expect(problems).toEqual([]);
+ */
+export function watchForErrors(page) {
+  const problems = collectPageErrors(page);
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console.error: ${message.text()}`);
+  });
+  return problems;
+}
+
+/** Opens the playground and waits until `window.playground` is ready. */
+export async function openPlayground(page, base = ISOLATED, query = '') {
+  await page.goto(`${base}/index.html${query}`);
+  await page.waitForFunction(() => document.body.dataset.ready === 'true' && window.playground, null, { timeout: 60_000 });
+}

@@ -1,0 +1,199 @@
+// What a person does on the page: presets, editing, links, timelines.
+import { test, expect } from '@playwright/test';
+import { ROOT, openPlayground, watchForErrors } from './util.mjs';
+
+let problems;
+test.beforeEach(async ({ page }) => {
+  problems = watchForErrors(page);
+});
+test.afterEach(() => {
+  expect(problems).toEqual([]);
+});
+
+/** Clicks a preset, runs its demo, waits for its verdict, returns the measured batch. */
+async function runPreset(page, id) {
+  await page.click(`button[data-preset="${id}"]`);
+  await page.click('#preset-run');
+  await expect(page.locator('#verdict')).not.toBeEmpty({ timeout: 90_000 });
+  return page.evaluate(() => {
+    const { batch, verdict } = window.playgroundPage;
+    return { verdict, runs: Object.fromEntries(batch.runs.map((r) => [r.label, { ...r.result, spans: undefined, smoothness: r.smoothness,
+      maxSimultaneous: null, timeline: r.timeline }])) };
+  });
+}
+
+const wall = (batch, label) => batch.runs[label].wallMs;
+
+test('I/O preset: concurrency overlaps the waits', async ({ page }) => {
+  await openPlayground(page);
+  const b = await runPreset(page, 'io');
+  expect(wall(b, 'concurrent')).toBeLessThan(0.3 * wall(b, 'sequential'));
+  expect(wall(b, 'parallel')).toBeLessThan(0.7 * wall(b, 'sequential'));
+  expect(b.verdict).toMatch(/8 downloads took \d.\d\d s concurrently instead of \d.\d\d s one after another/);
+  await expect(page.locator('#summary')).toHaveText(b.verdict);
+});
+
+test('CPU preset: parallel speeds up, concurrent does not', async ({ page }) => {
+  await openPlayground(page);
+  const b = await runPreset(page, 'cpu');
+  expect(wall(b, 'sequential') / wall(b, 'parallel')).toBeGreaterThan(1.5);
+  expect(wall(b, 'sequential') / wall(b, 'concurrent')).toBeLessThan(1.2);
+  expect(b.verdict).toContain('faster than one after another');
+});
+
+test('global lock preset: threads do not speed up computing, waits still overlap', async ({ page }) => {
+  await openPlayground(page);
+  const b = await runPreset(page, 'gil');
+  expect(wall(b, 'sequential') / wall(b, 'parallel, global lock')).toBeLessThan(1.3);
+  expect(wall(b, 'sequential') / wall(b, 'parallel, no lock')).toBeGreaterThan(1.5);
+  expect(wall(b, 'waits under the lock')).toBeLessThan(400);
+  const lockWaits = b.runs['parallel, global lock'].timeline.lanes.reduce((n, l) => n + l.lockWaitSpans, 0);
+  expect(lockWaits).toBeGreaterThan(0);
+});
+
+test('responsiveness preset: the event loop freezes, yielding and workers keep frames coming', async ({ page }) => {
+  await openPlayground(page);
+  await page.click('button[data-preset="responsive"]');
+  await expect(page.locator('#freeze')).toContainText('freezes this page on purpose');
+  const b = await runPreset(page, 'responsive');
+  const gap = (label) => b.runs[label].smoothness.longestGapMs;
+  expect(gap('event loop, no yield')).toBeGreaterThan(200);
+  expect(gap('event loop, yield every 10 ms')).toBeLessThan(gap('event loop, no yield') / 3);
+  expect(gap('workers')).toBeLessThan(gap('event loop, no yield') / 3);
+});
+
+test('mixed preset: hybrid beats concurrent and parallel alone', async ({ page }) => {
+  await openPlayground(page);
+  const b = await runPreset(page, 'mixed');
+  expect(wall(b, 'hybrid')).toBeLessThan(wall(b, 'concurrent'));
+  expect(wall(b, 'hybrid')).toBeLessThan(wall(b, 'parallel'));
+});
+
+test('overhead preset: handing tiny pieces to workers is slower than doing them in place', async ({ page }) => {
+  await openPlayground(page);
+  const b = await runPreset(page, 'overhead');
+  expect(wall(b, 'hybrid')).toBeGreaterThan(wall(b, 'sequential'));
+});
+
+test('one-core preset: concurrent interleaves on one lane, parallel computes at the same instant', async ({ page }) => {
+  await openPlayground(page);
+  const b = await runPreset(page, 'one-core');
+  expect(b.verdict).toMatch(/at most 1 computed at any instant\. In parallel, 2 computed at the same instant/);
+  const concurrentLanes = b.runs.concurrent.timeline.lanes.filter((l) => l.spans > 0).map((l) => l.name);
+  expect(concurrentLanes).toEqual(['main']);
+});
+
+test('timelines: worker lanes in a parallel run, only main in a concurrent one', async ({ page }, testInfo) => {
+  await openPlayground(page);
+  await page.click('button[data-preset="cpu"]');
+  await page.click('#compare');
+  await expect(page.locator('.bars svg')).toBeVisible({ timeout: 90_000 });
+  const runs = await page.evaluate(() => window.playgroundPage.batch.runs.map((r) => ({ label: r.label, timeline: r.timeline })));
+  const used = (label) => runs.find((r) => r.label === label).timeline.lanes.filter((l) => l.spans > 0).map((l) => l.name);
+  expect(used('concurrent')).toEqual(['main']);
+  expect(used('sequential')).toEqual(['main']);
+  const parallelLanes = used('parallel');
+  expect(parallelLanes.length).toBeGreaterThanOrEqual(2);
+  expect(parallelLanes.every((n) => n.startsWith('worker'))).toBe(true);
+  expect(used('hybrid').some((n) => n.startsWith('worker'))).toBe(true);
+  // One time scale for all four.
+  expect(new Set(runs.map((r) => r.timeline.scaleMs)).size).toBe(1);
+  await page.screenshot({ path: `${ROOT}/artifacts/compare.png`, fullPage: true });
+  await testInfo.attach('compare', { path: `${ROOT}/artifacts/compare.png`, contentType: 'image/png' });
+});
+
+test('editing updates the link; reloading restores it', async ({ page }) => {
+  await openPlayground(page);
+  const count = page.getByLabel('Tasks, group 1');
+  await count.fill('5');
+  await page.getByLabel('Global lock while computing (like Python’s GIL)').check();
+  await expect.poll(() => new URL(page.url()).searchParams.get('workload')).toContain('"count":5');
+  const workload = JSON.parse(new URL(page.url()).searchParams.get('workload'));
+  expect(workload.globalLock).toBe(true);
+  await page.reload();
+  await page.waitForFunction(() => document.body.dataset.ready === 'true');
+  await expect(page.getByLabel('Tasks, group 1')).toHaveValue('5');
+  await expect(page.getByLabel('Global lock while computing (like Python’s GIL)')).toBeChecked();
+});
+
+test('a bad value shows the engine’s message and disables Run until fixed', async ({ page }) => {
+  await openPlayground(page);
+  const cpu = page.getByLabel('Compute (ms), group 1');
+  await cpu.fill('-5');
+  await expect(cpu).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('.field-error').filter({ hasText: '-5 is out of range: must be from 0 to 5000' })).toBeVisible();
+  await expect(page.locator('#run')).toBeDisabled();
+  await expect(page.locator('#compare')).toBeDisabled();
+  await cpu.fill('10');
+  await expect(cpu).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#run')).toBeEnabled();
+  await page.click('#run');
+  await expect(page.locator('.run[data-status="completed"]')).toHaveCount(1, { timeout: 30_000 });
+});
+
+test('a garbled link shows a message, falls back to a preset, and the page works', async ({ page }) => {
+  await openPlayground(page, undefined, '?workload=%7Bnot-json&preset=nope');
+  await expect(page.locator('#problems')).toContainText('Unknown preset “nope”');
+  await expect(page.locator('#problems')).toContainText('could not be read');
+  await expect(page.locator('button[data-preset="io"]')).toHaveAttribute('aria-pressed', 'true');
+  await page.click('#run');
+  await expect(page.locator('.run[data-status="completed"]')).toHaveCount(1, { timeout: 30_000 });
+});
+
+test('a link with a workload the engine rejects marks the fields instead of running', async ({ page }) => {
+  const w = { strategy: 'parallel', threads: 2, groups: [{ name: 'x', count: 2, cpuMs: 99999, ioMs: 0, steps: 1 }] };
+  await openPlayground(page, undefined, `?workload=${encodeURIComponent(JSON.stringify(w))}`);
+  await expect(page.locator('.field-error').filter({ hasText: '99999 is out of range' })).toBeVisible();
+  await expect(page.locator('#run')).toBeDisabled();
+});
+
+test('cancel stops a long run from the page', async ({ page }) => {
+  await openPlayground(page);
+  const cpu = page.getByLabel('Wait (ms), group 1');
+  await cpu.fill('5000');
+  await page.click('#run');
+  await expect(page.locator('#cancel')).toBeEnabled();
+  await page.waitForTimeout(300);
+  await page.click('#cancel');
+  await expect(page.locator('.run[data-status="cancelled"]')).toHaveCount(1, { timeout: 5_000 });
+  await expect(page.locator('#run')).toBeEnabled();
+});
+
+test('the trace downloads as Chrome trace JSON', async ({ page }) => {
+  await openPlayground(page);
+  await page.click('#run');
+  await expect(page.locator('.run[data-status="completed"]')).toHaveCount(1, { timeout: 30_000 });
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-trace')]);
+  const text = await (await download.createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString());
+  expect(JSON.parse(text).traceEvents.some((e) => e.ph === 'X')).toBe(true);
+});
+
+test('scaling plots speedup for 1..N threads with an Amdahl fit', async ({ page }) => {
+  await openPlayground(page);
+  await page.click('button[data-preset="cpu"]');
+  await page.getByLabel('Tasks, group 1').fill('4');
+  await page.getByLabel('Compute (ms), group 1').fill('60');
+  await page.click('#scaling-run');
+  await expect(page.locator('#scaling svg')).toBeVisible({ timeout: 60_000 });
+  const points = await page.evaluate(() => window.playgroundPage.scaling);
+  const caps = await page.evaluate(() => window.playground.capabilities);
+  expect(points.map((p) => p.threads)).toEqual(Array.from({ length: caps.maxThreads }, (_, i) => i + 1));
+  expect(points[1].speedup).toBeGreaterThan(1.4);
+  await expect(page.locator('#scaling-text')).toContainText('Amdahl fit');
+  if (caps.hardwareConcurrency < caps.maxThreads) await expect(page.locator('#scaling-text')).toContainText(`This machine has ${caps.hardwareConcurrency} cores`);
+});
+
+test('small screens and dark mode: the page fits 360 px and keeps working', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 800 }, colorScheme: 'dark' });
+  const page = await context.newPage();
+  const errors = watchForErrors(page);
+  await openPlayground(page);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(1);
+  await page.click('button[data-preset="one-core"]');
+  await page.click('#preset-run');
+  await expect(page.locator('#verdict')).not.toBeEmpty({ timeout: 60_000 });
+  await page.screenshot({ path: `${ROOT}/artifacts/narrow-dark.png`, fullPage: true });
+  expect(errors).toEqual([]);
+  await context.close();
+});

@@ -1,0 +1,199 @@
+// The workload editor: strategy, threads, global lock, yield, and a table of task groups.
+// It only edits; the engine validates, and its messages are shown next to the fields.
+
+import { STRATEGIES } from './engine.js';
+import { STRATEGY_LABELS } from './presets.js';
+
+const MAX_GROUPS = 12; // the engine's limit (workload.rs MAX_GROUPS)
+
+const HINTS = {
+  sequential: 'one task at a time, on the page’s thread',
+  concurrent: 'all tasks at once as async futures, on the page’s thread',
+  parallel: 'tasks spread over worker threads, each blocking through its waits',
+  hybrid: 'async tasks on the page; their computing goes to workers',
+};
+
+const GROUP_FIELDS = [
+  { key: 'name', label: 'Task group', type: 'text', width: '9em' },
+  { key: 'count', label: 'Tasks', type: 'number', min: 0, step: 1 },
+  { key: 'cpuMs', label: 'Compute (ms)', type: 'number', min: 0, step: 'any' },
+  { key: 'ioMs', label: 'Wait (ms)', type: 'number', min: 0, step: 'any' },
+  { key: 'steps', label: 'Steps', type: 'number', min: 1, step: 1 },
+];
+
+function el(tag, props = {}, ...children) {
+  const node = Object.assign(document.createElement(tag), props);
+  node.append(...children);
+  return node;
+}
+
+let uid = 0;
+const nextId = (base) => `${base}-${++uid}`;
+
+/**
+ * `onChange(workload)` fires on every edit. `maxThreads` bounds the threads slider and can
+ * change later (`setMaxThreads`).
+ */
+export function createEditor(root, { maxThreads, onChange }) {
+  let extra = {}; // fields the editor has no control for (jitter, seed): kept as they are
+  const errorSlots = new Map(); // field path -> element that shows its message
+
+  const errorSlot = (field, input) => {
+    const slot = el('span', { className: 'field-error', id: nextId('err') });
+    slot.setAttribute('role', 'status');
+    if (input) input.setAttribute('aria-describedby', slot.id);
+    errorSlots.set(field, { slot, input });
+    return slot;
+  };
+
+  // Strategy
+  const strategyBox = el('fieldset', { className: 'strategies' }, el('legend', {}, 'How the tasks run'));
+  const strategyInputs = STRATEGIES.map((strategy) => {
+    const input = el('input', { type: 'radio', name: nextId('strategy'), value: strategy });
+    strategyBox.append(el('label', { className: 'strategy' }, input,
+      el('span', {}, el('strong', {}, STRATEGY_LABELS[strategy]), el('small', {}, HINTS[strategy]))));
+    return input;
+  });
+  strategyBox.append(errorSlot('strategy'));
+
+  // Threads, lock, yield
+  const threads = el('input', { type: 'range', min: 1, max: maxThreads, step: 1, id: nextId('threads') });
+  const threadsOut = el('output', { htmlFor: threads.id });
+  const lock = el('input', { type: 'checkbox', id: nextId('lock') });
+  const yieldMs = el('input', { type: 'number', min: 0, max: 1000, step: 'any', id: nextId('yield'), inputMode: 'decimal' });
+  const freezeWarning = el('p', { className: 'freeze-warning', hidden: true });
+  const settings = el('div', { className: 'settings' },
+    el('div', { className: 'setting' },
+      el('label', { htmlFor: threads.id }, 'Worker threads'), threads, threadsOut, errorSlot('threads', threads)),
+    el('div', { className: 'setting' },
+      lock, el('label', { htmlFor: lock.id }, 'Global lock while computing (like Python’s GIL)'), errorSlot('globalLock', lock)),
+    el('div', { className: 'setting' },
+      el('label', { htmlFor: yieldMs.id }, 'Yield to the page every'), yieldMs, el('span', {}, 'ms of computing (0 = never)'),
+      errorSlot('yieldMs', yieldMs)),
+    freezeWarning);
+
+  // Groups
+  const tbody = el('tbody');
+  const header = el('tr', {}, ...GROUP_FIELDS.map((f) => el('th', { scope: 'col' }, f.label)), el('th', {}, el('span', { className: 'visually-hidden' }, 'Remove')));
+  const table = el('table', { className: 'groups' }, el('caption', {}, 'Tasks: each step computes, then waits'), el('thead', {}, header), tbody);
+  const addButton = el('button', { type: 'button', className: 'secondary' }, '+ Add a task group');
+  const groupsError = errorSlot('groups');
+
+  root.append(strategyBox, settings, el('div', { className: 'table-scroll' }, table), groupsError, addButton);
+
+  const rows = [];
+  function addRow(group) {
+    const inputs = {};
+    const index = rows.length;
+    const cells = GROUP_FIELDS.map((f) => {
+      const input = el('input', { type: f.type, step: f.step ?? '', inputMode: f.type === 'number' ? 'decimal' : 'text' });
+      if (f.min !== undefined) input.min = f.min;
+      if (f.width) input.style.width = f.width;
+      input.setAttribute('aria-label', `${f.label}, group ${index + 1}`);
+      input.value = group[f.key] ?? '';
+      inputs[f.key] = input;
+      return el('td', {}, input, errorSlot(`groups[${index}].${f.key}`, input));
+    });
+    const remove = el('button', { type: 'button', className: 'icon', title: 'Remove this group' }, '✕');
+    remove.setAttribute('aria-label', `Remove group ${index + 1}`);
+    remove.addEventListener('click', () => {
+      const workload = read();
+      workload.groups.splice(rows.indexOf(row), 1);
+      set(workload);
+      changed();
+    });
+    const tr = el('tr', {}, ...cells, el('td', {}, remove));
+    const row = { tr, inputs, remove };
+    rows.push(row);
+    tbody.append(tr);
+  }
+
+  addButton.addEventListener('click', () => {
+    const workload = read();
+    workload.groups.push({ name: `group ${workload.groups.length + 1}`, count: 4, cpuMs: 50, ioMs: 50, steps: 1 });
+    set(workload);
+    changed();
+    rows.at(-1).inputs.name.focus();
+  });
+
+  const number = (input) => (input.value.trim() === '' ? null : Number(input.value));
+
+  function read() {
+    return {
+      ...extra,
+      strategy: strategyInputs.find((i) => i.checked)?.value ?? 'sequential',
+      threads: Number(threads.value),
+      globalLock: lock.checked,
+      yieldMs: number(yieldMs),
+      groups: rows.map(({ inputs }) => ({
+        name: inputs.name.value,
+        count: number(inputs.count),
+        cpuMs: number(inputs.cpuMs),
+        ioMs: number(inputs.ioMs),
+        steps: number(inputs.steps),
+      })),
+    };
+  }
+
+  function set(workload) {
+    const { strategy, threads: t, globalLock, yieldMs: y, groups, ...rest } = workload;
+    extra = rest;
+    strategyInputs.forEach((i) => { i.checked = i.value === strategy; });
+    threads.value = String(t ?? 1);
+    threadsOut.value = threads.value;
+    lock.checked = Boolean(globalLock);
+    yieldMs.value = y ?? 0;
+    rows.length = 0;
+    tbody.replaceChildren();
+    for (const [field] of errorSlots) if (field.startsWith('groups[')) errorSlots.delete(field);
+    (groups ?? []).forEach(addRow);
+    addButton.disabled = rows.length >= MAX_GROUPS;
+    updateFreezeWarning();
+  }
+
+  /** The longest stretch the page's thread computes without a break, if it freezes the page. */
+  function updateFreezeWarning() {
+    const workload = read();
+    const onPage = workload.strategy === 'sequential' || workload.strategy === 'concurrent';
+    const longest = Math.max(0, ...workload.groups.map((g) => g.cpuMs ?? 0));
+    const freezes = onPage && !(workload.yieldMs > 0) && longest > 50;
+    freezeWarning.hidden = !freezes;
+    freezeWarning.textContent = freezes
+      ? `Heads up: with no yielding, each task computes on the page’s thread for ${longest} ms at a time: the page will freeze while it does. That is the point of the “Responsiveness” preset.`
+      : '';
+  }
+
+  function changed() {
+    threadsOut.value = threads.value;
+    updateFreezeWarning();
+    onChange(read());
+  }
+
+  root.addEventListener('input', changed);
+  root.addEventListener('change', (event) => { if (event.target.type === 'radio') changed(); });
+
+  /** Marks every field the engine rejected; clears the rest. */
+  function showErrors(errors) {
+    for (const { slot, input } of errorSlots.values()) {
+      slot.textContent = '';
+      input?.removeAttribute('aria-invalid');
+    }
+    for (const { field, message } of errors) {
+      const target = errorSlots.get(field) ?? errorSlots.get('groups');
+      const prefix = errorSlots.has(field) ? '' : `${field}: `;
+      target.slot.textContent = (target.slot.textContent ? `${target.slot.textContent} ` : '') + prefix + message;
+      target.input?.setAttribute('aria-invalid', 'true');
+    }
+  }
+
+  function setDisabled(disabled) {
+    root.querySelectorAll('input, button').forEach((node) => { node.disabled = disabled; });
+    if (!disabled) addButton.disabled = rows.length >= MAX_GROUPS;
+  }
+
+  function setMaxThreads(max) {
+    threads.max = String(max);
+  }
+
+  return { get: read, set, showErrors, setDisabled, setMaxThreads };
+}

@@ -1,0 +1,63 @@
+// Numbers about runs: speedup, efficiency, smoothness, and how to say them.
+
+/** "0.21 s" (or "12 ms" under a tenth of a second). */
+export function seconds(ms, digits = 2) {
+  if (ms < 100) return `${ms.toFixed(ms < 10 ? 1 : 0)} ms`;
+  return `${(ms / 1000).toFixed(digits)} s`;
+}
+
+export function times(ratio) {
+  return Number.isFinite(ratio) ? `${ratio.toFixed(2)}x` : '—';
+}
+
+export function percent(fraction) {
+  return Number.isFinite(fraction) ? `${Math.round(fraction * 100)} %` : '—';
+}
+
+/** How many times faster `result` was than the sequential `baseline`. */
+export function speedup(baseline, result) {
+  return baseline && result ? baseline.wallMs / result.wallMs : NaN;
+}
+
+/** The threads a run could compute on: its workers, or the one event-loop thread. */
+export function threadsUsed(result) {
+  return result.strategy === 'parallel' || result.strategy === 'hybrid' ? result.threads : 1;
+}
+
+/** Speedup per thread: 100 % means every thread was fully used. */
+export function efficiency(baseline, result) {
+  return speedup(baseline, result) / threadsUsed(result);
+}
+
+/**
+ * Key of a workload without how it runs, so a sequential run can be the baseline of every
+ * other run of the same tasks.
+ */
+export function tasksKey(workload) {
+  const { groups, jitter = 0, seed = 1 } = workload;
+  return JSON.stringify({ groups, jitter, seed });
+}
+
+/** The whole set of numbers shown for a run. */
+export function summarize(result, baseline, smoothness) {
+  return {
+    wallMs: result.wallMs,
+    predictedMs: result.predictedMs,
+    speedup: speedup(baseline, result),
+    efficiency: efficiency(baseline, result),
+    lanes: result.lanes.map(({ name, busyMs }) => ({ name, busyMs, busyFraction: busyMs / result.wallMs })),
+    smoothness,
+  };
+}
+
+/** One sentence that says what a single run measured. */
+export function describeRun(result, baseline, smoothness) {
+  const what = `${result.tasks} tasks ran ${result.strategy}` +
+    (threadsUsed(result) > 1 ? ` on ${result.threads} workers` : ' on the page’s thread');
+  const status = result.status === 'cancelled' ? ` and were cancelled after ${seconds(result.wallMs)} (${result.tasksDone} done)` :
+    ` in ${seconds(result.wallMs)} (ideal ${seconds(result.predictedMs)})`;
+  const faster = baseline && result.status === 'completed' && result.strategy !== 'sequential'
+    ? `, ${times(speedup(baseline, result))} the speed of sequential` : '';
+  const smooth = smoothness ? `; the page’s longest frame gap was ${Math.round(smoothness.longestGapMs)} ms` : '';
+  return `${what}${status}${faster}${smooth}.`;
+}

@@ -1,0 +1,167 @@
+// Presets: one per claim of the explainer. Each has a workload, the runs that show the claim
+// (strategies, sometimes with a setting changed), and a verdict computed from what those
+// runs measured. Nothing here is asserted without a run behind it.
+
+import { seconds, speedup, times } from './metrics.js';
+
+/** Threads for "use the cores": the pool's workers, at most the machine's cores, at least 2. */
+export function coreThreads(capabilities) {
+  return Math.max(1, Math.min(capabilities.maxThreads, Math.max(2, capabilities.hardwareConcurrency)));
+}
+
+const group = (name, count, cpuMs, ioMs, steps = 1) => ({ name, count, cpuMs, ioMs, steps });
+
+/** The strategies' own words, for labels. */
+export const STRATEGY_LABELS = {
+  sequential: 'sequential',
+  concurrent: 'concurrent (async, one thread)',
+  parallel: 'parallel (worker threads)',
+  hybrid: 'hybrid (async + workers)',
+};
+
+function find(results, label) {
+  return results.find((r) => r.label === label)?.result;
+}
+
+/** Largest number of computing spans running at the same instant, over all lanes. */
+export function maxSimultaneousComputing(result) {
+  const edges = [];
+  for (const s of result.spans) {
+    if (s.kind !== 'cpu') continue;
+    edges.push([s.start, 1], [s.end, -1]);
+  }
+  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let now = 0;
+  let most = 0;
+  for (const [, d] of edges) most = Math.max(most, (now += d));
+  return most;
+}
+
+export const PRESETS = [
+  {
+    id: 'io',
+    title: 'I/O-bound: concurrency wins',
+    claim: 'Waiting tasks (downloads, queries) overlap their waits on one thread. Threads help too, by blocking in parallel.',
+    workload: (caps) => ({ strategy: 'concurrent', threads: coreThreads(caps), globalLock: false, yieldMs: 0,
+      groups: [group('download', 8, 0, 200)] }),
+    runs: [{ label: 'sequential' }, { label: 'concurrent' }, { label: 'parallel' }],
+    verdict(results) {
+      const seq = find(results, 'sequential');
+      const con = find(results, 'concurrent');
+      const par = find(results, 'parallel');
+      return `8 downloads took ${seconds(con.wallMs)} concurrently instead of ${seconds(seq.wallMs)} one after another: ` +
+        `they waited at the same time. ${par.threads} threads took ${seconds(par.wallMs)}, each blocking through its own waits.`;
+    },
+  },
+  {
+    id: 'cpu',
+    title: 'CPU-bound: parallelism wins, async alone does not',
+    claim: 'Computing needs a core. Async tasks on one thread just take turns; workers compute at the same instant.',
+    workload: (caps) => ({ strategy: 'parallel', threads: coreThreads(caps), globalLock: false, yieldMs: 10,
+      groups: [group('resize', 8, 150, 0)] }),
+    runs: [{ label: 'sequential' }, { label: 'concurrent' }, { label: 'parallel' }],
+    verdict(results) {
+      const seq = find(results, 'sequential');
+      const con = find(results, 'concurrent');
+      const par = find(results, 'parallel');
+      return `On ${par.threads} workers the 8 resizes ran ${times(speedup(seq, par))} faster than one after another ` +
+        `(${seconds(par.wallMs)} vs ${seconds(seq.wallMs)}). As async tasks: ${times(speedup(seq, con))}, no faster: they took turns on one thread.`;
+    },
+  },
+  {
+    id: 'gil',
+    title: "Global lock (like Python's GIL): threads don't speed up computing",
+    claim: 'With one lock held while computing, only one thread computes at a time. Waiting releases the lock, so waits still overlap.',
+    workload: (caps) => ({ strategy: 'parallel', threads: coreThreads(caps), globalLock: true, yieldMs: 10,
+      groups: [group('compute', 6, 100, 0)] }),
+    runs: [
+      { label: 'sequential' },
+      { label: 'parallel, global lock', strategy: 'parallel', globalLock: true },
+      { label: 'parallel, no lock', strategy: 'parallel', globalLock: false },
+      { label: 'waits under the lock', strategy: 'parallel', globalLock: true, groups: [group('download', 4, 0, 200)] },
+    ],
+    verdict(results) {
+      const seq = find(results, 'sequential');
+      const gil = find(results, 'parallel, global lock');
+      const free = find(results, 'parallel, no lock');
+      const waits = find(results, 'waits under the lock');
+      return `Under the global lock ${gil.threads} threads computed ${times(speedup(seq, gil))} as fast as one: only the lock's holder computes. ` +
+        `Without the lock: ${times(speedup(seq, free))}. Waiting releases the lock: 4 waits of 0.2 s still finished together in ${seconds(waits.wallMs)}.`;
+    },
+  },
+  {
+    id: 'responsive',
+    title: 'Responsiveness: computing on the event loop freezes the page',
+    claim: 'While the page’s thread computes, it cannot draw or react. Yielding often, or computing on workers, keeps it smooth.',
+    freezes: 'The first run freezes this page on purpose for about a second: watch the spinner stop.',
+    workload: (caps) => ({ strategy: 'concurrent', threads: coreThreads(caps), globalLock: false, yieldMs: 0,
+      groups: [group('render', 4, 250, 0)] }),
+    runs: [
+      { label: 'event loop, no yield', strategy: 'concurrent', yieldMs: 0 },
+      { label: 'event loop, yield every 10 ms', strategy: 'concurrent', yieldMs: 10 },
+      { label: 'workers', strategy: 'parallel' },
+    ],
+    verdict(results) {
+      const gap = (label) => `${Math.round(results.find((r) => r.label === label).smoothness.longestGapMs)} ms`;
+      return `Computing on the event loop froze the page: the longest gap between frames was ${gap('event loop, no yield')}. ` +
+        `Yielding every 10 ms: ${gap('event loop, yield every 10 ms')}. On workers: ${gap('workers')}.`;
+    },
+  },
+  {
+    id: 'mixed',
+    title: 'Mixed work: hybrid beats each alone',
+    claim: 'Tasks that compute and wait: async overlaps the waits, workers do the computing. Together they beat either one.',
+    workload: (caps) => ({ strategy: 'hybrid', threads: coreThreads(caps), globalLock: false, yieldMs: 10,
+      groups: [group('fetch + parse', 4, 100, 100, 2)] }),
+    runs: [{ label: 'sequential' }, { label: 'concurrent' }, { label: 'parallel' }, { label: 'hybrid' }],
+    verdict(results) {
+      const [con, par, hyb] = ['concurrent', 'parallel', 'hybrid'].map((l) => find(results, l));
+      const best = Math.min(con.wallMs, par.wallMs);
+      const word = hyb.wallMs < best ? 'faster than' : 'not faster than';
+      return `Hybrid took ${seconds(hyb.wallMs)}: ${word} async alone (${seconds(con.wallMs)}) and threads alone ` +
+        `(${seconds(par.wallMs)}). Waits overlapped on the event loop while workers computed.`;
+    },
+  },
+  {
+    id: 'overhead',
+    title: 'Overhead: tiny tasks make threads slower',
+    claim: 'Handing work to another thread costs time. When each piece is tiny, the cost is bigger than the work.',
+    workload: (caps) => ({ strategy: 'hybrid', threads: coreThreads(caps), globalLock: false, yieldMs: 0,
+      groups: [group('tiny', 300, 0.02, 0)] }),
+    runs: [{ label: 'sequential' }, { label: 'hybrid' }, { label: 'parallel' }],
+    verdict(results) {
+      const seq = find(results, 'sequential');
+      const hyb = find(results, 'hybrid');
+      const par = find(results, 'parallel');
+      const slower = hyb.wallMs / seq.wallMs;
+      return `300 tiny pieces of 0.02 ms: handing each to a worker (hybrid) took ${seconds(hyb.wallMs, 3)}, ` +
+        `${slower >= 1 ? `${slower.toFixed(1)}x slower than` : 'about as fast as'} doing them in place (${seconds(seq.wallMs, 3)}). ` +
+        `Parallel, which hands over whole batches, took ${seconds(par.wallMs, 3)}.`;
+    },
+  },
+  {
+    id: 'one-core',
+    title: 'Concurrency on one core: interleaving, not simultaneity',
+    claim: 'Concurrent tasks overlap in time, but on one thread only one computes at any instant. Parallel tasks compute at the same instant.',
+    workload: (caps) => ({ strategy: 'concurrent', threads: coreThreads(caps), globalLock: false, yieldMs: 10,
+      groups: [group('task', 3, 60, 0)] }),
+    runs: [{ label: 'concurrent' }, { label: 'parallel' }],
+    verdict(results) {
+      const con = find(results, 'concurrent');
+      const par = find(results, 'parallel');
+      const slices = con.spans.filter((s) => s.kind === 'cpu').length;
+      return `Concurrently, 3 tasks took turns in ${slices} slices on one lane: at most ${maxSimultaneousComputing(con)} computed at any instant. ` +
+        `In parallel, ${maxSimultaneousComputing(par)} computed at the same instant.`;
+    },
+  },
+];
+
+export function presetById(id) {
+  return PRESETS.find((p) => p.id === id);
+}
+
+/** The workload of one of a preset's runs: the preset's (or the edited) workload with the run's changes. */
+export function runWorkload(base, run) {
+  const { label, ...changes } = run;
+  return { ...base, strategy: changes.strategy ?? label, ...changes };
+}

@@ -1,0 +1,119 @@
+// The results: one row per run (label, live timeline, measured numbers), stacked on one time
+// scale when several runs are compared, with a bar chart of their wall times.
+
+import { createTimeline } from './timeline.js';
+import { efficiency, percent, seconds, speedup, threadsUsed, times } from './metrics.js';
+
+function el(tag, props = {}, ...children) {
+  const node = Object.assign(document.createElement(tag), props);
+  node.append(...children);
+  return node;
+}
+
+/** Over 100 % is no miracle: waits overlapped, which costs no thread. */
+function efficiencyText(value) {
+  return value > 1.05 ? `${percent(value)} (waits overlapped)` : percent(value);
+}
+
+function metric(label, value, title = '') {
+  return el('div', { className: 'metric', title }, el('dt', {}, label), el('dd', {}, value));
+}
+
+export function createResults(root, { compact = false } = {}) {
+  const list = el('div', { className: 'runs' });
+  const bars = el('figure', { className: 'bars', hidden: true });
+  root.append(list, bars);
+  let rows = [];
+
+  function clear() {
+    rows.forEach((row) => row.timeline.destroy());
+    rows = [];
+    list.replaceChildren();
+    bars.hidden = true;
+    bars.replaceChildren();
+  }
+
+  /** Starts a row for a run about to start. */
+  function addRun(label, lanes) {
+    const status = el('span', { className: 'run-status' }, 'starting…');
+    const plot = el('div', { className: 'timeline' });
+    const numbers = el('dl', { className: 'metrics' });
+    const notice = el('p', { className: 'notice', hidden: true });
+    const article = el('article', { className: 'run' }, el('header', {}, el('h3', {}, label), status), plot, numbers, notice);
+    article.dataset.label = label;
+    list.append(article);
+    const timeline = createTimeline(plot, { compact });
+    timeline.setLanes(lanes);
+    const row = {
+      label, timeline, result: null, smoothness: null, element: article,
+      progress({ spans, elapsedMs, tasksDone, tasks }, groupNames) {
+        status.textContent = `running… ${tasksDone}/${tasks} tasks, ${seconds(elapsedMs)}`;
+        timeline.update(spans, { elapsedMs, groupNames });
+      },
+      finish(result, smoothness, baseline) {
+        row.result = result;
+        row.smoothness = smoothness;
+        status.textContent = result.status === 'cancelled' ? `cancelled after ${seconds(result.wallMs)}` : `done in ${seconds(result.wallMs)}`;
+        article.dataset.status = result.status;
+        timeline.show(result);
+        const used = threadsUsed(result);
+        const isBaseline = result.strategy === 'sequential';
+        numbers.replaceChildren(
+          metric('Wall time', seconds(result.wallMs), 'Measured from start to end of the run'),
+          metric('Ideal', seconds(result.predictedMs), 'What this strategy would take with no overhead at all (a model)'),
+          metric('Speedup', isBaseline ? '1.00x (baseline)' : baseline ? times(speedup(baseline, result)) : 'run sequential to compare',
+            'Sequential wall time / this wall time'),
+          metric('Efficiency', isBaseline || !baseline ? '—' : efficiencyText(efficiency(baseline, result)),
+            `Speedup per thread used (${used}): 100 % means every thread was fully used`),
+          metric('Busy', result.lanes.filter((l) => l.busyMs > 0 || l.id === 0)
+            .map((l) => `${l.name} ${percent(l.busyMs / result.wallMs)}`).join(', ') || '—', 'Share of the wall time each thread spent computing'),
+          metric('Page smoothness', smoothness
+            ? `${Math.round(smoothness.fps)} fps, longest frame gap ${Math.round(smoothness.longestGapMs)} ms, ${smoothness.longTasks} long tasks`
+            : '—', 'Frames the page drew during the run'),
+        );
+        const notes = [result.notice, result.droppedSpans ? `${result.droppedSpans} spans were not recorded (trace full).` : ''].filter(Boolean);
+        notice.hidden = notes.length === 0;
+        notice.textContent = notes.join(' ');
+      },
+    };
+    rows.push(row);
+    return row;
+  }
+
+  /** Puts every timeline on the same time axis, [0, ms]. */
+  function shareScale(ms) {
+    rows.forEach((row) => row.timeline.setScale(ms));
+  }
+
+  /** A bar per finished run: wall time, on one scale. */
+  function showBars() {
+    const done = rows.filter((r) => r.result);
+    if (done.length < 2) return;
+    const max = Math.max(...done.map((r) => r.result.wallMs));
+    const BAR = 22; // px
+    const LABEL = 190; // px
+    const WIDTH = 600; // px, scaled to fit by viewBox
+    const svgNs = 'http://www.w3.org/2000/svg';
+    const svg = document.createElementNS(svgNs, 'svg');
+    svg.setAttribute('viewBox', `0 0 ${WIDTH} ${done.length * (BAR + 8)}`);
+    svg.setAttribute('role', 'img');
+    svg.setAttribute('aria-label', `Wall times: ${done.map((r) => `${r.label} ${seconds(r.result.wallMs)}`).join(', ')}`);
+    done.forEach((row, i) => {
+      const y = i * (BAR + 8);
+      const w = ((WIDTH - LABEL - 70) * row.result.wallMs) / max;
+      const add = (tag, attrs, text) => {
+        const node = document.createElementNS(svgNs, tag);
+        Object.entries(attrs).forEach(([k, v]) => node.setAttribute(k, v));
+        if (text) node.textContent = text;
+        svg.append(node);
+      };
+      add('text', { x: LABEL - 8, y: y + BAR * 0.7, 'text-anchor': 'end', class: 'bar-label' }, row.label);
+      add('rect', { x: LABEL, y, width: Math.max(w, 1), height: BAR, rx: 3, class: `bar bar-${row.result.strategy}` });
+      add('text', { x: LABEL + w + 6, y: y + BAR * 0.7, class: 'bar-value' }, seconds(row.result.wallMs));
+    });
+    bars.replaceChildren(el('figcaption', {}, 'Wall time of each run (shorter is faster)'), svg);
+    bars.hidden = false;
+  }
+
+  return { clear, addRun, shareScale, showBars, rows: () => rows };
+}
