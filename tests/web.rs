@@ -3,7 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Function, Promise};
-use playground::web::{init_thread_pool, Engine, RunHandle};
+use playground::web::{init_thread_pool, kernel_iterations_per_ms, Engine, RunHandle};
 use serde_json::Value;
 use std::cell::Cell;
 use std::collections::BTreeSet;
@@ -31,11 +31,13 @@ thread_local!(static POOL_STARTED: Cell<bool> = const { Cell::new(false) });
 
 /// Starts the pool once for all tests of this page, then makes an engine on it.
 async fn engine() -> Engine {
+    thread_local!(static CALIBRATION: f64 = kernel_iterations_per_ms());
+    let iterations_per_ms = CALIBRATION.with(|c| *c);
     if !POOL_STARTED.get() {
         JsFuture::from(init_thread_pool(POOL as usize)).await.expect("initThreadPool");
         POOL_STARTED.set(true);
     }
-    Engine::new(POOL, 2, String::new())
+    Engine::new(POOL, 2, String::new(), iterations_per_ms, 0.0).map_err(JsValue::from).unwrap()
 }
 
 struct Ran {

@@ -6,7 +6,7 @@
 //   const result = await pg.run(workload, { signal, onProgress });
 //   pg.exportTrace(result); // Chrome trace JSON, opens in Perfetto
 
-import init, { initThreadPool, Engine, chromeTrace } from './pkg/playground.js';
+import init, { initThreadPool, Engine, chromeTrace, kernelIterationsPerMs } from './pkg/playground.js';
 
 /** The pool never has fewer workers than this, so a 2-core machine can still show 4 threads. */
 export const MIN_POOL_THREADS = 4;
@@ -31,6 +31,10 @@ export function startPlayground() {
 
 async function start() {
   await init();
+  // Calibrate before the workers start: while they start up they compete for the cores.
+  const calibrationStart = performance.now();
+  const iterationsPerMs = kernelIterationsPerMs();
+  const calibratedInMs = performance.now() - calibrationStart;
   const hardwareConcurrency = navigator.hardwareConcurrency || 1;
   const wanted = Math.min(MAX_POOL_THREADS, Math.max(hardwareConcurrency, MIN_POOL_THREADS));
   let poolThreads = 0;
@@ -46,7 +50,7 @@ async function start() {
       noPoolReason = `the worker pool did not start: ${error?.message ?? error}`;
     }
   }
-  const engine = new Engine(poolThreads, hardwareConcurrency, noPoolReason);
+  const engine = new Engine(poolThreads, hardwareConcurrency, noPoolReason, iterationsPerMs, calibratedInMs);
   return new Playground(engine, {
     crossOriginIsolated: Boolean(globalThis.crossOriginIsolated),
     threads: poolThreads > 0,

@@ -65,17 +65,22 @@ pub struct Engine {
 #[wasm_bindgen]
 impl Engine {
     /// `pool_threads`: workers started by `initThreadPool` (0 if none); `no_pool_reason` says
-    /// why there are none; `cores` is `navigator.hardwareConcurrency`. Calibrates the kernel
-    /// (about 100 ms on this thread, once).
+    /// why there are none; `cores` is `navigator.hardwareConcurrency`; `iterations_per_ms` and
+    /// `calibrated_in_ms` come from [`kernel_iterations_per_ms`], measured before the pool
+    /// started (workers starting up compete for the cores and make the kernel look slower:
+    /// seen here 270 k instead of 340 k iterations/ms).
     #[wasm_bindgen(constructor)]
-    pub fn new(pool_threads: u32, cores: u32, no_pool_reason: String) -> Engine {
+    pub fn new(pool_threads: u32, cores: u32, no_pool_reason: String, iterations_per_ms: f64, calibrated_in_ms: f64) -> Result<Engine, JsError> {
         install_panic_hook();
-        let calibration = calibrate(&PerformanceClock);
-        Engine {
+        if !(iterations_per_ms.is_finite() && iterations_per_ms > 0.0) {
+            return Err(JsError::new(&format!("iterationsPerMs must be a positive number, got {iterations_per_ms}")));
+        }
+        let calibration = Calibration { iterations_per_ms, measured_ms: calibrated_in_ms };
+        Ok(Engine {
             host: Host { pool_threads, no_pool_reason, cores: cores.max(1) },
             machine: Arc::new(RealMachine { clock: PerformanceClock, calibration }),
             running: Rc::new(Cell::new(false)),
-        }
+        })
     }
 
     /// `{ iterationsPerMs, measuredMs }` as JSON.
@@ -198,7 +203,8 @@ pub fn chrome_trace(result_json: &str) -> Result<String, JsError> {
     Ok(chrome_trace_json(&title, &export.lanes, &export.spans, &export.group_names))
 }
 
-/// Kernel speed without an engine (the benchmark compares it with the native build).
+/// Measures the kernel's speed on this thread, in iterations per ms: the engine's calibration
+/// (and the benchmark's comparison with the native build). Takes about 100 ms.
 #[wasm_bindgen(js_name = kernelIterationsPerMs)]
 pub fn kernel_iterations_per_ms() -> f64 {
     let Calibration { iterations_per_ms, .. } = calibrate(&PerformanceClock);
