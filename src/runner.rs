@@ -75,9 +75,10 @@ impl PreparedRun {
         self.state.cancel.cancel();
     }
 
-    /// Runs to the end (or to a cancel) and sums up.
-    pub async fn execute(self, event_loop: Rc<dyn EventLoop>) -> RunResult {
-        let start = self.state.machine.now_ms();
+    /// Runs to the end (or to a cancel) and sums up. `start` (on the machine's clock) is
+    /// the run's time zero: wall time and span times count from it, so a live view that
+    /// read spans relative to the same instant agrees with the result.
+    pub async fn execute(self, start: f64, event_loop: Rc<dyn EventLoop>) -> RunResult {
         let status = strategy::run(self.state.clone(), self.strategy, self.threads as usize, event_loop).await;
         let end = self.state.machine.now_ms();
         let spans: Vec<Span> = self

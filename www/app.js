@@ -10,6 +10,7 @@ import { FrameMonitor, createSpinner } from './smoothness.js';
 import { describeRun, tasksKey } from './metrics.js';
 import { drawScaling, measureScaling } from './scaling.js';
 import { DEFAULT_PRESET, readState, urlFor, writeState } from './url-state.js';
+import { wireEmbedButton } from './embed-code.js';
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -114,7 +115,7 @@ async function main() {
       for (const [i, run] of runs.entries()) {
         if (signal.aborted) break;
         const lanes = lanesFor(run.workload);
-        const row = results.addRun(run.label, lanes);
+        const row = results.addRun(run.label, lanes, predicted[i]);
         if (scale) results.shareScale(scale);
         say(`Running ${run.label} (${i + 1} of ${runs.length})…`);
         const monitor = new FrameMonitor();
@@ -227,6 +228,8 @@ async function main() {
       say(`Copy this link: ${url}`);
     }
   });
+  wireEmbedButton($('copy-embed'), () => ({ workload: editor.get(), presetId: page.preset?.id ?? null,
+    runs: page.preset?.runs.length ?? STRATEGIES.length }), say);
   ui.exportTrace.addEventListener('click', () => {
     if (!lastResult) return;
     const blob = new Blob([pg.exportTrace(lastResult)], { type: 'application/json' });

@@ -33,8 +33,8 @@ export function createResults(root, { compact = false } = {}) {
     bars.replaceChildren();
   }
 
-  /** Starts a row for a run about to start. */
-  function addRun(label, lanes) {
+  /** Starts a row for a run about to start; `expectedMs` (the ideal model's) sizes the live axis. */
+  function addRun(label, lanes, expectedMs) {
     const status = el('span', { className: 'run-status' }, 'starting…');
     const plot = el('div', { className: 'timeline' });
     const numbers = el('dl', { className: 'metrics' });
@@ -43,7 +43,7 @@ export function createResults(root, { compact = false } = {}) {
     article.dataset.label = label;
     list.append(article);
     const timeline = createTimeline(plot, { compact });
-    timeline.setLanes(lanes);
+    timeline.setLanes(lanes, { expectedMs });
     const row = {
       label, timeline, result: null, smoothness: null, element: article,
       progress({ spans, elapsedMs, tasksDone, tasks }, groupNames) {

@@ -21,7 +21,7 @@ fn workload(json: &str) -> Workload {
 fn on_fake_time(json: &str) -> RunResult {
     let time = FakeTime::new();
     let run = PreparedRun::new(workload(json), &HOST, Arc::new(FakeMachine(time.clone())), true);
-    run_on_fake_time(&time, run.execute(Rc::new(FakeLoop(time.clone()))))
+    run_on_fake_time(&time, run.execute(time.now(), Rc::new(FakeLoop(time.clone()))))
 }
 
 const EIGHT_DOWNLOADS: &str = r#"{"strategy":"STRATEGY","groups":[{"name":"download","count":8,"cpuMs":0,"ioMs":100}]}"#;
@@ -92,7 +92,7 @@ fn cancel_stops_an_event_loop_run_and_reports_it() {
         }
     }
     let event_loop = Rc::new(CancelOnThird(FakeLoop(time.clone()), state, Default::default()));
-    let r = run_on_fake_time(&time, run.execute(event_loop));
+    let r = run_on_fake_time(&time, run.execute(time.now(), event_loop));
     assert_eq!(r.status, Status::Cancelled);
     assert_eq!(r.tasks_done, 2);
     assert_eq!(r.wall_ms, 200.0, "the third wait was cut short at once");
@@ -120,7 +120,8 @@ fn on_real_pool(json: &str, machine: Arc<dyn Machine>) -> RunResult {
         }
     }
     let run = PreparedRun::new(workload(json), &HOST, machine, true);
-    futures::executor::block_on(run.execute(Rc::new(NoEventLoop)))
+    let start = run.state.machine.now_ms();
+    futures::executor::block_on(run.execute(start, Rc::new(NoEventLoop)))
 }
 
 #[test]
@@ -167,7 +168,7 @@ fn without_a_pool_parallel_and_hybrid_run_on_the_page_thread_and_say_why() {
     for (asked, ran) in [("parallel", "sequential"), ("hybrid", "concurrent")] {
         let time = FakeTime::new();
         let run = PreparedRun::new(workload(&with(EIGHT_DOWNLOADS, asked)), &host, Arc::new(FakeMachine(time.clone())), true);
-        let r = run_on_fake_time(&time, run.execute(Rc::new(FakeLoop(time.clone()))));
+        let r = run_on_fake_time(&time, run.execute(time.now(), Rc::new(FakeLoop(time.clone()))));
         assert_eq!(r.strategy.name(), ran);
         assert_eq!(r.requested_strategy.name(), asked);
         let notice = r.notice.expect("a notice");
@@ -180,6 +181,6 @@ fn without_a_pool_parallel_and_hybrid_run_on_the_page_thread_and_say_why() {
 fn a_disabled_trace_records_nothing_but_the_run_still_runs() {
     let time = FakeTime::new();
     let run = PreparedRun::new(workload(&with(EIGHT_DOWNLOADS, "concurrent")), &HOST, Arc::new(FakeMachine(time.clone())), false);
-    let r = run_on_fake_time(&time, run.execute(Rc::new(FakeLoop(time.clone()))));
+    let r = run_on_fake_time(&time, run.execute(time.now(), Rc::new(FakeLoop(time.clone()))));
     assert_eq!((r.wall_ms, r.spans.len(), r.tasks_done), (100.0, 0, 8));
 }

@@ -132,7 +132,7 @@ impl Engine {
         let running = self.running.clone();
         running.set(true);
         let done = wasm_bindgen_futures::future_to_promise(async move {
-            let result = run.execute(Rc::new(BrowserEventLoop)).await;
+            let result = run.execute(origin, Rc::new(BrowserEventLoop)).await;
             running.set(false);
             serde_json::to_string(&result).map(JsValue::from).map_err(|e| JsError::new(&e.to_string()).into())
         });
