@@ -167,7 +167,7 @@ async function main() {
   async function runPreset() {
     const preset = page.preset;
     const base = editor.get();
-    const batch = await runBatch(preset.title, preset.runs.map((run) => ({ label: run.label, workload: runWorkload(base, run) })));
+    const batch = await runBatch(preset.title, preset.runs.map((run) => ({ label: run.label, workload: runWorkload(base, run, caps) })));
     const finished = batch?.runs.length === preset.runs.length && batch.runs.every((r) => r.result.status === 'completed');
     if (!finished) return;
     page.verdict = preset.verdict(batch.runs.map((r) => ({ ...r, label: r.label })), caps);

@@ -78,7 +78,7 @@ export const PRESETS = [
       { label: 'sequential' },
       { label: 'parallel, global lock', strategy: 'parallel', globalLock: true },
       { label: 'parallel, no lock', strategy: 'parallel', globalLock: false },
-      { label: 'waits under the lock', strategy: 'parallel', globalLock: true, groups: [group('download', 4, 0, 200)] },
+      { label: 'waits under the lock', strategy: 'parallel', globalLock: true, threads: 'all', groups: [group('download', 4, 0, 200)] },
     ],
     verdict(results) {
       const seq = find(results, 'sequential');
@@ -86,7 +86,7 @@ export const PRESETS = [
       const free = find(results, 'parallel, no lock');
       const waits = find(results, 'waits under the lock');
       return `Under the global lock ${gil.threads} threads computed ${times(speedup(seq, gil))} as fast as one: only the lock's holder computes. ` +
-        `Without the lock: ${times(speedup(seq, free))}. Waiting releases the lock: 4 waits of 0.2 s still finished together in ${seconds(waits.wallMs)}.`;
+        `Without the lock: ${times(speedup(seq, free))}. Waiting releases the lock: 4 waits of 0.2 s on ${waits.threads} threads finished in ${seconds(waits.wallMs)}.`;
     },
   },
   {
@@ -160,8 +160,13 @@ export function presetById(id) {
   return PRESETS.find((p) => p.id === id);
 }
 
-/** The workload of one of a preset's runs: the preset's (or the edited) workload with the run's changes. */
-export function runWorkload(base, run) {
+/**
+ * The workload of one of a preset's runs: the preset's (or the edited) workload with the
+ * run's changes. `threads: 'all'` means every worker of the pool.
+ */
+export function runWorkload(base, run, capabilities) {
   const { label, ...changes } = run;
-  return { ...base, strategy: changes.strategy ?? label, ...changes };
+  const workload = { ...base, strategy: changes.strategy ?? label, ...changes };
+  if (workload.threads === 'all') workload.threads = capabilities?.maxThreads ?? base.threads;
+  return workload;
 }

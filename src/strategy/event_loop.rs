@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
 /// What the event loop offers a task: timers and a way to let other work run.
-/// In the browser these are `setTimeout` and `scheduler.yield()`; in tests, a fake clock.
+/// In the browser these are `setTimeout` and a posted message; in tests, a fake clock.
 pub trait EventLoop {
     /// Completes after `ms`, without blocking the thread.
     fn sleep(&self, ms: f64) -> LocalBoxFuture<'static, ()>;

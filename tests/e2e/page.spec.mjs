@@ -46,6 +46,7 @@ test('global lock preset: threads do not speed up computing, waits still overlap
   const b = await runPreset(page, 'gil');
   expect(wall(b, 'sequential') / wall(b, 'parallel, global lock')).toBeLessThan(1.3);
   expect(wall(b, 'sequential') / wall(b, 'parallel, no lock')).toBeGreaterThan(1.5);
+  // Four waits on all the pool's threads (at least 4): together, not one after another.
   expect(wall(b, 'waits under the lock')).toBeLessThan(400);
   const lockWaits = b.runs['parallel, global lock'].timeline.lanes.reduce((n, l) => n + l.lockWaitSpans, 0);
   expect(lockWaits).toBeGreaterThan(0);
