@@ -11,22 +11,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
+// The same Chromium, flags and repo root as the Playwright tests.
+import { ROOT, CHROMIUM, CHROMIUM_ARGS } from '../e2e/util.mjs';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
-const CHROMIUM = '/usr/bin/chromium';
-// As root chromium needs --no-sandbox; without the networking flags it floods the closed
-// network with background requests (see /work/shared/TOOLCHAIN.md).
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const FIRST_PORT = Number(process.env.BENCH_PORT) || 8130;
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MS) || 5 * 60_000;
 const OUT_DIR = `${ROOT}/artifacts`;
