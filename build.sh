@@ -35,7 +35,8 @@ Usage: ./build.sh <command>
           with the cross-origin isolation headers that wasm threads need
   test    native cargo test, then wasm-bindgen tests and Playwright tests in headless Chromium
   bench   build, then run tests/bench/run.mjs
-  dist    build a deployable folder (not yet implemented)
+  dist    build dist/: www/ for any static host, with a _headers file (Netlify, Cloudflare
+          Pages) and coi-serviceworker.js (DIST_SERVICE_WORKER=1 turns it on; docs/embedding.md)
   help    show this text
 
 Installs what is missing first: Rust ${NIGHTLY} (+ rust-src, ${WASM_TARGET}),
@@ -209,6 +210,7 @@ cmd_test() {
   setup
   install_chromium
   build_wasm
+  build_dist # the Playwright tests also serve dist/, with its _headers applied
   test_native
   test_wasm
   test_e2e
@@ -226,8 +228,68 @@ cmd_bench() {
   node tests/bench/run.mjs
 }
 
+# The four headers, on every response, that give threads at top level and inside iframes on
+# plain, cross-site and isolated embedders (measured: /work/shared/TOOLCHAIN.md).
+DIST_HEADERS='  Cross-Origin-Opener-Policy: same-origin
+  Cross-Origin-Embedder-Policy: require-corp
+  Cross-Origin-Resource-Policy: cross-origin
+  Document-Isolation-Policy: isolate-and-credentialless'
+# Files in www/ that only serve development: not deployed.
+DIST_EXCLUDE=(bench.html bench.js dev-timeline.html pkg/.stamp)
+
+build_dist() {
+  step "writing dist/ (a copy of www/ without dev-only files)"
+  rm -rf dist
+  mkdir -p dist
+  cp -R www/. dist/
+  local file
+  for file in "${DIST_EXCLUDE[@]}"; do rm -f "dist/${file}"; done
+  find dist -name '*.d.ts' -delete
+
+  # Netlify and Cloudflare Pages read this file; docs/embedding.md shows the same headers for
+  # nginx, Apache, Caddy and serve. The host helper is imported by pages of other origins, and
+  # module scripts are fetched with CORS: those two files also need Access-Control-Allow-Origin.
+  step "writing dist/_headers (isolation headers for every path)"
+  cat >dist/_headers <<HEADERS
+# Cross-origin isolation for wasm threads, also inside iframes (see docs/embedding.md).
+/*
+${DIST_HEADERS}
+
+# Imported as ES modules by tutorial pages on other origins.
+/embed-host.js
+  Access-Control-Allow-Origin: *
+/embed-protocol.js
+  Access-Control-Allow-Origin: *
+HEADERS
+
+  # For hosts that cannot set headers (GitHub Pages...): the coi-serviceworker package adds
+  # COOP/COEP from a service worker after one reload. Copied always, switched on only with
+  # DIST_SERVICE_WORKER=1: with real headers it is not needed, and it can't isolate a frame
+  # on someone else's page (see docs/embedding.md).
+  local version
+  version=$(node -p "require('./node_modules/coi-serviceworker/package.json').version")
+  step "copying coi-serviceworker ${version} to dist/coi-serviceworker.js"
+  cp node_modules/coi-serviceworker/coi-serviceworker.min.js dist/coi-serviceworker.js
+  if [[ "${DIST_SERVICE_WORKER:-0}" == 1 ]]; then
+    step "DIST_SERVICE_WORKER=1: loading coi-serviceworker.js from dist/index.html and dist/embed.html"
+    local tags='<script>window.coi = { shouldRegister: () => window.top === window.self };</script>'
+    tags+='\n  <script src="coi-serviceworker.js"></script>'
+    for file in dist/index.html dist/embed.html; do
+      # Before the stylesheet, so it runs (and reloads once) before the page starts the engine.
+      sed -i "s|^\( *\)<link rel=\"stylesheet\" href=\"style.css\">|\1${tags}\n&|" "${file}"
+      grep -q 'src="coi-serviceworker.js"' "${file}" || die "could not add the service worker to ${file}"
+    done
+  fi
+
+  step "dist/ written:"
+  (cd dist && find . -type f -printf '  %P (%s bytes)\n' | sort)
+}
+
 cmd_dist() {
-  die "dist: not yet implemented"
+  setup
+  build_wasm
+  build_dist
+  step "done: deploy dist/ to any static host (headers: dist/_headers; others: docs/embedding.md)"
 }
 
 case "${1:-help}" in

@@ -1,10 +1,12 @@
-// Playwright drives Debian's chromium against two local servers of www/ (see util.mjs).
-// Run through ./build.sh test, which builds www/pkg first.
-import { existsSync } from 'node:fs';
+// Playwright drives Debian's chromium against local static servers (see util.mjs): www/ with and
+// without the isolation headers, a plain tutorial site, and dist/. Run through ./build.sh test.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { defineConfig } from '@playwright/test';
 import {
   ROOT, ISOLATED, ISOLATED_PORT, PLAIN_PORT, ISOLATED_SERVE_CONFIG, PLAIN_SERVE_CONFIG,
   CHROMIUM, CHROMIUM_ARGS, serveCommand,
+  HOST_PORT, HOST_FOLDER, TUTORIAL_PORT, TUTORIAL_FOLDER, DIST_PORT, DIST_HEADERS_FILE, DIST_SERVE_CONFIG, distServeConfig, serveFolderCommand,
 } from './util.mjs';
 
 if (!existsSync(`${ROOT}/www/pkg/playground.js`)) {
@@ -13,10 +15,18 @@ if (!existsSync(`${ROOT}/www/pkg/playground.js`)) {
 
 const CI = Boolean(process.env.CI);
 
-function staticServer(name, config, port) {
+// dist/ is served with exactly the headers its _headers file asks for (./build.sh test builds
+// dist/ first; without it embed.spec.mjs says to run ./build.sh dist).
+const HAS_DIST = existsSync(DIST_HEADERS_FILE);
+if (HAS_DIST) {
+  mkdirSync(dirname(DIST_SERVE_CONFIG), { recursive: true });
+  writeFileSync(DIST_SERVE_CONFIG, JSON.stringify(distServeConfig(readFileSync(DIST_HEADERS_FILE, 'utf8')), null, 2));
+}
+
+function staticServer(name, config, port, folder = 'www') {
   return {
     name,
-    command: serveCommand(config, port),
+    command: folder === 'www' ? serveCommand(config, port) : serveFolderCommand(config, port, folder),
     cwd: ROOT,
     env: { ...process.env, NO_UPDATE_CHECK: '1' },
     // `port`, not `url`: until www/index.html exists `/` is a 404, which `url` never accepts.
@@ -49,5 +59,9 @@ export default defineConfig({
   webServer: [
     staticServer('isolated', ISOLATED_SERVE_CONFIG, ISOLATED_PORT),
     staticServer('plain', PLAIN_SERVE_CONFIG, PLAIN_PORT),
+    // Other origins with no special headers: pages that embed the playground.
+    staticServer('host', PLAIN_SERVE_CONFIG, HOST_PORT, HOST_FOLDER),
+    staticServer('tutorial', PLAIN_SERVE_CONFIG, TUTORIAL_PORT, TUTORIAL_FOLDER),
+    ...(HAS_DIST ? [staticServer('dist', DIST_SERVE_CONFIG, DIST_PORT, 'dist')] : []),
   ],
 });

@@ -74,3 +74,67 @@ export async function openPlayground(page, base = ISOLATED, query = '') {
   await page.goto(`${base}/index.html${query}`);
   await page.waitForFunction(() => document.body.dataset.ready === 'true' && window.playground, null, { timeout: 60_000 });
 }
+
+// --- Embedding (embed.spec.mjs) -----------------------------------------------------------
+// Three more servers, each its own origin (the port differs):
+//   HOST      plain (no isolation headers): tests/e2e/host/, a blank page the tests fill with
+//             page.setContent() (a host page has to come from a real server: see its comment)
+//   TUTORIAL  plain: examples/tutorial/, the example tutorial site
+//   DIST      dist/ (./build.sh dist) with the headers of dist/_headers and nothing else, turned
+//             into a serve config by distServeConfig(): the test proves _headers is right.
+
+export const HOST_PORT = 8125;
+export const DIST_PORT = 8126;
+export const TUTORIAL_PORT = 8127;
+export const HOST = `http://127.0.0.1:${HOST_PORT}`;
+export const DIST = `http://127.0.0.1:${DIST_PORT}`;
+export const TUTORIAL = `http://127.0.0.1:${TUTORIAL_PORT}`;
+export const HOST_FOLDER = 'tests/e2e/host';
+export const TUTORIAL_FOLDER = 'examples/tutorial';
+export const DIST_HEADERS_FILE = `${ROOT}/dist/_headers`;
+/** Written by playwright.config.mjs from dist/_headers (artifacts/ is not committed). */
+export const DIST_SERVE_CONFIG = `${ROOT}/artifacts/dist-serve.json`;
+
+/** Command line that serves `folder` (relative to ROOT) on 127.0.0.1:port with the given config. */
+export function serveFolderCommand(config, port, folder) {
+  return `node_modules/.bin/serve --no-clipboard --config ${config} ` +
+    `--listen tcp://127.0.0.1:${port} ${folder}`;
+}
+
+/**
+ * `serve` configuration equivalent to a Netlify / Cloudflare Pages `_headers` file: a path
+ * line (`/*`, `/file.js`), then indented `Name: value` lines; `#` starts a comment.
+ */
+export function distServeConfig(headersText) {
+  const rules = [];
+  for (const line of headersText.split('\n')) {
+    if (!line.trim() || line.trim().startsWith('#')) continue;
+    if (!/^\s/.test(line)) {
+      // "/*" is every path; serve matches paths with globs relative to the folder.
+      const path = line.trim();
+      rules.push({ source: path === '/*' ? '**' : path.replace(/^\//, '').replace(/\*/g, '**'), headers: [] });
+      continue;
+    }
+    const match = /^\s+([A-Za-z0-9-]+):\s*(.*)$/.exec(line);
+    if (!match || rules.length === 0) throw new Error(`_headers: cannot read the line “${line}”`);
+    rules.at(-1).headers.push({ key: match[1], value: match[2].trim() });
+  }
+  return {
+    cleanUrls: false,
+    directoryListing: false,
+    rewrites: [{ source: '/', destination: '/index.html' }],
+    headers: rules,
+  };
+}
+
+/**
+ * Records every message the page's window receives in `window.received`, as
+ * `{ frame: <id of the iframe that sent it>, origin, data }`: put it in a host page's <head>.
+ */
+export const RECORD_MESSAGES = `<script>
+  window.received = [];
+  addEventListener('message', (event) => {
+    const frame = [...document.querySelectorAll('iframe')].find((f) => f.contentWindow === event.source);
+    window.received.push({ frame: frame?.id ?? null, origin: event.origin, data: event.data });
+  });
+</script>`;

@@ -1,0 +1,253 @@
+// Embedding: a tutorial page on another origin, with no special headers, puts live threaded
+// playgrounds in iframes and talks to them with postMessage (docs/embedding.md).
+import { existsSync } from 'node:fs';
+import { test, expect } from '@playwright/test';
+import {
+  ROOT, ISOLATED, PLAIN, HOST, TUTORIAL, DIST, DIST_HEADERS_FILE, ISOLATION_HEADERS, RECORD_MESSAGES,
+  openPlayground, watchForErrors,
+} from './util.mjs';
+
+const SOURCE = 'concurrency-playground';
+const VERSION = 1;
+const READY_MS = 60_000; // engine start + calibration, two frames at once on 2 cores
+const RUN_MS = 60_000;
+
+let problems;
+let warnings;
+test.beforeEach(async ({ page }) => {
+  problems = watchForErrors(page); // console errors of the host page and of its frames
+  warnings = [];
+  page.on('console', (message) => { if (message.type() === 'warning') warnings.push(message.text()); });
+});
+test.afterEach(() => {
+  expect(problems).toEqual([]);
+});
+
+/** Opens a plain page (no special headers) on HOST with `body`; it records the messages it gets. */
+async function openHostPage(page, name, body) {
+  await page.goto(`${HOST}/index.html`);
+  await page.setContent(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${name}</title>` +
+    `<link rel="icon" href="data:,">${RECORD_MESSAGES}</head><body>${body}</body></html>`);
+}
+
+/** Messages of `type` the host received (from the iframe with id `frame`, if given). */
+function received(page, type, frame = null) {
+  return page.evaluate(([t, f]) => window.received.filter((m) => m.data?.type === t && (f === null || m.frame === f)), [type, frame]);
+}
+
+async function waitForMessage(page, type, { frame = null, id, timeout = RUN_MS } = {}) {
+  await page.waitForFunction(([t, f, i]) => window.received.some((m) => m.data?.type === t && (f === null || m.frame === f)
+    && (i === undefined || m.data.id === i)), [type, frame, id], { timeout });
+  const all = await received(page, type, frame);
+  return id === undefined ? all.at(-1) : all.find((m) => m.data.id === id);
+}
+
+/** Posts `message` (completed with source and version unless `raw`) into the iframe `frame`. */
+function postToFrame(page, frame, message, { raw = false } = {}) {
+  const data = raw ? message : { source: SOURCE, version: VERSION, ...message };
+  return page.evaluate(([f, d]) => document.getElementById(f).contentWindow.postMessage(d, '*'), [frame, data]);
+}
+
+const run = (result, label) => result.runs.find((r) => r.label === label);
+
+test('a tutorial page on another origin: threaded frames, run by message, heights fitted', async ({ page }) => {
+  await page.setViewportSize({ width: 760, height: 900 });
+  await page.goto(`${TUTORIAL}/?app=${ISOLATED}`);
+  // The frames load lazily: bring each into view.
+  for (const id of ['example-io', 'example-cpu']) await page.locator(`#${id}`).scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => window.tutorial.log.filter((l) => l.type === 'ready').length === 2, null, { timeout: READY_MS });
+  const ready = await page.evaluate(() => window.tutorial.log.filter((l) => l.type === 'ready').map((l) => l.capabilities));
+  for (const caps of ready) {
+    // Chromium honours the frame's Document-Isolation-Policy on a plain embedder.
+    expect(caps.crossOriginIsolated).toBe(true);
+    expect(caps.threads).toBe(true);
+  }
+
+  // A `run` message (through the host helper) produces a `result` with the run's numbers.
+  const cpu = await page.evaluate(() => window.tutorial.embeds.cpu.run());
+  expect(cpu.runs.map((r) => r.label)).toEqual(['sequential', 'concurrent', 'parallel']);
+  expect(run(cpu, 'parallel').speedup).toBeGreaterThan(1.3);
+  expect(run(cpu, 'parallel').workerLanesUsed).toBeGreaterThanOrEqual(2);
+  expect(run(cpu, 'sequential').predictedMs).toBeGreaterThan(0);
+  expect(cpu.verdict).toContain('faster than one after another');
+  expect(cpu.runs.every((r) => !('spans' in r))).toBe(true);
+  await expect(page.locator('#says-cpu')).toContainText(/parallel \d\.\dx/);
+
+  const io = await page.evaluate(() => window.tutorial.embeds.io.run());
+  expect(io.runs.map((r) => r.label)).toEqual(['sequential', 'concurrent']);
+  expect(run(io, 'concurrent').speedup).toBeGreaterThan(3); // 8 waits of 0.2 s overlap
+  await expect(page.locator('#says-io')).toContainText(/concurrent \d+\.\dx/);
+
+  // `resize` messages arrive, and the helper fits each iframe to its content.
+  console.log(`speedups in the frames: cpu ${cpu.runs.map((r) => `${r.label} ${r.speedup?.toFixed(2)}x`).join(', ')}; ` +
+    `io ${io.runs.map((r) => `${r.label} ${r.speedup?.toFixed(2)}x`).join(', ')}`);
+
+  const heights = await page.evaluate(() => window.tutorial.log.filter((l) => l.type === 'resize'));
+  expect(Math.max(...heights.map((h) => h.height))).toBeGreaterThan(100);
+  for (const name of ['io', 'cpu']) {
+    await expect.poll(async () => {
+      const last = await page.evaluate((n) => window.tutorial.log.filter((l) => l.type === 'resize' && l.example === n).at(-1).height, name);
+      const box = await page.locator(`#example-${name}`).boundingBox();
+      return Math.abs(box.height - last);
+    }).toBeLessThanOrEqual(1);
+  }
+  const cpuHeight = (await page.locator('#example-cpu').boundingBox()).height;
+  expect(cpuHeight).toBeGreaterThan(400); // three timelines: it grew from its first height
+  // Frames outside the viewport come out blank in a full-page shot: make the viewport the page.
+  await page.setViewportSize({ width: 760, height: await page.evaluate(() => document.documentElement.scrollHeight) });
+  await page.screenshot({ path: `${ROOT}/artifacts/embed-tutorial.png` });
+});
+
+test('the snippet from “Copy embed code” works when pasted into a plain page', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ISOLATED });
+  await openPlayground(page);
+  await page.click('button[data-preset="cpu"]');
+  await page.click('#copy-embed');
+  await expect(page.locator('#summary')).toContainText('Embed code copied');
+  const snippet = await page.evaluate(() => navigator.clipboard.readText());
+  expect(snippet).toMatch(/^<iframe id="playground-cpu" src="http:\/\/127\.0\.0\.1:8123\/embed\.html\?preset=cpu&amp;workload=/);
+  expect(snippet).toContain('allow="cross-origin-isolated"');
+  expect(snippet).toContain('loading="lazy"');
+  expect(snippet).toMatch(/height="\d{3}"/);
+
+  // Pasted as it is: the frame runs from its own Run button and tells the host.
+  await openHostPage(page, 'pasted.html', `<h1>My tutorial</h1><p>Press Run.</p>${snippet}`);
+  const ready = await waitForMessage(page, 'ready', { timeout: READY_MS });
+  expect(ready.origin).toBe(ISOLATED);
+  expect(ready.data.capabilities.threads).toBe(true);
+  expect(ready.data.preset).toBe('cpu');
+  const frame = page.frameLocator('#playground-cpu');
+  await frame.locator('#run').click();
+  const result = await waitForMessage(page, 'result');
+  expect(run(result.data, 'parallel').speedup).toBeGreaterThan(1.3);
+  await expect(frame.locator('#verdict')).toContainText('faster than one after another');
+  await expect(frame.locator('.run[data-status="completed"]')).toHaveCount(3);
+
+  // With the optional helper line uncommented, the iframe fits its content.
+  const withHelper = snippet.replace(/<!-- Optional[^\n]*\n/, '').replace(/\n-->$/, '');
+  expect(withHelper).toContain("import { embedPlayground } from 'http://127.0.0.1:8123/embed-host.js'");
+  await openHostPage(page, 'pasted-helper.html', `<h1>My tutorial</h1>${withHelper}`);
+  await waitForMessage(page, 'ready', { timeout: READY_MS });
+  await expect.poll(async () => {
+    const resized = await received(page, 'resize');
+    const box = await page.locator('#playground-cpu').boundingBox();
+    return resized.length > 0 && Math.abs(box.height - resized.at(-1).data.height) <= 1;
+  }, { timeout: 10_000 }).toBe(true);
+});
+
+test('bad parameters are listed in the frame, bad messages ignored, and the frame still answers', async ({ page }) => {
+  const params = 'preset=one-core&strategies=parallel,warp&theme=purple&compact=maybe&bogus=1&editor=1';
+  await openHostPage(page, 'garbage.html', `<iframe id="f" src="${ISOLATED}/embed.html?${params.replace(/&/g, '&amp;')}" style="width:100%;height:500px;border:0"></iframe>`);
+  const ready = await waitForMessage(page, 'ready', { timeout: READY_MS });
+  expect(ready.data.runs).toEqual(['parallel']);
+  const notices = page.frameLocator('#f').locator('#notices');
+  await expect(notices).toContainText('Unknown parameter “bogus” ignored (allowed: preset, workload, strategies, editor, autorun, theme, compact, origin)');
+  await expect(notices).toContainText('Ignored theme=purple: use light, dark, auto.');
+  await expect(notices).toContainText('Ignored strategies=warp');
+  await expect(notices).toContainText('Ignored compact=maybe: use 1 or 0.');
+  await expect(page.frameLocator('#f').locator('#editor')).toBeVisible();
+
+  const garbage = [
+    null, 42, 'run', [], {}, { type: 'run' },
+    { source: 'someone-else', version: 1, type: 'run' },
+    { source: SOURCE, version: 99, type: 'run' },
+    { source: SOURCE, version: VERSION, type: 'explode' },
+    { source: SOURCE, version: VERSION, type: 'ready', capabilities: {} }, // the frame's own type
+    { source: SOURCE, version: VERSION, type: 'run', strategies: ['warp'] },
+    { source: SOURCE, version: VERSION, type: 'run', workload: 'nope' },
+    { source: SOURCE, version: VERSION, type: 'setWorkload' },
+  ];
+  for (const message of garbage) await postToFrame(page, 'f', message, { raw: true });
+  const frame = page.frame({ url: /embed\.html/ });
+  await expect.poll(() => frame.evaluate(() => window.embedFrame.ignored)).toBe(garbage.length);
+  expect(warnings.filter((w) => w.startsWith('playground embed: ignored a message')).length).toBe(garbage.length);
+  expect(await received(page, 'result')).toEqual([]);
+
+  // A workload the engine rejects: an `error` with the engine's message, shown in the frame too.
+  const tooLong = { strategy: 'parallel', threads: 2, groups: [{ name: 'x', count: 2, cpuMs: 99999, ioMs: 0, steps: 1 }] };
+  await postToFrame(page, 'f', { type: 'run', id: 'bad', workload: tooLong });
+  const error = await waitForMessage(page, 'error', { id: 'bad' });
+  expect(error.data.code).toBe('invalid-workload');
+  expect(error.data.message).toContain('99999 is out of range');
+  await expect(notices).toContainText('The host page’s workload was rejected');
+
+  // After all that, a valid run is answered.
+  await postToFrame(page, 'f', { type: 'run', id: 'ok' });
+  const result = await waitForMessage(page, 'result', { id: 'ok' });
+  expect(result.data.runs.map((r) => [r.label, r.status])).toEqual([['parallel', 'completed']]);
+  expect(result.data.runs[0].workerLanesUsed).toBeGreaterThanOrEqual(2);
+});
+
+test('with an origin allowlist, a page that is not on it gets no answer', async ({ page }) => {
+  const frames = [
+    ['allowed', `origin=${encodeURIComponent(HOST)}`],
+    ['other', `origin=${encodeURIComponent('https://tutorial.example')}`],
+  ].map(([id, q]) => `<iframe id="${id}" src="${ISOLATED}/embed.html?preset=one-core&amp;strategies=concurrent&amp;${q}" style="width:100%;height:300px;border:0"></iframe>`);
+  await openHostPage(page, 'allowlist.html', frames.join(''));
+  await waitForMessage(page, 'ready', { frame: 'allowed', timeout: READY_MS });
+  const other = page.frame({ url: /tutorial\.example/ });
+  await other.waitForFunction(() => window.embedFrame?.ready === true, null, { timeout: READY_MS });
+  await expect(page.frameLocator('#other').locator('#notices')).toContainText(`This page (${HOST}) is not in the frame’s origin list`);
+
+  for (const id of ['allowed', 'other']) {
+    await postToFrame(page, id, { type: 'hello' });
+    await postToFrame(page, id, { type: 'run', id: `run-${id}` });
+  }
+  await waitForMessage(page, 'result', { frame: 'allowed', id: 'run-allowed' });
+  await expect.poll(() => other.evaluate(() => window.embedFrame.ignored)).toBe(2);
+  // Give the other frame time it would need to answer (the allowed one already did), then check.
+  await page.waitForTimeout(1_000);
+  expect(await page.evaluate(() => window.received.filter((m) => m.frame === 'other'))).toEqual([]);
+  expect(await other.evaluate(() => window.embedFrame.batch)).toBeNull();
+  expect(warnings.some((w) => w.includes(`ignored a message from ${HOST}: not in origin=https://tutorial.example`))).toBe(true);
+});
+
+test('a frame without isolation runs on one thread and offers a new tab', async ({ page }) => {
+  // What Firefox and Safari do with an embed on a plain page: no Document-Isolation-Policy.
+  await openHostPage(page, 'no-threads.html', `<iframe id="f" src="${PLAIN}/embed.html?preset=cpu&amp;strategies=sequential,parallel&amp;theme=dark&amp;compact=1" style="width:100%;height:600px;border:0"></iframe>`);
+  const ready = await waitForMessage(page, 'ready', { timeout: READY_MS });
+  expect(ready.data.capabilities.threads).toBe(false);
+  const frame = page.frameLocator('#f');
+  await expect(frame.locator('#threads-off')).toHaveText(
+    'Threads are off in this frame (other browsers may not allow them in iframes): open in a new tab for the threaded version.');
+  const href = await frame.locator('#threads-off a').getAttribute('href');
+  expect(href).toMatch(new RegExp(`^${PLAIN}/index\\.html\\?workload=.*&preset=cpu$`));
+  expect(await frame.locator('#threads-off a').getAttribute('target')).toBe('_blank');
+  expect(await frame.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor)).toBe('rgb(20, 22, 27)'); // theme=dark
+  await postToFrame(page, 'f', { type: 'run', id: 'one-thread' });
+  const result = await waitForMessage(page, 'result', { id: 'one-thread' });
+  expect(result.data.runs.map((r) => [r.label, r.status, r.workerLanesUsed])).toEqual([['sequential', 'completed', 0], ['parallel', 'completed', 0]]);
+});
+
+test('dist/ served with its _headers behaves like the dev server', async ({ page, request }) => {
+  expect(existsSync(DIST_HEADERS_FILE), 'dist/ is missing: run ./build.sh dist (./build.sh test does)').toBe(true);
+  for (const path of ['/', '/embed.html', '/pkg/playground_bg.wasm', '/engine.js']) {
+    const response = await request.get(`${DIST}${path}`);
+    expect(response.status(), path).toBe(200);
+    for (const [name, value] of Object.entries(ISOLATION_HEADERS)) expect(response.headers()[name], `${name} on ${path}`).toBe(value);
+  }
+  expect((await request.get(`${DIST}/pkg/playground_bg.wasm`)).headers()['content-type']).toBe('application/wasm');
+  expect((await request.get(`${DIST}/embed-host.js`)).headers()['access-control-allow-origin']).toBe('*');
+  expect((await request.get(`${DIST}/coi-serviceworker.js`)).status()).toBe(200);
+  for (const devOnly of ['/bench.html', '/bench.js', '/pkg/.stamp', '/pkg/playground.d.ts']) {
+    expect((await request.get(`${DIST}${devOnly}`)).status(), devOnly).toBe(404);
+  }
+
+  // The full page: isolated, threads on, a parallel run spreads over the workers.
+  await openPlayground(page, DIST);
+  const caps = await page.evaluate(() => window.playground.capabilities);
+  expect(caps.crossOriginIsolated).toBe(true);
+  expect(caps.threads).toBe(true);
+  const lanes = await page.evaluate(async () => {
+    const result = await window.playground.run({ strategy: 'parallel', threads: 2, globalLock: false, yieldMs: 0,
+      groups: [{ name: 'work', count: 6, cpuMs: 60, ioMs: 0, steps: 1 }] });
+    return [...new Set(result.spans.filter((s) => s.lane !== 0).map((s) => s.lane))];
+  });
+  expect(lanes.length).toBeGreaterThanOrEqual(2);
+
+  // Embedded from dist/ on a plain page of another origin: threads too (Document-Isolation-Policy).
+  await openHostPage(page, 'dist-host.html', `<iframe id="d" src="${DIST}/embed.html?preset=cpu&amp;strategies=parallel" style="width:100%;border:0"></iframe>`);
+  const ready = await waitForMessage(page, 'ready', { timeout: READY_MS });
+  expect(ready.origin).toBe(DIST);
+  expect(ready.data.capabilities.threads).toBe(true);
+});

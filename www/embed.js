@@ -1,0 +1,439 @@
+// The embed view: the playground with minimal chrome, for an <iframe> on a tutorial page.
+// Set by URL parameters (below), driven by the host page's messages (embed-protocol.js).
+// Nothing a URL or a message says is thrown: bad parameters are listed in the frame, bad
+// messages are ignored with a console warning. See docs/embedding.md.
+
+import { startPlayground, STRATEGIES } from './engine.js';
+import { createEditor } from './editor.js';
+import { createResults } from './results.js';
+import { PRESETS, presetById, runWorkload } from './presets.js';
+import { FrameMonitor } from './smoothness.js';
+import { seconds, speedup, tasksKey, threadsUsed, times } from './metrics.js';
+import { readState, urlFor } from './url-state.js';
+import { HOST_TYPES, makeMessage, parseMessage } from './embed-protocol.js';
+
+const PROGRESS_INTERVAL_MS = 100; // at most one progress message per run per 100 ms
+const THEMES = ['light', 'dark', 'auto'];
+const FLAGS = { 1: true, true: true, yes: true, '': true, 0: false, false: false, no: false };
+const PRESET_IDS = PRESETS.map((p) => p.id);
+
+/** Every parameter the embed view reads, with what it accepts (shown when one is wrong). */
+export const PARAMS = {
+  preset: `one of ${PRESET_IDS.join(', ')}`,
+  workload: 'a workload as JSON (URI-encoded)',
+  strategies: `a comma-separated list of ${STRATEGIES.join(', ')}`,
+  editor: '1 or 0',
+  autorun: '1 or 0',
+  theme: THEMES.join(', '),
+  compact: '1 or 0',
+  origin: 'comma-separated origins like https://example.com',
+};
+
+/** Reads the URL's parameters. Never throws: what is wrong ends up in `problems`. */
+export function readParams(search) {
+  const { presetId, workload, problems, params } = readState(search, PRESET_IDS);
+  for (const name of new Set(params.keys())) {
+    if (!(name in PARAMS)) problems.push(`Unknown parameter “${name}” ignored (allowed: ${Object.keys(PARAMS).join(', ')}).`);
+  }
+  const bad = (name, value) => problems.push(`Ignored ${name}=${value}: use ${PARAMS[name]}.`);
+  const flag = (name) => {
+    const value = params.get(name);
+    if (value === null) return false;
+    if (value.toLowerCase() in FLAGS) return FLAGS[value.toLowerCase()];
+    bad(name, value);
+    return false;
+  };
+
+  let strategies = null;
+  const listed = params.get('strategies');
+  if (listed !== null) {
+    const names = listed.split(',').map((s) => s.trim()).filter(Boolean);
+    const unknown = names.filter((s) => !STRATEGIES.includes(s));
+    if (unknown.length) bad('strategies', unknown.join(','));
+    const known = [...new Set(names.filter((s) => STRATEGIES.includes(s)))];
+    strategies = known.length ? known : null;
+  }
+
+  let theme = params.get('theme') ?? 'auto';
+  if (!THEMES.includes(theme)) {
+    bad('theme', theme);
+    theme = 'auto';
+  }
+
+  let origins = null; // null: answer any origin (and post only to the parent)
+  const allowed = params.get('origin');
+  if (allowed !== null) {
+    origins = [];
+    for (const text of allowed.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const origin = asOrigin(text);
+      if (origin) origins.push(origin); else bad('origin', text);
+    }
+  }
+
+  return {
+    presetId, workload, strategies, theme, origins, problems,
+    editor: flag('editor'), autorun: flag('autorun'), compact: flag('compact'),
+  };
+}
+
+/** "https://example.com" from "https://example.com" or ".../", null for anything else. */
+function asOrigin(text) {
+  try {
+    const url = new URL(text);
+    const exact = url.origin === text.replace(/\/$/, '');
+    return exact && (url.protocol === 'https:' || url.protocol === 'http:') ? url.origin : null;
+  } catch {
+    return null;
+  }
+}
+
+const $ = (id) => document.getElementById(id);
+const ui = {
+  notices: $('notices'), claim: $('claim'), editor: $('editor'), run: $('run'), cancel: $('cancel'),
+  status: $('status'), openFull: $('open-full'), threadsOff: $('threads-off'), verdict: $('verdict'), results: $('results'),
+};
+
+const params = readParams(location.search);
+document.documentElement.dataset.theme = params.theme; // before anything is drawn
+const framed = window.parent !== window;
+
+/** What the frame knows, for automation and tests (`window.embedFrame`). */
+const frame = {
+  params,
+  notices: [...params.problems],
+  ready: false,
+  busy: false,
+  batch: null, // { runs: [run summaries], verdict } of the last batch
+  ignored: 0, // messages ignored (wrong shape or origin)
+};
+window.embedFrame = frame;
+
+function showNotices() {
+  ui.notices.hidden = frame.notices.length === 0;
+  ui.notices.replaceChildren(...frame.notices.map((text) => Object.assign(document.createElement('p'), { textContent: text })));
+}
+
+function addNotice(text) {
+  if (!frame.notices.includes(text)) frame.notices.push(text);
+  showNotices();
+}
+
+// --- messages to the host -----------------------------------------------------------------
+
+/** The embedding page's origin, when the browser tells (Chromium and Safari do; Firefox via the referrer). */
+function parentOrigin() {
+  const ancestor = location.ancestorOrigins?.[0];
+  if (ancestor) return ancestor;
+  try {
+    return document.referrer ? new URL(document.referrer).origin : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Where messages may go: '*' without an allowlist, else the allowed origin(s) the parent can be. */
+function targetOrigins() {
+  if (!params.origins) return ['*'];
+  const parent = parentOrigin();
+  if (parent) return params.origins.includes(parent) ? [parent] : [];
+  return params.origins; // unknown parent: only an allowed one can receive it
+}
+
+function post(type, fields = {}) {
+  if (!framed) return; // opened on its own: nobody to tell
+  for (const target of targetOrigins()) window.parent.postMessage(makeMessage(type, fields), target);
+}
+
+let lastHeight = 0; // px
+function postHeight(force = false) {
+  const height = Math.ceil(document.documentElement.getBoundingClientRect().height); // px
+  if (height === lastHeight && !force) return;
+  lastHeight = height;
+  post('resize', { height });
+}
+
+// --- the frame ----------------------------------------------------------------------------
+
+async function main() {
+  if (params.compact) document.body.classList.add('compact');
+  showNotices();
+  if (framed && params.origins) {
+    const parent = parentOrigin();
+    if (params.origins.length === 0) addNotice('The origin parameter lists no valid origin: this frame answers no messages.');
+    else if (parent && !params.origins.includes(parent)) {
+      addNotice(`This page (${parent}) is not in the frame’s origin list (${params.origins.join(', ')}): its messages are ignored.`);
+    }
+  }
+  new ResizeObserver(() => postHeight()).observe(document.body);
+
+  // Listen from the start: a request that arrives while the engine loads waits for it.
+  let resolveEngine;
+  const engineReady = new Promise((resolve) => { resolveEngine = resolve; });
+  window.addEventListener('message', (event) => {
+    const from = event.origin || 'an unknown origin';
+    if (!framed || event.source !== window.parent) {
+      frame.ignored++;
+      console.warn(`playground embed: ignored a message that is not from the embedding page (from ${from})`);
+      return;
+    }
+    if (params.origins && !params.origins.includes(event.origin)) {
+      frame.ignored++;
+      console.warn(`playground embed: ignored a message from ${from}: not in origin=${params.origins.join(',')}`);
+      return;
+    }
+    const parsed = parseMessage(event.data, { accept: HOST_TYPES });
+    if (!parsed.ok) {
+      frame.ignored++;
+      console.warn(`playground embed: ignored a message from ${from}: ${parsed.reason}`);
+      return;
+    }
+    engineReady.then((handle) => handle(parsed.message));
+  });
+
+  ui.status.textContent = 'Loading the engine…';
+  const pg = await startPlayground();
+  const caps = pg.capabilities;
+  window.playground = pg;
+
+  const results = createResults(ui.results, { compact: params.compact });
+  const baselines = new Map(); // tasksKey -> last completed sequential result
+  let controller = null;
+  let preset = params.presetId ? presetById(params.presetId) : null;
+  let strategies = params.strategies;
+  let base = null; // the workload the runs derive from
+
+  /** A workload asking for more threads than this frame has runs on all it has. */
+  function fitThreads(workload) {
+    if (!(typeof workload?.threads === 'number' && workload.threads > caps.maxThreads)) return workload;
+    if (caps.threads) addNotice(`The workload asks for ${workload.threads} threads; this frame has ${caps.maxThreads}: using ${caps.maxThreads}.`);
+    return { ...workload, threads: caps.maxThreads };
+  }
+
+  const editor = params.editor
+    ? createEditor(ui.editor, { maxThreads: caps.maxThreads, onChange: (w) => { base = w; check(); render(); } })
+    : null;
+  ui.editor.hidden = !editor;
+
+  /** Runs of the current settings: `strategies` if given, else the preset's, else all four. */
+  function runsFor() {
+    if (strategies) return strategies.map((strategy) => ({ label: strategy, workload: { ...base, strategy } }));
+    if (preset) return preset.runs.map((run) => ({ label: run.label, workload: runWorkload(base, run, caps) }));
+    return STRATEGIES.map((strategy) => ({ label: strategy, workload: { ...base, strategy } }));
+  }
+
+  /** The engine's messages for the current workload, shown; whether Run can run. */
+  function check() {
+    const errors = pg.validate(base);
+    editor?.showErrors(errors);
+    ui.run.disabled = frame.busy || errors.length > 0;
+    ui.run.title = errors.length ? 'Fix the workload first' : '';
+    return errors;
+  }
+
+  function render() {
+    ui.claim.replaceChildren(
+      Object.assign(document.createElement('strong'), { textContent: preset ? preset.title : 'Your workload' }),
+      document.createTextNode(preset ? ` ${preset.claim}` : ` ${describeWorkload(base)}`),
+    );
+    const labels = runsFor().map((r) => r.label);
+    ui.run.textContent = labels.length === 1 ? `Run ${labels[0]}` : `Run ${labels.length} ways`;
+    ui.run.setAttribute('aria-description', labels.join(', '));
+    const full = urlFor(base, { presetId: preset?.id ?? null, base: new URL('index.html', location.href).href });
+    ui.openFull.href = full.href;
+    ui.threadsOff.querySelector('a')?.setAttribute('href', full.href);
+  }
+
+  /** Sets the workload from a message or the URL; returns the engine's errors (and keeps the old one if any). */
+  function setWorkload({ workload, preset: id, strategies: wanted }) {
+    let nextPreset = preset;
+    if (id !== undefined) {
+      nextPreset = presetById(id);
+      if (!nextPreset) return [{ field: 'preset', message: `unknown preset “${id}” (known: ${PRESET_IDS.join(', ')})` }];
+    } else if (workload !== undefined) {
+      nextPreset = null; // a workload of the host's own: no preset's claim or verdict
+    }
+    const next = workload !== undefined ? fitThreads(workload) : nextPreset.workload(caps);
+    const errors = pg.validate(next);
+    if (errors.length) return errors;
+    preset = nextPreset;
+    base = next;
+    if (wanted !== undefined) strategies = wanted;
+    editor?.set(base);
+    check();
+    render();
+    return [];
+  }
+
+  async function runBatch(id) {
+    frame.busy = true;
+    controller = new AbortController();
+    const { signal } = controller;
+    setBusy(true);
+    results.clear();
+    ui.verdict.textContent = '';
+    const runs = runsFor();
+    const predicted = runs.map((r) => pg.predict(r.workload)[r.workload.strategy]);
+    const done = [];
+    try {
+      for (const [index, run] of runs.entries()) {
+        if (signal.aborted) break;
+        const row = results.addRun(run.label, lanesFor(run.workload), predicted[index]);
+        if (runs.length > 1) results.shareScale(Math.max(...predicted) * 1.15);
+        ui.status.textContent = `Running ${run.label}${runs.length > 1 ? ` (${index + 1} of ${runs.length})` : ''}…`;
+        const groupNames = run.workload.groups.map((g) => g.name);
+        let lastPost = -Infinity;
+        const monitor = new FrameMonitor();
+        monitor.start();
+        const result = await pg.run(run.workload, {
+          signal,
+          onProgress: (p) => {
+            row.progress(p, groupNames);
+            const now = performance.now();
+            if (now - lastPost < PROGRESS_INTERVAL_MS) return;
+            lastPost = now;
+            post('progress', { id, label: run.label, strategy: run.workload.strategy, index, count: runs.length,
+              tasksDone: p.tasksDone, tasks: p.tasks, elapsedMs: p.elapsedMs });
+          },
+        });
+        const smoothness = monitor.stop();
+        const key = tasksKey(run.workload);
+        if (result.strategy === 'sequential' && result.status === 'completed') baselines.set(key, result);
+        row.finish(result, smoothness, baselines.get(key));
+        done.push({ label: run.label, result, smoothness, baseline: baselines.get(key) });
+        if (result.status === 'cancelled') break;
+      }
+      if (done.length > 1) results.shareScale(Math.max(...done.map((r) => r.result.wallMs)));
+      const complete = done.length === runs.length && done.every((r) => r.result.status === 'completed');
+      const verdict = complete ? verdictOf(done) : null;
+      ui.verdict.textContent = verdict ?? '';
+      ui.status.textContent = complete ? summaryOf(done) : done.length ? 'Cancelled.' : '';
+      frame.batch = { runs: done.map(summarize), verdict, cancelled: !complete };
+      post('result', { id, preset: preset?.id ?? null, ...frame.batch });
+    } catch (error) {
+      ui.status.textContent = `The run failed: ${error.message}`;
+      post('error', { id, code: 'run-failed', message: error.message });
+    } finally {
+      frame.busy = false;
+      controller = null;
+      setBusy(false);
+    }
+  }
+
+  /** The preset's verdict, when the runs it reads were all made. */
+  function verdictOf(done) {
+    if (!preset || !preset.runs.every((r) => done.some((d) => d.label === r.label))) return null;
+    try {
+      return preset.verdict(done, caps);
+    } catch (error) {
+      console.warn(`playground embed: no verdict for ${preset.id}: ${error.message}`);
+      return null;
+    }
+  }
+
+  /** "concurrent 1.02x · parallel 1.98x": each run against the sequential run of the same tasks. */
+  function summaryOf(done) {
+    const others = done.filter((d) => d.result.strategy !== 'sequential');
+    const shown = others.length ? others : done;
+    return shown.map((d) => `${d.label} ${d.baseline ? times(speedup(d.baseline, d.result)) : seconds(d.result.wallMs)}`).join(' · ');
+  }
+
+  function lanesFor(workload) {
+    const workers = (workload.strategy === 'parallel' || workload.strategy === 'hybrid') && caps.threads ? caps.poolThreads : 0;
+    return [{ id: 0, name: 'main' }, ...Array.from({ length: workers }, (_, i) => ({ id: i + 1, name: `worker ${i + 1}` }))];
+  }
+
+  function setBusy(busy) {
+    document.body.classList.toggle('busy', busy);
+    ui.cancel.disabled = !busy;
+    editor?.setDisabled(busy);
+    check();
+  }
+
+  /** Answers one valid message from the host. */
+  function handle(message) {
+    const { type, id } = message;
+    if (type === 'hello') {
+      post('ready', readyFields());
+      postHeight(true);
+    } else if (type === 'cancel') {
+      controller?.abort();
+    } else if (frame.busy) {
+      post('error', { id, code: 'busy', message: `a run is in progress: send cancel first (or wait for its result)` });
+    } else {
+      const wantsChange = message.workload !== undefined || message.preset !== undefined || message.strategies !== undefined;
+      const errors = wantsChange ? setWorkload(message) : check();
+      if (errors.length) {
+        const text = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+        addNotice(`The host page’s workload was rejected: ${text}`);
+        post('error', { id, code: 'invalid-workload', message: text, errors });
+      } else if (type === 'run') {
+        runBatch(id);
+      }
+    }
+  }
+
+  function readyFields() {
+    return { capabilities: caps, preset: preset?.id ?? null, runs: runsFor().map((r) => r.label), workload: base, notices: frame.notices };
+  }
+
+  // Start from the URL.
+  const start = setWorkload({ workload: params.workload ?? undefined, preset: params.workload ? undefined : preset?.id });
+  if (params.workload && params.presetId) preset = presetById(params.presetId); // a preset's edited workload
+  if (start.length) {
+    // Keep the rejected workload so it can be seen (and fixed in the editor), but don't run it.
+    base = params.workload;
+    editor?.set(base);
+    addNotice(`The workload in the URL was rejected: ${start.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
+    check();
+    render();
+  } else {
+    render();
+  }
+
+  if (!caps.threads) {
+    ui.threadsOff.hidden = false;
+    const where = framed ? 'in this frame (other browsers may not allow them in iframes)' : 'on this page (it is not cross-origin isolated)';
+    const link = Object.assign(document.createElement('a'), { href: ui.openFull.href, target: '_blank', rel: 'noopener', textContent: 'open in a new tab' });
+    ui.threadsOff.replaceChildren(`Threads are off ${where}: `, link, ' for the threaded version.');
+  }
+  ui.run.addEventListener('click', () => { if (!frame.busy && check().length === 0) runBatch(null); });
+  ui.cancel.addEventListener('click', () => controller?.abort());
+
+  ui.status.textContent = caps.threads ? `${caps.poolThreads} worker threads ready.` : 'Ready (one thread).';
+  frame.ready = true;
+  document.body.dataset.ready = 'true';
+  resolveEngine(handle);
+  post('ready', readyFields());
+  postHeight(true);
+  if (params.autorun && check().length === 0) runBatch(null);
+}
+
+/** The numbers of one run for the host: no spans. */
+function summarize({ label, result, smoothness, baseline }) {
+  const workerLanes = new Set(result.spans.filter((s) => s.lane !== 0).map((s) => s.lane));
+  const s = speedup(baseline, result);
+  return {
+    label,
+    strategy: result.strategy,
+    status: result.status,
+    wallMs: result.wallMs,
+    predictedMs: result.predictedMs,
+    speedup: result.status === 'completed' && Number.isFinite(s) ? s : null,
+    threads: threadsUsed(result),
+    workerLanesUsed: workerLanes.size,
+    tasks: result.tasks,
+    tasksDone: result.tasksDone,
+    longestFrameGapMs: smoothness ? Math.round(smoothness.longestGapMs) : null,
+  };
+}
+
+function describeWorkload(workload) {
+  const groups = Array.isArray(workload?.groups) ? workload.groups : [];
+  return groups.map((g) => `${g?.count} × ${g?.name}: ${g?.cpuMs} ms computing, ${g?.ioMs} ms waiting`).join('; ');
+}
+
+main().catch((error) => {
+  ui.status.textContent = `The playground could not start: ${error.message}`;
+  post('error', { code: 'start-failed', message: error.message });
+  console.error(error);
+});
