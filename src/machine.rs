@@ -75,8 +75,10 @@ impl Calibration {
 }
 
 /// Measures kernel iterations per millisecond: grows a sample until it takes about 10 ms,
-/// then keeps the fastest of five samples (the slower ones were interrupted by something
-/// else on the machine).
+/// then keeps sampling until the fastest sample has not improved for five samples (at most
+/// [`MAX_CALIBRATION_SAMPLES`]), and keeps the fastest. Slower samples were interrupted by
+/// something else, or ran before the engine finished optimising the kernel: in the browser,
+/// wasm starts in a baseline compiler and tiers up while it runs.
 pub fn calibrate(clock: &dyn Clock) -> Calibration {
     let start = clock.now_ms();
     let never = Cancel::new();
@@ -89,18 +91,63 @@ pub fn calibrate(clock: &dyn Clock) -> Calibration {
     while timed(n) < 10.0 && n < (1 << 40) {
         n *= 2;
     }
-    let best_ms = (0..5).map(|_| timed(n)).fold(f64::INFINITY, f64::min).max(1e-3);
-    Calibration { iterations_per_ms: n as f64 / best_ms, measured_ms: clock.now_ms() - start }
+    let (mut best_ms, mut samples, mut since_best) = (f64::INFINITY, 0, 0);
+    while samples < MAX_CALIBRATION_SAMPLES && (samples < 5 || since_best < 5) {
+        let ms = timed(n);
+        samples += 1;
+        if ms < best_ms * 0.99 {
+            best_ms = ms;
+            since_best = 0;
+        } else {
+            since_best += 1;
+        }
+    }
+    Calibration { iterations_per_ms: n as f64 / best_ms.max(1e-3), measured_ms: clock.now_ms() - start }
 }
+
+/// Bounds calibration at about 40 x 10 ms.
+pub const MAX_CALIBRATION_SAMPLES: u32 = 40;
 
 /// Blocks by sleeping in short slices, checking the flag between them, so a cancel is seen
 /// within [`BLOCK_SLICE_MS`]. On wasm workers `std::thread::sleep` is `memory.atomic.wait32`.
 pub const BLOCK_SLICE_MS: f64 = 5.0;
 
 /// A machine that really computes and really sleeps, on a given clock.
+///
+/// Its calibration can be refined while threads use it (a later, faster measurement replaces
+/// a start-up one disturbed by other start-up work): it is held in atomics, because the page's
+/// main thread must never wait on a lock a worker holds.
 pub struct RealMachine<C: Clock> {
     pub clock: C,
-    pub calibration: Calibration,
+    iterations_per_ms: AtomicU64,
+    measured_ms: AtomicU64,
+}
+
+impl<C: Clock> RealMachine<C> {
+    pub fn new(clock: C, calibration: Calibration) -> Self {
+        RealMachine {
+            clock,
+            iterations_per_ms: AtomicU64::new(calibration.iterations_per_ms.to_bits()),
+            measured_ms: AtomicU64::new(calibration.measured_ms.to_bits()),
+        }
+    }
+
+    pub fn calibration(&self) -> Calibration {
+        Calibration {
+            iterations_per_ms: f64::from_bits(self.iterations_per_ms.load(Ordering::Relaxed)),
+            measured_ms: f64::from_bits(self.measured_ms.load(Ordering::Relaxed)),
+        }
+    }
+
+    /// Keeps `measured` if it found the kernel faster: a slower measurement was disturbed.
+    /// Returns the calibration now in use.
+    pub fn keep_faster(&self, measured: Calibration) -> Calibration {
+        if measured.iterations_per_ms > self.calibration().iterations_per_ms {
+            self.iterations_per_ms.store(measured.iterations_per_ms.to_bits(), Ordering::Relaxed);
+            self.measured_ms.store(measured.measured_ms.to_bits(), Ordering::Relaxed);
+        }
+        self.calibration()
+    }
 }
 
 impl<C: Clock> Machine for RealMachine<C> {
@@ -109,7 +156,7 @@ impl<C: Clock> Machine for RealMachine<C> {
     }
 
     fn compute(&self, ms: f64, cancel: &Cancel) -> Result<(), Cancelled> {
-        Calibration::run_iterations(self.calibration.iterations_for(ms), cancel)
+        Calibration::run_iterations(self.calibration().iterations_for(ms), cancel)
     }
 
     fn block(&self, ms: f64, cancel: &Cancel) -> Result<(), Cancelled> {
@@ -166,8 +213,8 @@ mod tests {
 
     #[test]
     fn calibration_converts_time_to_work_linearly() {
-        let machine = RealMachine { clock: InstantClock::new(), calibration: calibrate(&InstantClock::new()) };
-        assert!(machine.calibration.iterations_per_ms > 1_000.0, "{:?}", machine.calibration);
+        let machine = RealMachine::new(InstantClock::new(), calibrate(&InstantClock::new()));
+        assert!(machine.calibration().iterations_per_ms > 1_000.0, "{:?}", machine.calibration());
         let never = Cancel::new();
         let took = |ms: f64| {
             let t0 = machine.now_ms();
@@ -182,7 +229,7 @@ mod tests {
 
     #[test]
     fn compute_and_block_stop_soon_after_cancel() {
-        let machine = std::sync::Arc::new(RealMachine { clock: InstantClock::new(), calibration: calibrate(&InstantClock::new()) });
+        let machine = std::sync::Arc::new(RealMachine::new(InstantClock::new(), calibrate(&InstantClock::new())));
         for blocking in [false, true] {
             let cancel = std::sync::Arc::new(Cancel::new());
             let (m, c) = (machine.clone(), cancel.clone());
@@ -200,8 +247,17 @@ mod tests {
     }
 
     #[test]
+    fn a_refined_calibration_is_kept_only_if_faster() {
+        let at = |rate| Calibration { iterations_per_ms: rate, measured_ms: 1.0 };
+        let machine = RealMachine::new(InstantClock::new(), at(250_000.0));
+        assert_eq!(machine.keep_faster(at(200_000.0)).iterations_per_ms, 250_000.0);
+        assert_eq!(machine.keep_faster(at(340_000.0)).iterations_per_ms, 340_000.0);
+        assert_eq!(machine.calibration().iterations_for(2.0), 680_000);
+    }
+
+    #[test]
     fn block_waits_about_as_long_as_asked() {
-        let machine = RealMachine { clock: InstantClock::new(), calibration: Calibration { iterations_per_ms: 1.0, measured_ms: 0.0 } };
+        let machine = RealMachine::new(InstantClock::new(), Calibration { iterations_per_ms: 1.0, measured_ms: 0.0 });
         let t0 = machine.now_ms();
         machine.block(30.0, &Cancel::new()).unwrap();
         let took = machine.now_ms() - t0;

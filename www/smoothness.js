@@ -14,8 +14,10 @@ export class FrameMonitor {
     this.#frames = [];
     this.#longTasks = 0;
     this.#startedAt = performance.now();
-    const tick = (t) => {
-      this.#frames.push(t);
+    // performance.now(), not the callback's argument: that is the frame's start, which can
+    // lie before this monitor started.
+    const tick = () => {
+      this.#frames.push(performance.now());
       this.#rafId = requestAnimationFrame(tick);
     };
     this.#rafId = requestAnimationFrame(tick);

@@ -73,15 +73,19 @@ impl RunState {
     /// Records the lock wait (if it was long enough to matter) and the computing, including
     /// the part done before a cancel.
     fn compute_slice(&self, task: &Task, step: usize, ms: f64) -> Result<(), Cancelled> {
-        let asked = self.machine.now_ms();
         let _held = match &self.lock {
-            Some(lock) => Some(lock.acquire(&self.cancel)?),
+            Some(lock) => {
+                let asked = self.machine.now_ms();
+                let held = lock.acquire(&self.cancel)?;
+                let got = self.machine.now_ms();
+                if got - asked >= MIN_LOCK_WAIT_MS {
+                    self.record(task, step, SpanKind::LockWait, asked, got);
+                }
+                Some(held)
+            }
             None => None,
         };
         let start = self.machine.now_ms();
-        if start - asked >= MIN_LOCK_WAIT_MS {
-            self.record(task, step, SpanKind::LockWait, asked, start);
-        }
         let outcome = self.machine.compute(ms, &self.cancel);
         self.record(task, step, SpanKind::Cpu, start, self.machine.now_ms());
         outcome

@@ -78,7 +78,7 @@ impl Engine {
         let calibration = Calibration { iterations_per_ms, measured_ms: calibrated_in_ms };
         Ok(Engine {
             host: Host { pool_threads, no_pool_reason, cores: cores.max(1) },
-            machine: Arc::new(RealMachine { clock: PerformanceClock, calibration }),
+            machine: Arc::new(RealMachine::new(PerformanceClock, calibration)),
             running: Rc::new(Cell::new(false)),
         })
     }
@@ -86,7 +86,24 @@ impl Engine {
     /// `{ iterationsPerMs, measuredMs }` as JSON.
     #[wasm_bindgen(js_name = calibrationJson)]
     pub fn calibration_json(&self) -> String {
-        serde_json::to_string(&self.machine.calibration).unwrap_or_default()
+        serde_json::to_string(&self.machine.calibration()).unwrap_or_default()
+    }
+
+    /// Measures the kernel again on a worker (the page's thread stays free) and keeps the
+    /// faster of that and the start-up calibration. Resolves to the calibration JSON in use.
+    /// Without a pool it resolves at once with the current one.
+    #[wasm_bindgen(js_name = refineCalibration)]
+    pub fn refine_calibration(&self) -> Promise {
+        let machine = self.machine.clone();
+        let has_pool = self.host.pool_threads > 0;
+        wasm_bindgen_futures::future_to_promise(async move {
+            if has_pool {
+                if let Ok(measured) = crate::strategy::on_pool(|| calibrate(&PerformanceClock)).await {
+                    machine.keep_faster(measured);
+                }
+            }
+            Ok(JsValue::from(serde_json::to_string(&machine.calibration()).unwrap_or_default()))
+        })
     }
 
     fn limits(&self) -> Limits {
