@@ -54,7 +54,9 @@ export default defineConfig({
     headless: true,
     launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS },
     screenshot: 'only-on-failure',
-    trace: 'retain-on-failure',
+    // No Playwright trace: recording it (screencast frames) takes a core's worth of CPU, on a
+    // 2-core machine where these tests measure speedups. Failures keep a screenshot.
+    trace: 'off',
   },
   webServer: [
     staticServer('isolated', ISOLATED_SERVE_CONFIG, ISOLATED_PORT),
