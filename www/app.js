@@ -5,7 +5,7 @@ import { startPlayground, STRATEGIES } from './engine.js';
 import { createEditor } from './editor.js';
 import { createResults } from './results.js';
 import { renderCapabilities } from './capabilities.js';
-import { PRESETS, presetById, runWorkload } from './presets.js';
+import { PRESETS, presetById, presetVerdict, runWorkload } from './presets.js';
 import { FrameMonitor, createSpinner } from './smoothness.js';
 import { describeRun, tasksKey } from './metrics.js';
 import { drawScaling, measureScaling } from './scaling.js';
@@ -114,7 +114,7 @@ async function main() {
     try {
       for (const [i, run] of runs.entries()) {
         if (signal.aborted) break;
-        const lanes = lanesFor(run.workload);
+        const lanes = pg.lanes(run.workload);
         const row = results.addRun(run.label, lanes, predicted[i]);
         if (scale) results.shareScale(scale);
         say(`Running ${run.label} (${i + 1} of ${runs.length})…`);
@@ -151,11 +151,6 @@ async function main() {
     }
   }
 
-  function lanesFor(workload) {
-    const workers = (workload.strategy === 'parallel' || workload.strategy === 'hybrid') && caps.threads ? caps.poolThreads : 0;
-    return [{ id: 0, name: 'main' }, ...Array.from({ length: workers }, (_, i) => ({ id: i + 1, name: `worker ${i + 1}` }))];
-  }
-
   function setBusy(busy) {
     document.body.classList.toggle('busy', busy);
     ui.cancel.disabled = !busy;
@@ -170,7 +165,7 @@ async function main() {
     const batch = await runBatch(preset.title, preset.runs.map((run) => ({ label: run.label, workload: runWorkload(base, run, caps) })));
     const finished = batch?.runs.length === preset.runs.length && batch.runs.every((r) => r.result.status === 'completed');
     if (!finished) return;
-    page.verdict = preset.verdict(batch.runs.map((r) => ({ ...r, label: r.label })), caps);
+    page.verdict = presetVerdict(preset, batch.runs, caps);
     ui.verdict.textContent = page.verdict;
     say(page.verdict);
   }

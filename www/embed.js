@@ -6,7 +6,7 @@
 import { startPlayground, STRATEGIES } from './engine.js';
 import { createEditor } from './editor.js';
 import { createResults } from './results.js';
-import { PRESETS, presetById, runWorkload } from './presets.js';
+import { PRESETS, presetById, presetVerdict, runWorkload } from './presets.js';
 import { FrameMonitor } from './smoothness.js';
 import { seconds, speedup, tasksKey, threadsUsed, times } from './metrics.js';
 import { readState, urlFor } from './url-state.js';
@@ -277,7 +277,7 @@ async function main() {
     try {
       for (const [index, run] of runs.entries()) {
         if (signal.aborted) break;
-        const row = results.addRun(run.label, lanesFor(run.workload), predicted[index]);
+        const row = results.addRun(run.label, pg.lanes(run.workload), predicted[index]);
         if (runs.length > 1) results.shareScale(Math.max(...predicted) * 1.15);
         ui.status.textContent = `Running ${run.label}${runs.length > 1 ? ` (${index + 1} of ${runs.length})` : ''}…`;
         const groupNames = run.workload.groups.map((g) => g.name);
@@ -323,7 +323,7 @@ async function main() {
   function verdictOf(done) {
     if (!preset || !preset.runs.every((r) => done.some((d) => d.label === r.label))) return null;
     try {
-      return preset.verdict(done, caps);
+      return presetVerdict(preset, done, caps);
     } catch (error) {
       console.warn(`playground embed: no verdict for ${preset.id}: ${error.message}`);
       return null;
@@ -335,11 +335,6 @@ async function main() {
     const others = done.filter((d) => d.result.strategy !== 'sequential');
     const shown = others.length ? others : done;
     return shown.map((d) => `${d.label} ${d.baseline ? times(speedup(d.baseline, d.result)) : seconds(d.result.wallMs)}`).join(' · ');
-  }
-
-  function lanesFor(workload) {
-    const workers = (workload.strategy === 'parallel' || workload.strategy === 'hybrid') && caps.threads ? caps.poolThreads : 0;
-    return [{ id: 0, name: 'main' }, ...Array.from({ length: workers }, (_, i) => ({ id: i + 1, name: `worker ${i + 1}` }))];
   }
 
   function setBusy(busy) {

@@ -114,6 +114,17 @@ class Playground {
     return JSON.parse(this.#engine.predict(toJson(workload)));
   }
 
+  /**
+   * The lanes a run of this workload will report, known before it starts: `main`, and every
+   * worker of the pool when the strategy uses workers and there is a pool.
+   */
+  lanes(workload) {
+    const { threads, poolThreads } = this.capabilities;
+    const usesWorkers = workload.strategy === 'parallel' || workload.strategy === 'hybrid';
+    const workers = usesWorkers && threads ? poolThreads : 0;
+    return [{ id: 0, name: 'main' }, ...Array.from({ length: workers }, (_, i) => ({ id: i + 1, name: `worker ${i + 1}` }))];
+  }
+
   /** Whether a run is in progress (the engine runs one at a time). */
   get running() {
     return this.#running;

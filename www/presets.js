@@ -156,6 +156,20 @@ export const PRESETS = [
   },
 ];
 
+/**
+ * What a preset's runs showed. Where threads are off, `parallel` and `hybrid` fell back to the
+ * page's thread, and the runs can't show a claim about threads: it says that instead.
+ */
+export function presetVerdict(preset, runs, capabilities) {
+  const fellBack = runs.map((r) => r.result).filter((r) => r.strategy !== r.requestedStrategy);
+  if (fellBack.length > 0) {
+    const which = [...new Set(fellBack.map((r) => `${r.requestedStrategy} ran as ${r.strategy}`))].join(' and ');
+    return `Threads are off here (${capabilities.noPoolReason ?? 'no worker pool'}), so ${which} on the page’s thread ` +
+      'and this demo can’t show its claim. Open the playground in its own tab for the threaded version.';
+  }
+  return preset.verdict(runs, capabilities);
+}
+
 export function presetById(id) {
   return PRESETS.find((p) => p.id === id);
 }

@@ -1,6 +1,6 @@
 // What a person does on the page: presets, editing, links, timelines.
 import { test, expect } from '@playwright/test';
-import { ROOT, openPlayground, watchForErrors } from './util.mjs';
+import { PLAIN, ROOT, openPlayground, watchForErrors } from './util.mjs';
 
 let problems;
 test.beforeEach(async ({ page }) => {
@@ -197,4 +197,12 @@ test('small screens and dark mode: the page fits 360 px and keeps working', asyn
   await page.screenshot({ path: `${ROOT}/artifacts/narrow-dark.png`, fullPage: true });
   expect(errors).toEqual([]);
   await context.close();
+});
+
+test('without threads a preset says it cannot show its claim instead of a false verdict', async ({ page }) => {
+  await openPlayground(page, PLAIN);
+  await page.click('button[data-preset="cpu"]');
+  await page.click('#preset-run');
+  await expect(page.locator('#verdict')).toContainText('Threads are off here (this page is not cross-origin isolated), so parallel ran as sequential', { timeout: 60_000 });
+  await expect(page.locator('#verdict')).not.toContainText('faster than one after another');
 });
