@@ -102,7 +102,10 @@ pub fn calibrate(clock: &dyn Clock) -> Calibration {
             since_best += 1;
         }
     }
-    Calibration { iterations_per_ms: n as f64 / best_ms.max(1e-3), measured_ms: clock.now_ms() - start }
+    Calibration {
+        iterations_per_ms: n as f64 / best_ms.max(1e-3),
+        measured_ms: clock.now_ms() - start,
+    }
 }
 
 /// Bounds calibration at about 40 x 10 ms.
@@ -143,8 +146,10 @@ impl<C: Clock> RealMachine<C> {
     /// Returns the calibration now in use.
     pub fn keep_faster(&self, measured: Calibration) -> Calibration {
         if measured.iterations_per_ms > self.calibration().iterations_per_ms {
-            self.iterations_per_ms.store(measured.iterations_per_ms.to_bits(), Ordering::Relaxed);
-            self.measured_ms.store(measured.measured_ms.to_bits(), Ordering::Relaxed);
+            self.iterations_per_ms
+                .store(measured.iterations_per_ms.to_bits(), Ordering::Relaxed);
+            self.measured_ms
+                .store(measured.measured_ms.to_bits(), Ordering::Relaxed);
         }
         self.calibration()
     }
@@ -167,7 +172,9 @@ impl<C: Clock> Machine for RealMachine<C> {
             if left <= 0.0 {
                 return Ok(());
             }
-            std::thread::sleep(std::time::Duration::from_secs_f64(left.min(BLOCK_SLICE_MS) / 1e3));
+            std::thread::sleep(std::time::Duration::from_secs_f64(
+                left.min(BLOCK_SLICE_MS) / 1e3,
+            ));
         }
     }
 }
@@ -214,7 +221,11 @@ mod tests {
     #[test]
     fn calibration_converts_time_to_work_linearly() {
         let machine = RealMachine::new(InstantClock::new(), calibrate(&InstantClock::new()));
-        assert!(machine.calibration().iterations_per_ms > 1_000.0, "{:?}", machine.calibration());
+        assert!(
+            machine.calibration().iterations_per_ms > 1_000.0,
+            "{:?}",
+            machine.calibration()
+        );
         let never = Cancel::new();
         let took = |ms: f64| {
             let t0 = machine.now_ms();
@@ -223,41 +234,72 @@ mod tests {
         };
         let (short, long) = (took(20.0), took(80.0));
         // Generous bounds: a shared 2-core machine is noisy.
-        assert!((8.0..80.0).contains(&short), "20 ms of work took {short:.1} ms");
-        assert!(long > 2.0 * short, "80 ms of work ({long:.1} ms) should take far longer than 20 ms ({short:.1} ms)");
+        assert!(
+            (8.0..80.0).contains(&short),
+            "20 ms of work took {short:.1} ms"
+        );
+        assert!(
+            long > 2.0 * short,
+            "80 ms of work ({long:.1} ms) should take far longer than 20 ms ({short:.1} ms)"
+        );
     }
 
     #[test]
     fn compute_and_block_stop_soon_after_cancel() {
-        let machine = std::sync::Arc::new(RealMachine::new(InstantClock::new(), calibrate(&InstantClock::new())));
+        let machine = std::sync::Arc::new(RealMachine::new(
+            InstantClock::new(),
+            calibrate(&InstantClock::new()),
+        ));
         for blocking in [false, true] {
             let cancel = std::sync::Arc::new(Cancel::new());
             let (m, c) = (machine.clone(), cancel.clone());
             let worker = std::thread::spawn(move || {
                 let t0 = m.now_ms();
-                let r = if blocking { m.block(5_000.0, &c) } else { m.compute(5_000.0, &c) };
+                let r = if blocking {
+                    m.block(5_000.0, &c)
+                } else {
+                    m.compute(5_000.0, &c)
+                };
                 (r, m.now_ms() - t0)
             });
             std::thread::sleep(std::time::Duration::from_millis(30));
             cancel.cancel();
             let (result, took) = worker.join().unwrap();
             assert_eq!(result, Err(Cancelled));
-            assert!(took < 30.0 + 100.0, "blocking={blocking}: stopped after {took:.0} ms");
+            assert!(
+                took < 30.0 + 100.0,
+                "blocking={blocking}: stopped after {took:.0} ms"
+            );
         }
     }
 
     #[test]
     fn a_refined_calibration_is_kept_only_if_faster() {
-        let at = |rate| Calibration { iterations_per_ms: rate, measured_ms: 1.0 };
+        let at = |rate| Calibration {
+            iterations_per_ms: rate,
+            measured_ms: 1.0,
+        };
         let machine = RealMachine::new(InstantClock::new(), at(250_000.0));
-        assert_eq!(machine.keep_faster(at(200_000.0)).iterations_per_ms, 250_000.0);
-        assert_eq!(machine.keep_faster(at(340_000.0)).iterations_per_ms, 340_000.0);
+        assert_eq!(
+            machine.keep_faster(at(200_000.0)).iterations_per_ms,
+            250_000.0
+        );
+        assert_eq!(
+            machine.keep_faster(at(340_000.0)).iterations_per_ms,
+            340_000.0
+        );
         assert_eq!(machine.calibration().iterations_for(2.0), 680_000);
     }
 
     #[test]
     fn block_waits_about_as_long_as_asked() {
-        let machine = RealMachine::new(InstantClock::new(), Calibration { iterations_per_ms: 1.0, measured_ms: 0.0 });
+        let machine = RealMachine::new(
+            InstantClock::new(),
+            Calibration {
+                iterations_per_ms: 1.0,
+                measured_ms: 0.0,
+            },
+        );
         let t0 = machine.now_ms();
         machine.block(30.0, &Cancel::new()).unwrap();
         let took = machine.now_ms() - t0;

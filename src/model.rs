@@ -28,13 +28,33 @@ impl Capacity {
     pub fn of(workload: &Workload, strategy: Strategy, cores: u32) -> Capacity {
         let threads = workload.threads.max(1) as usize;
         let cores = cores.max(1) as usize;
-        let workers = if workload.global_lock { 1 } else { threads.min(cores) };
+        let workers = if workload.global_lock {
+            1
+        } else {
+            threads.min(cores)
+        };
         let unlimited = usize::MAX;
         match strategy {
-            Strategy::Sequential => Capacity { slots: 1, cpus: 1, quantum: None },
-            Strategy::Concurrent => Capacity { slots: unlimited, cpus: 1, quantum: cpu_quantum(workload, true) },
-            Strategy::Parallel => Capacity { slots: threads, cpus: workers, quantum: cpu_quantum(workload, false) },
-            Strategy::Hybrid => Capacity { slots: unlimited, cpus: workers, quantum: cpu_quantum(workload, false) },
+            Strategy::Sequential => Capacity {
+                slots: 1,
+                cpus: 1,
+                quantum: None,
+            },
+            Strategy::Concurrent => Capacity {
+                slots: unlimited,
+                cpus: 1,
+                quantum: cpu_quantum(workload, true),
+            },
+            Strategy::Parallel => Capacity {
+                slots: threads,
+                cpus: workers,
+                quantum: cpu_quantum(workload, false),
+            },
+            Strategy::Hybrid => Capacity {
+                slots: unlimited,
+                cpus: workers,
+                quantum: cpu_quantum(workload, false),
+            },
         }
     }
 }
@@ -63,7 +83,13 @@ struct Cursor {
 
 pub fn simulate(tasks: &[Task], capacity: Capacity) -> f64 {
     let mut now = 0.0_f64;
-    let mut cursors: Vec<Cursor> = tasks.iter().map(|_| Cursor { step: 0, cpu_left: 0.0 }).collect();
+    let mut cursors: Vec<Cursor> = tasks
+        .iter()
+        .map(|_| Cursor {
+            step: 0,
+            cpu_left: 0.0,
+        })
+        .collect();
     let mut next_to_admit = 0;
     let mut in_flight = 0;
     let mut ready: VecDeque<usize> = VecDeque::new(); // tasks waiting for a cpu
@@ -73,8 +99,14 @@ pub fn simulate(tasks: &[Task], capacity: Capacity) -> f64 {
 
     // Moves a task to its next piece of work at `now`: computing, waiting, or done.
     // Returns true when the task has finished.
-    fn enter_step(task: &Task, cursor: &mut Cursor, now: f64, ready: &mut VecDeque<usize>,
-                  timers: &mut BinaryHeap<Reverse<(At, usize)>>, id: usize) -> bool {
+    fn enter_step(
+        task: &Task,
+        cursor: &mut Cursor,
+        now: f64,
+        ready: &mut VecDeque<usize>,
+        timers: &mut BinaryHeap<Reverse<(At, usize)>>,
+        id: usize,
+    ) -> bool {
         while let Some(step) = task.steps.get(cursor.step) {
             if step.cpu_ms > 0.0 && cursor.cpu_left == 0.0 {
                 cursor.cpu_left = step.cpu_ms;
@@ -97,7 +129,14 @@ pub fn simulate(tasks: &[Task], capacity: Capacity) -> f64 {
             let id = next_to_admit;
             next_to_admit += 1;
             in_flight += 1;
-            if enter_step(&tasks[id], &mut cursors[id], now, &mut ready, &mut timers, id) {
+            if enter_step(
+                &tasks[id],
+                &mut cursors[id],
+                now,
+                &mut ready,
+                &mut timers,
+                id,
+            ) {
                 in_flight -= 1;
                 finished += 1;
             }
@@ -112,7 +151,9 @@ pub fn simulate(tasks: &[Task], capacity: Capacity) -> f64 {
         // Jump to the next event.
         let next_cpu = running.peek().map(|Reverse((t, _, _))| *t);
         let next_timer = timers.peek().map(|Reverse((t, _))| *t);
-        let Some(next) = [next_cpu, next_timer].into_iter().flatten().min() else { break };
+        let Some(next) = [next_cpu, next_timer].into_iter().flatten().min() else {
+            break;
+        };
         now = ms(next);
         while let Some(&Reverse((t, id, slice))) = running.peek() {
             if t > next {
@@ -145,7 +186,14 @@ pub fn simulate(tasks: &[Task], capacity: Capacity) -> f64 {
                 break;
             }
             timers.pop();
-            if enter_step(&tasks[id], &mut cursors[id], now, &mut ready, &mut timers, id) {
+            if enter_step(
+                &tasks[id],
+                &mut cursors[id],
+                now,
+                &mut ready,
+                &mut timers,
+                id,
+            ) {
                 in_flight -= 1;
                 finished += 1;
             }
@@ -183,9 +231,17 @@ mod tests {
         assert_eq!(predict(CPU, Strategy::Concurrent, 2), 400.0);
         assert_eq!(predict(CPU, Strategy::Parallel, 2), 200.0);
         assert_eq!(predict(CPU, Strategy::Hybrid, 2), 200.0);
-        assert_eq!(predict(CPU, Strategy::Parallel, 1), 400.0, "two threads on one core");
+        assert_eq!(
+            predict(CPU, Strategy::Parallel, 1),
+            400.0,
+            "two threads on one core"
+        );
         let four = CPU.replace("\"threads\":2", "\"threads\":4");
-        assert_eq!(predict(&four, Strategy::Parallel, 2), 200.0, "four threads on two cores");
+        assert_eq!(
+            predict(&four, Strategy::Parallel, 2),
+            200.0,
+            "four threads on two cores"
+        );
         assert_eq!(predict(&four, Strategy::Parallel, 4), 100.0);
     }
 
@@ -207,7 +263,10 @@ mod tests {
         let parallel = predict(mixed, Strategy::Parallel, 2);
         let sequential = predict(mixed, Strategy::Sequential, 2);
         assert_eq!(sequential, 1600.0);
-        assert!(hybrid < concurrent && hybrid < parallel, "hybrid {hybrid}, concurrent {concurrent}, parallel {parallel}");
+        assert!(
+            hybrid < concurrent && hybrid < parallel,
+            "hybrid {hybrid}, concurrent {concurrent}, parallel {parallel}"
+        );
         assert_eq!(hybrid, 500.0);
     }
 

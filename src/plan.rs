@@ -49,9 +49,16 @@ pub fn tasks(workload: &Workload) -> Vec<Task> {
                 }
             };
             let steps = (0..group.steps)
-                .map(|_| Step { cpu_ms: vary(group.cpu_ms), io_ms: vary(group.io_ms) })
+                .map(|_| Step {
+                    cpu_ms: vary(group.cpu_ms),
+                    io_ms: vary(group.io_ms),
+                })
                 .collect();
-            tasks.push(Task { id, group: group_index as u16, steps });
+            tasks.push(Task {
+                id,
+                group: group_index as u16,
+                steps,
+            });
         }
     }
     tasks
@@ -129,27 +136,47 @@ mod tests {
 
     #[test]
     fn tasks_are_numbered_group_by_group() {
-        let w = workload(r#"{"strategy":"sequential","groups":[
+        let w = workload(
+            r#"{"strategy":"sequential","groups":[
             {"name":"a","count":2,"cpuMs":10,"ioMs":5,"steps":3},
-            {"name":"b","count":1,"cpuMs":0,"ioMs":7}]}"#);
+            {"name":"b","count":1,"cpuMs":0,"ioMs":7}]}"#,
+        );
         let t = tasks(&w);
-        assert_eq!(t.iter().map(|t| (t.id, t.group, t.steps.len())).collect::<Vec<_>>(),
-            vec![(0, 0, 3), (1, 0, 3), (2, 1, 1)]);
+        assert_eq!(
+            t.iter()
+                .map(|t| (t.id, t.group, t.steps.len()))
+                .collect::<Vec<_>>(),
+            vec![(0, 0, 3), (1, 0, 3), (2, 1, 1)]
+        );
         assert_eq!(t[0].total_ms(), 45.0);
         assert_eq!(t[0].cpu_ms(), 30.0);
-        assert_eq!(t[2].steps[0], Step { cpu_ms: 0.0, io_ms: 7.0 });
+        assert_eq!(
+            t[2].steps[0],
+            Step {
+                cpu_ms: 0.0,
+                io_ms: 7.0
+            }
+        );
     }
 
     #[test]
     fn jitter_is_bounded_deterministic_and_seeded() {
-        let json = |seed: u32| format!(r#"{{"strategy":"sequential","jitter":0.5,"seed":{seed},
-            "groups":[{{"name":"a","count":50,"cpuMs":100,"ioMs":0}}]}}"#);
+        let json = |seed: u32| {
+            format!(
+                r#"{{"strategy":"sequential","jitter":0.5,"seed":{seed},
+            "groups":[{{"name":"a","count":50,"cpuMs":100,"ioMs":0}}]}}"#
+            )
+        };
         let a = tasks(&workload(&json(7)));
         assert_eq!(a, tasks(&workload(&json(7))), "same seed, same tasks");
         assert_ne!(a, tasks(&workload(&json(8))), "another seed, other tasks");
         let cpu: Vec<f64> = a.iter().map(Task::cpu_ms).collect();
-        assert!(cpu.iter().all(|&ms| (50.0..=150.0).contains(&ms)), "{cpu:?}");
-        let spread = cpu.iter().cloned().fold(0.0, f64::max) - cpu.iter().cloned().fold(f64::MAX, f64::min);
+        assert!(
+            cpu.iter().all(|&ms| (50.0..=150.0).contains(&ms)),
+            "{cpu:?}"
+        );
+        let spread =
+            cpu.iter().cloned().fold(0.0, f64::max) - cpu.iter().cloned().fold(f64::MAX, f64::min);
         assert!(spread > 40.0, "jitter should vary the tasks: {cpu:?}");
         // zero stays zero: jitter never invents work
         assert!(a.iter().all(|t| t.steps[0].io_ms == 0.0));
@@ -157,20 +184,37 @@ mod tests {
 
     #[test]
     fn span_budget_counts_slices_lock_waits_and_waits() {
-        let w = workload(r#"{"strategy":"concurrent","groups":[{"name":"a","count":2,"cpuMs":10,"ioMs":5,"steps":3}]}"#);
+        let w = workload(
+            r#"{"strategy":"concurrent","groups":[{"name":"a","count":2,"cpuMs":10,"ioMs":5,"steps":3}]}"#,
+        );
         assert_eq!(span_budget(&w), 2 * 3 * 2);
-        let w = workload(r#"{"strategy":"concurrent","yieldMs":4,"groups":[{"name":"a","count":2,"cpuMs":10,"ioMs":0,"steps":1}]}"#);
+        let w = workload(
+            r#"{"strategy":"concurrent","yieldMs":4,"groups":[{"name":"a","count":2,"cpuMs":10,"ioMs":0,"steps":1}]}"#,
+        );
         assert_eq!(span_budget(&w), 2 * 3, "10 ms in 4 ms slices is 3 slices");
-        let w = workload(r#"{"strategy":"parallel","globalLock":true,"groups":[{"name":"a","count":1,"cpuMs":12,"ioMs":1,"steps":1}]}"#);
-        assert_eq!(span_budget(&w), 3 * 2 + 1, "3 switch intervals, each with a lock wait, and a wait");
+        let w = workload(
+            r#"{"strategy":"parallel","globalLock":true,"groups":[{"name":"a","count":1,"cpuMs":12,"ioMs":1,"steps":1}]}"#,
+        );
+        assert_eq!(
+            span_budget(&w),
+            3 * 2 + 1,
+            "3 switch intervals, each with a lock wait, and a wait"
+        );
     }
 
     #[test]
     fn quantum_depends_on_where_computing_runs() {
-        let w = workload(r#"{"strategy":"hybrid","yieldMs":8,"globalLock":true,"groups":[{"name":"a","count":1,"cpuMs":1,"ioMs":0}]}"#);
+        let w = workload(
+            r#"{"strategy":"hybrid","yieldMs":8,"globalLock":true,"groups":[{"name":"a","count":1,"cpuMs":1,"ioMs":0}]}"#,
+        );
         assert_eq!(cpu_quantum(&w, true), Some(8.0));
         assert_eq!(cpu_quantum(&w, false), Some(SWITCH_INTERVAL_MS));
-        let w = workload(r#"{"strategy":"hybrid","groups":[{"name":"a","count":1,"cpuMs":1,"ioMs":0}]}"#);
-        assert_eq!((cpu_quantum(&w, true), cpu_quantum(&w, false)), (None, None));
+        let w = workload(
+            r#"{"strategy":"hybrid","groups":[{"name":"a","count":1,"cpuMs":1,"ioMs":0}]}"#,
+        );
+        assert_eq!(
+            (cpu_quantum(&w, true), cpu_quantum(&w, false)),
+            (None, None)
+        );
     }
 }

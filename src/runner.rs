@@ -56,19 +56,47 @@ pub struct PreparedRun {
 
 impl PreparedRun {
     /// `traced`: record spans (turned off only to measure what tracing costs).
-    pub fn new(workload: Workload, host: &Host, machine: Arc<dyn Machine>, traced: bool) -> PreparedRun {
+    pub fn new(
+        workload: Workload,
+        host: &Host,
+        machine: Arc<dyn Machine>,
+        traced: bool,
+    ) -> PreparedRun {
         let requested = workload.strategy;
         let (strategy, notice) = effective(requested, host);
-        let threads = if strategy.uses_workers() { workload.threads.min(host.pool_threads) } else { 1 };
+        let threads = if strategy.uses_workers() {
+            workload.threads.min(host.pool_threads)
+        } else {
+            1
+        };
         let tasks = tasks(&workload);
         let predicted_ms = predicted_ms(&workload, &tasks, strategy, host.cores);
         let trace = Trace::new(span_budget(&workload), traced);
         // Lanes: the event loop, and every worker of the pool when workers are used (those
         // beyond `threads` stay empty, which is worth seeing).
-        let workers = if strategy.uses_workers() { host.pool_threads as u16 } else { 0 };
-        let lanes = (MAIN_LANE..=workers).map(|id| LaneInfo { id, name: lane_name(id), busy_ms: 0.0 }).collect();
+        let workers = if strategy.uses_workers() {
+            host.pool_threads as u16
+        } else {
+            0
+        };
+        let lanes = (MAIN_LANE..=workers)
+            .map(|id| LaneInfo {
+                id,
+                name: lane_name(id),
+                busy_ms: 0.0,
+            })
+            .collect();
         let state = Arc::new(RunState::new(&workload, tasks, machine, trace));
-        PreparedRun { workload, requested, strategy, threads, notice, predicted_ms, state, lanes }
+        PreparedRun {
+            workload,
+            requested,
+            strategy,
+            threads,
+            notice,
+            predicted_ms,
+            state,
+            lanes,
+        }
     }
 
     pub fn cancel(&self) {
@@ -79,19 +107,32 @@ impl PreparedRun {
     /// the run's time zero: wall time and span times count from it, so a live view that
     /// read spans relative to the same instant agrees with the result.
     pub async fn execute(self, start: f64, event_loop: Rc<dyn EventLoop>) -> RunResult {
-        let status = strategy::run(self.state.clone(), self.strategy, self.threads as usize, event_loop).await;
+        let status = strategy::run(
+            self.state.clone(),
+            self.strategy,
+            self.threads as usize,
+            event_loop,
+        )
+        .await;
         let end = self.state.machine.now_ms();
         let spans: Vec<Span> = self
             .state
             .trace
             .spans()
             .into_iter()
-            .map(|s| Span { start: s.start - start, end: s.end - start, ..s })
+            .map(|s| Span {
+                start: s.start - start,
+                end: s.end - start,
+                ..s
+            })
             .collect();
         let lanes: Vec<LaneInfo> = self
             .lanes
             .iter()
-            .map(|lane| LaneInfo { busy_ms: busy_ms(&spans, lane.id), ..lane.clone() })
+            .map(|lane| LaneInfo {
+                busy_ms: busy_ms(&spans, lane.id),
+                ..lane.clone()
+            })
             .collect();
         RunResult {
             strategy: self.strategy,
@@ -107,7 +148,12 @@ impl PreparedRun {
             tasks_done: self.state.tasks_done(),
             dropped_spans: self.state.trace.dropped(),
             started_at_ms: start,
-            group_names: self.workload.groups.iter().map(|g| g.name.clone()).collect(),
+            group_names: self
+                .workload
+                .groups
+                .iter()
+                .map(|g| g.name.clone())
+                .collect(),
             spans,
         }
     }

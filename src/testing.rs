@@ -34,10 +34,16 @@ impl FakeTime {
     /// Returns false if there is no timer.
     fn fire_next(&self) -> bool {
         let mut timers = self.timers.lock().unwrap();
-        let Some(next) = timers.iter().map(|(t, _)| *t).reduce(f64::min) else { return false };
+        let Some(next) = timers.iter().map(|(t, _)| *t).reduce(f64::min) else {
+            return false;
+        };
         let mut now = self.now.lock().unwrap();
         *now = now.max(next);
-        let due: Vec<Waker> = timers.iter().filter(|(t, _)| *t <= *now).map(|(_, w)| w.clone()).collect();
+        let due: Vec<Waker> = timers
+            .iter()
+            .filter(|(t, _)| *t <= *now)
+            .map(|(_, w)| w.clone())
+            .collect();
         timers.retain(|(t, _)| *t > *now);
         drop((now, timers));
         due.into_iter().for_each(Waker::wake);
@@ -76,14 +82,21 @@ impl Future for Sleep {
         if self.time.now() >= self.deadline {
             return Poll::Ready(());
         }
-        self.time.timers.lock().unwrap().push((self.deadline, cx.waker().clone()));
+        self.time
+            .timers
+            .lock()
+            .unwrap()
+            .push((self.deadline, cx.waker().clone()));
         Poll::Pending
     }
 }
 
 impl EventLoop for FakeLoop {
     fn sleep(&self, ms: f64) -> LocalBoxFuture<'static, ()> {
-        Box::pin(Sleep { time: self.0.clone(), deadline: self.0.now() + ms })
+        Box::pin(Sleep {
+            time: self.0.clone(),
+            deadline: self.0.now() + ms,
+        })
     }
     fn yield_now(&self) -> LocalBoxFuture<'static, ()> {
         // A timer due now: everything else that is ready runs first.

@@ -231,19 +231,32 @@ pub struct LaneInfo {
 /// The spans of a run, as Chrome trace event JSON (the format Perfetto and
 /// `chrome://tracing` open): one complete (`X`) event per span, times in microseconds from the
 /// run's start, one thread per lane, named by metadata (`M`) events.
-pub fn chrome_trace_json(title: &str, lanes: &[LaneInfo], spans: &[Span], group_names: &[String]) -> String {
+pub fn chrome_trace_json(
+    title: &str,
+    lanes: &[LaneInfo],
+    spans: &[Span],
+    group_names: &[String],
+) -> String {
     use serde_json::json;
     const PID: u32 = 1;
-    let mut events = vec![json!({ "ph": "M", "pid": PID, "tid": 0, "name": "process_name",
-        "args": { "name": title } })];
+    let mut events = vec![
+        json!({ "ph": "M", "pid": PID, "tid": 0, "name": "process_name",
+        "args": { "name": title } }),
+    ];
     for lane in lanes {
-        events.push(json!({ "ph": "M", "pid": PID, "tid": lane.id, "name": "thread_name",
-            "args": { "name": lane.name } }));
-        events.push(json!({ "ph": "M", "pid": PID, "tid": lane.id, "name": "thread_sort_index",
-            "args": { "sort_index": lane.id } }));
+        events.push(
+            json!({ "ph": "M", "pid": PID, "tid": lane.id, "name": "thread_name",
+            "args": { "name": lane.name } }),
+        );
+        events.push(
+            json!({ "ph": "M", "pid": PID, "tid": lane.id, "name": "thread_sort_index",
+            "args": { "sort_index": lane.id } }),
+        );
     }
     for span in spans {
-        let group = group_names.get(span.group as usize).map_or("task", String::as_str);
+        let group = group_names
+            .get(span.group as usize)
+            .map_or("task", String::as_str);
         let name = match span.kind {
             SpanKind::Cpu => format!("{group} #{} compute", span.task),
             SpanKind::Io => format!("{group} #{} wait", span.task),
@@ -264,13 +277,29 @@ mod tests {
     use std::sync::Arc;
 
     fn span(task: u32, lane: Lane, kind: SpanKind, start: f64, end: f64) -> Span {
-        Span { task, group: 3, step: 2, lane, kind, start, end }
+        Span {
+            task,
+            group: 3,
+            step: 2,
+            lane,
+            kind,
+            start,
+            end,
+        }
     }
 
     #[test]
     fn spans_round_trip_through_the_slots() {
         let trace = Trace::new(4, true);
-        let s = Span { task: 123_456, group: 11, step: 99, lane: 17, kind: SpanKind::LockWait, start: 1.7e12 + 0.125, end: 1.7e12 + 9.5 };
+        let s = Span {
+            task: 123_456,
+            group: 11,
+            step: 99,
+            lane: 17,
+            kind: SpanKind::LockWait,
+            start: 1.7e12 + 0.125,
+            end: 1.7e12 + 9.5,
+        };
         trace.record(s);
         assert_eq!(trace.spans(), vec![s]);
     }
@@ -285,7 +314,10 @@ mod tests {
         assert_eq!(trace.dropped(), 3);
         let off = Trace::new(100, false);
         off.record(span(0, 0, SpanKind::Cpu, 0.0, 1.0));
-        assert_eq!((off.spans().len(), off.dropped(), off.capacity()), (0, 0, 0));
+        assert_eq!(
+            (off.spans().len(), off.dropped(), off.capacity()),
+            (0, 0, 0)
+        );
     }
 
     #[test]
@@ -311,8 +343,16 @@ mod tests {
         }
         writers.into_iter().for_each(|w| w.join().unwrap());
         for lane in 0..4 {
-            let tasks: Vec<u32> = seen.iter().filter(|s| s.lane == lane).map(|s| s.task).collect();
-            assert_eq!(tasks, (0..10_000).collect::<Vec<_>>(), "lane {lane} in order, none lost");
+            let tasks: Vec<u32> = seen
+                .iter()
+                .filter(|s| s.lane == lane)
+                .map(|s| s.task)
+                .collect();
+            assert_eq!(
+                tasks,
+                (0..10_000).collect::<Vec<_>>(),
+                "lane {lane} in order, none lost"
+            );
         }
     }
 
@@ -342,27 +382,61 @@ mod tests {
     #[test]
     fn chrome_trace_has_named_threads_and_complete_events_in_microseconds() {
         let lanes = vec![
-            LaneInfo { id: 0, name: "main".into(), busy_ms: 0.0 },
-            LaneInfo { id: 1, name: "worker 1".into(), busy_ms: 2.0 },
+            LaneInfo {
+                id: 0,
+                name: "main".into(),
+                busy_ms: 0.0,
+            },
+            LaneInfo {
+                id: 1,
+                name: "worker 1".into(),
+                busy_ms: 2.0,
+            },
         ];
-        let spans = [Span { task: 4, group: 1, step: 0, lane: 1, kind: SpanKind::Cpu, start: 1.5, end: 3.5 }];
-        let json = chrome_trace_json("parallel run", &lanes, &spans, &["download".into(), "resize".into()]);
+        let spans = [Span {
+            task: 4,
+            group: 1,
+            step: 0,
+            lane: 1,
+            kind: SpanKind::Cpu,
+            start: 1.5,
+            end: 3.5,
+        }];
+        let json = chrome_trace_json(
+            "parallel run",
+            &lanes,
+            &spans,
+            &["download".into(), "resize".into()],
+        );
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
         let events = v["traceEvents"].as_array().unwrap();
-        let names: Vec<&str> = events.iter().filter(|e| e["name"] == "thread_name")
-            .map(|e| e["args"]["name"].as_str().unwrap()).collect();
+        let names: Vec<&str> = events
+            .iter()
+            .filter(|e| e["name"] == "thread_name")
+            .map(|e| e["args"]["name"].as_str().unwrap())
+            .collect();
         assert_eq!(names, vec!["main", "worker 1"]);
         let x: Vec<&serde_json::Value> = events.iter().filter(|e| e["ph"] == "X").collect();
         assert_eq!(x.len(), 1);
         assert_eq!(x[0]["name"], "resize #4 compute");
-        assert_eq!((x[0]["ts"].as_f64(), x[0]["dur"].as_f64(), x[0]["tid"].as_u64()), (Some(1500.0), Some(2000.0), Some(1)));
+        assert_eq!(
+            (
+                x[0]["ts"].as_f64(),
+                x[0]["dur"].as_f64(),
+                x[0]["tid"].as_u64()
+            ),
+            (Some(1500.0), Some(2000.0), Some(1))
+        );
         assert_eq!(x[0]["cat"], "cpu");
     }
 
     #[test]
     fn the_calling_thread_outside_rayon_is_main() {
         assert_eq!(current_lane(), MAIN_LANE);
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
         let lane = pool.install(current_lane);
         assert!((1..=2).contains(&lane), "{lane}");
         assert_eq!(lane_name(0), "main");

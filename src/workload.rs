@@ -129,7 +129,12 @@ pub struct WorkloadError {
 
 impl WorkloadError {
     fn one(field: &str, message: String) -> Self {
-        WorkloadError { errors: vec![FieldError { field: field.into(), message }] }
+        WorkloadError {
+            errors: vec![FieldError {
+                field: field.into(),
+                message,
+            }],
+        }
     }
 }
 
@@ -145,9 +150,8 @@ impl std::error::Error for WorkloadError {}
 impl Workload {
     /// Parses and validates JSON text against `limits`.
     pub fn from_json(text: &str, limits: Limits) -> Result<Workload, WorkloadError> {
-        let value: Value = serde_json::from_str(text).map_err(|e| {
-            WorkloadError::one("workload", format!("is not valid JSON ({e})"))
-        })?;
+        let value: Value = serde_json::from_str(text)
+            .map_err(|e| WorkloadError::one("workload", format!("is not valid JSON ({e})")))?;
         Workload::from_value(&value, limits)
     }
 
@@ -156,15 +160,35 @@ impl Workload {
         let Some(object) = value.as_object() else {
             return Err(WorkloadError::one(
                 "workload",
-                format!("must be an object with strategy and groups, got {}", describe(value)),
+                format!(
+                    "must be an object with strategy and groups, got {}",
+                    describe(value)
+                ),
             ));
         };
-        let mut fields = Fields { object, prefix: String::new(), errors: Vec::new() };
-        fields.reject_unknown(&["strategy", "threads", "globalLock", "yieldMs", "jitter", "seed", "groups"]);
+        let mut fields = Fields {
+            object,
+            prefix: String::new(),
+            errors: Vec::new(),
+        };
+        fields.reject_unknown(&[
+            "strategy",
+            "threads",
+            "globalLock",
+            "yieldMs",
+            "jitter",
+            "seed",
+            "groups",
+        ]);
 
         let strategy = fields.strategy();
-        let threads = fields.integer("threads", Some(1), 1, limits.max_threads,
-            "threads available in the worker pool");
+        let threads = fields.integer(
+            "threads",
+            Some(1),
+            1,
+            limits.max_threads,
+            "threads available in the worker pool",
+        );
         let global_lock = fields.boolean("globalLock", false);
         let yield_ms = fields.number("yieldMs", Some(0.0), 0.0, MAX_YIELD_MS);
         if yield_ms > 0.0 && yield_ms < MIN_YIELD_MS {
@@ -202,7 +226,10 @@ impl Workload {
 
     /// What a sequential run would take, with no overhead: sum of all work.
     pub fn total_work_ms(&self) -> f64 {
-        self.groups.iter().map(|g| g.count as f64 * g.steps as f64 * (g.cpu_ms + g.io_ms)).sum()
+        self.groups
+            .iter()
+            .map(|g| g.count as f64 * g.steps as f64 * (g.cpu_ms + g.io_ms))
+            .sum()
     }
 
     /// Limits over the whole workload, checked once each field is valid.
@@ -210,24 +237,37 @@ impl Workload {
         let mut errors = Vec::new();
         let tasks = self.task_count();
         if tasks == 0 {
-            errors.push(FieldError { field: "groups".into(),
-                message: "there are no tasks: give at least one group a count of 1 or more".into() });
+            errors.push(FieldError {
+                field: "groups".into(),
+                message: "there are no tasks: give at least one group a count of 1 or more".into(),
+            });
         }
         if tasks > MAX_TASKS {
-            errors.push(FieldError { field: "groups".into(), message: format!(
-                "{tasks} tasks in all is over the limit of {MAX_TASKS} tasks (sum of count)") });
+            errors.push(FieldError {
+                field: "groups".into(),
+                message: format!(
+                    "{tasks} tasks in all is over the limit of {MAX_TASKS} tasks (sum of count)"
+                ),
+            });
         }
         let work = self.total_work_ms();
         if work > MAX_TOTAL_WORK_MS {
-            errors.push(FieldError { field: "groups".into(), message: format!(
-                "total work {work:.0} ms is over the limit of {MAX_TOTAL_WORK_MS:.0} ms \
-                 (sum over tasks of steps x (cpuMs + ioMs), what a sequential run takes)") });
+            errors.push(FieldError {
+                field: "groups".into(),
+                message: format!(
+                    "total work {work:.0} ms is over the limit of {MAX_TOTAL_WORK_MS:.0} ms \
+                 (sum over tasks of steps x (cpuMs + ioMs), what a sequential run takes)"
+                ),
+            });
         }
         let spans = crate::plan::span_budget(self);
         if errors.is_empty() && spans > MAX_SPANS {
-            errors.push(FieldError { field: "groups".into(), message: format!(
+            errors.push(FieldError {
+                field: "groups".into(),
+                message: format!(
                 "this workload would record about {spans} spans, over the limit of {MAX_SPANS}: \
-                 use fewer tasks or steps, or a larger yieldMs") });
+                 use fewer tasks or steps, or a larger yieldMs"),
+            });
         }
         errors
     }
@@ -259,10 +299,17 @@ impl<'a> Fields<'a> {
     }
 
     fn reject_unknown(&mut self, known: &[&str]) {
-        let unknown: Vec<String> =
-            self.object.keys().filter(|k| !known.contains(&k.as_str())).cloned().collect();
+        let unknown: Vec<String> = self
+            .object
+            .keys()
+            .filter(|k| !known.contains(&k.as_str()))
+            .cloned()
+            .collect();
         for key in unknown {
-            self.error(&key, format!("is not a known field (known: {})", known.join(", ")));
+            self.error(
+                &key,
+                format!("is not a known field (known: {})", known.join(", ")),
+            );
         }
     }
 
@@ -284,7 +331,10 @@ impl<'a> Fields<'a> {
         match value.as_str().and_then(Strategy::parse) {
             Some(s) => Some(s),
             None => {
-                self.error("strategy", format!("{} is not a strategy: use {allowed}", describe(value)));
+                self.error(
+                    "strategy",
+                    format!("{} is not a strategy: use {allowed}", describe(value)),
+                );
                 None
             }
         }
@@ -305,15 +355,26 @@ impl<'a> Fields<'a> {
     /// which is reported as "must be a number".
     fn number(&mut self, key: &str, default: Option<f64>, min: f64, max: f64) -> f64 {
         let fallback = default.unwrap_or(min);
-        let Some(value) = self.get(key, default.is_some()) else { return fallback };
+        let Some(value) = self.get(key, default.is_some()) else {
+            return fallback;
+        };
         match value.as_f64() {
             Some(n) if n.is_finite() && (min..=max).contains(&n) => n,
             Some(n) => {
-                self.error(key, format!("{n} is out of range: must be from {min} to {max}"));
+                self.error(
+                    key,
+                    format!("{n} is out of range: must be from {min} to {max}"),
+                );
                 fallback
             }
             None => {
-                self.error(key, format!("must be a number from {min} to {max}, got {}", describe(value)));
+                self.error(
+                    key,
+                    format!(
+                        "must be a number from {min} to {max}, got {}",
+                        describe(value)
+                    ),
+                );
                 fallback
             }
         }
@@ -327,41 +388,68 @@ impl<'a> Fields<'a> {
         } else {
             format!("from {min} to {max} ({why})")
         };
-        let Some(value) = self.get(key, default.is_some()) else { return fallback };
+        let Some(value) = self.get(key, default.is_some()) else {
+            return fallback;
+        };
         let whole = value.as_f64().filter(|n| n.fract() == 0.0);
         match whole {
             Some(n) if n >= min as f64 && n <= max as f64 => n as u32,
             Some(n) => {
-                self.error(key, format!("{n} is out of range: must be a whole number {range}"));
+                self.error(
+                    key,
+                    format!("{n} is out of range: must be a whole number {range}"),
+                );
                 fallback
             }
             None => {
-                self.error(key, format!("must be a whole number {range}, got {}", describe(value)));
+                self.error(
+                    key,
+                    format!("must be a whole number {range}, got {}", describe(value)),
+                );
                 fallback
             }
         }
     }
 
     fn groups(&mut self) -> Vec<TaskGroup> {
-        let Some(value) = self.get("groups", false) else { return Vec::new() };
+        let Some(value) = self.get("groups", false) else {
+            return Vec::new();
+        };
         let Some(items) = value.as_array() else {
-            self.error("groups", format!("must be a list of task groups, got {}", describe(value)));
+            self.error(
+                "groups",
+                format!("must be a list of task groups, got {}", describe(value)),
+            );
             return Vec::new();
         };
         if items.is_empty() || items.len() > MAX_GROUPS {
-            self.error("groups", format!(
-                "has {} groups: must have from 1 to {MAX_GROUPS}", items.len()));
+            self.error(
+                "groups",
+                format!(
+                    "has {} groups: must have from 1 to {MAX_GROUPS}",
+                    items.len()
+                ),
+            );
             return Vec::new();
         }
         let mut groups = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             let prefix = format!("groups[{i}].");
             let Some(object) = item.as_object() else {
-                self.errors.push(FieldError { field: format!("groups[{i}]"), message: format!(
-                    "must be an object with name, count, cpuMs, ioMs and steps, got {}", describe(item)) });
+                self.errors.push(FieldError {
+                    field: format!("groups[{i}]"),
+                    message: format!(
+                        "must be an object with name, count, cpuMs, ioMs and steps, got {}",
+                        describe(item)
+                    ),
+                });
                 continue;
             };
-            let mut group = Fields { object, prefix, errors: Vec::new() };
+            let mut group = Fields {
+                object,
+                prefix,
+                errors: Vec::new(),
+            };
             group.reject_unknown(&["name", "count", "cpuMs", "ioMs", "steps"]);
             let name = group.name();
             let count = group.integer("count", None, 0, MAX_TASKS_PER_GROUP, "");
@@ -369,18 +457,31 @@ impl<'a> Fields<'a> {
             let io_ms = group.number("ioMs", None, 0.0, MAX_IO_MS);
             let steps = group.integer("steps", Some(1), 1, MAX_STEPS, "");
             self.errors.append(&mut group.errors);
-            groups.push(TaskGroup { name, count, cpu_ms, io_ms, steps });
+            groups.push(TaskGroup {
+                name,
+                count,
+                cpu_ms,
+                io_ms,
+                steps,
+            });
         }
         groups
     }
 
     fn name(&mut self) -> String {
-        let Some(value) = self.get("name", false) else { return String::new() };
+        let Some(value) = self.get("name", false) else {
+            return String::new();
+        };
         match value.as_str().map(str::trim) {
             Some(s) if !s.is_empty() && s.chars().count() <= MAX_NAME_CHARS => s.to_string(),
             _ => {
-                self.error("name", format!(
-                    "must be text of 1 to {MAX_NAME_CHARS} characters, got {}", describe(value)));
+                self.error(
+                    "name",
+                    format!(
+                        "must be text of 1 to {MAX_NAME_CHARS} characters, got {}",
+                        describe(value)
+                    ),
+                );
                 String::new()
             }
         }
@@ -391,7 +492,9 @@ impl<'a> Fields<'a> {
 fn describe(value: &Value) -> String {
     match value {
         Value::Null => "null (NaN and missing numbers become null in JSON)".into(),
-        Value::String(s) if s.chars().count() > 40 => format!("\"{}...\"", s.chars().take(40).collect::<String>()),
+        Value::String(s) if s.chars().count() > 40 => {
+            format!("\"{}...\"", s.chars().take(40).collect::<String>())
+        }
         Value::Array(_) => "a list".into(),
         Value::Object(_) => "an object".into(),
         other => other.to_string(),
@@ -416,7 +519,9 @@ mod tests {
     }
 
     fn errors_of(value: Value) -> Vec<FieldError> {
-        Workload::from_value(&value, LIMITS).expect_err("should be rejected").errors
+        Workload::from_value(&value, LIMITS)
+            .expect_err("should be rejected")
+            .errors
     }
 
     fn only_error(value: Value) -> FieldError {
@@ -431,25 +536,51 @@ mod tests {
         assert_eq!(w.strategy, Strategy::Concurrent);
         assert_eq!(w.threads, 2);
         assert_eq!(w.task_count(), 12);
-        assert_eq!(w.groups[1], TaskGroup { name: "resize".into(), count: 4, cpu_ms: 120.0, io_ms: 0.0, steps: 1 });
+        assert_eq!(
+            w.groups[1],
+            TaskGroup {
+                name: "resize".into(),
+                count: 4,
+                cpu_ms: 120.0,
+                io_ms: 0.0,
+                steps: 1
+            }
+        );
         assert_eq!(w.total_work_ms(), 8.0 * 200.0 + 4.0 * 120.0);
     }
 
     #[test]
     fn optional_fields_take_defaults() {
         let w = Workload::from_json(
-            r#"{"strategy":"parallel","groups":[{"name":"a","count":1,"cpuMs":1,"ioMs":0}]}"#, LIMITS).unwrap();
-        assert_eq!((w.threads, w.global_lock, w.yield_ms, w.jitter, w.seed, w.groups[0].steps), (1, false, 0.0, 0.0, 1, 1));
+            r#"{"strategy":"parallel","groups":[{"name":"a","count":1,"cpuMs":1,"ioMs":0}]}"#,
+            LIMITS,
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                w.threads,
+                w.global_lock,
+                w.yield_ms,
+                w.jitter,
+                w.seed,
+                w.groups[0].steps
+            ),
+            (1, false, 0.0, 0.0, 1, 1)
+        );
     }
 
     #[test]
     fn serde_round_trip_validates() {
         let w = Workload::from_value(&example(), LIMITS).unwrap();
         let text = serde_json::to_string(&w).unwrap();
-        assert!(text.contains("\"globalLock\":false") && text.contains("\"cpuMs\":120"), "{text}");
+        assert!(
+            text.contains("\"globalLock\":false") && text.contains("\"cpuMs\":120"),
+            "{text}"
+        );
         let back: Workload = serde_json::from_str(&text).unwrap();
         assert_eq!(back, w);
-        let bad = serde_json::from_str::<Workload>(r#"{"strategy":"fast","groups":[]}"#).unwrap_err();
+        let bad =
+            serde_json::from_str::<Workload>(r#"{"strategy":"fast","groups":[]}"#).unwrap_err();
         assert!(bad.to_string().contains("strategy"), "{bad}");
     }
 
@@ -459,7 +590,10 @@ mod tests {
         v["strategy"] = json!("fast");
         let e = only_error(v);
         assert_eq!(e.field, "strategy");
-        assert_eq!(e.message, "\"fast\" is not a strategy: use sequential, concurrent, parallel or hybrid");
+        assert_eq!(
+            e.message,
+            "\"fast\" is not a strategy: use sequential, concurrent, parallel or hybrid"
+        );
     }
 
     #[test]
@@ -503,11 +637,19 @@ mod tests {
         v["groups"][0]["count"] = json!(1000);
         v["groups"][0]["ioMs"] = json!(0);
         let e = only_error(v);
-        assert_eq!((e.field.as_str(), e.message.as_str()), ("groups", "1004 tasks in all is over the limit of 1000 tasks (sum of count)"));
+        assert_eq!(
+            (e.field.as_str(), e.message.as_str()),
+            (
+                "groups",
+                "1004 tasks in all is over the limit of 1000 tasks (sum of count)"
+            )
+        );
         let mut v = example();
         v["groups"][0]["ioMs"] = json!(10000);
         v["groups"][0]["steps"] = json!(2);
-        assert!(only_error(v).message.starts_with("total work 160480 ms is over the limit of 120000 ms"));
+        assert!(only_error(v)
+            .message
+            .starts_with("total work 160480 ms is over the limit of 120000 ms"));
     }
 
     #[test]
@@ -517,13 +659,21 @@ mod tests {
         v["groups"][1]["count"] = json!(0);
         assert!(only_error(v).message.starts_with("there are no tasks"));
         let e = only_error(json!({ "strategy": "sequential", "groups": "lots" }));
-        assert_eq!(e.to_string(), "groups: must be a list of task groups, got \"lots\"");
+        assert_eq!(
+            e.to_string(),
+            "groups: must be a list of task groups, got \"lots\""
+        );
         let mut v = example();
         v["cpuMS"] = json!(3);
-        assert!(only_error(v).to_string().starts_with("cpuMS: is not a known field"));
+        assert!(only_error(v)
+            .to_string()
+            .starts_with("cpuMS: is not a known field"));
         let mut v = example();
         v["globalLock"] = json!("yes");
-        assert_eq!(only_error(v).to_string(), "globalLock: must be true or false, got \"yes\"");
+        assert_eq!(
+            only_error(v).to_string(),
+            "globalLock: must be true or false, got \"yes\""
+        );
         let mut v = example();
         v["groups"][0]["name"] = json!("   ");
         assert_eq!(only_error(v).field, "groups[0].name");
@@ -533,13 +683,19 @@ mod tests {
     fn yield_must_be_zero_or_at_least_one_ms() {
         let mut v = example();
         v["yieldMs"] = json!(0.25);
-        assert!(only_error(v).message.contains("use 0 (never yield) or 1 to 1000 ms"));
+        assert!(only_error(v)
+            .message
+            .contains("use 0 (never yield) or 1 to 1000 ms"));
     }
 
     #[test]
     fn not_json_or_not_an_object() {
         let e = Workload::from_json("{strategy:", LIMITS).unwrap_err();
-        assert!(e.to_string().starts_with("invalid workload: workload: is not valid JSON"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("invalid workload: workload: is not valid JSON"),
+            "{e}"
+        );
         let e = Workload::from_json("[1,2]", LIMITS).unwrap_err();
         assert!(e.to_string().contains("must be an object"), "{e}");
     }

@@ -24,7 +24,9 @@ extern "C" {
 }
 
 async fn sleep(ms: f64) {
-    JsFuture::from(Promise::new(&mut |resolve, _| set_timeout(&resolve, ms))).await.unwrap();
+    JsFuture::from(Promise::new(&mut |resolve, _| set_timeout(&resolve, ms)))
+        .await
+        .unwrap();
 }
 
 thread_local!(static POOL_STARTED: Cell<bool> = const { Cell::new(false) });
@@ -34,10 +36,14 @@ async fn engine() -> Engine {
     thread_local!(static CALIBRATION: f64 = kernel_iterations_per_ms());
     let iterations_per_ms = CALIBRATION.with(|c| *c);
     if !POOL_STARTED.get() {
-        JsFuture::from(init_thread_pool(POOL as usize)).await.expect("initThreadPool");
+        JsFuture::from(init_thread_pool(POOL as usize))
+            .await
+            .expect("initThreadPool");
         POOL_STARTED.set(true);
     }
-    Engine::new(POOL, 2, String::new(), iterations_per_ms, 0.0).map_err(JsValue::from).unwrap()
+    Engine::new(POOL, 2, String::new(), iterations_per_ms, 0.0)
+        .map_err(JsValue::from)
+        .unwrap()
 }
 
 struct Ran {
@@ -47,7 +53,11 @@ struct Ran {
 
 impl Ran {
     fn lanes_of(&self, kind: f64) -> BTreeSet<u32> {
-        self.spans.iter().filter(|s| s[4] == kind).map(|s| s[3] as u32).collect()
+        self.spans
+            .iter()
+            .filter(|s| s[4] == kind)
+            .map(|s| s[3] as u32)
+            .collect()
     }
     fn wall(&self) -> f64 {
         self.result["wallMs"].as_f64().unwrap()
@@ -55,14 +65,30 @@ impl Ran {
 }
 
 async fn finish(handle: RunHandle) -> Ran {
-    let json = JsFuture::from(handle.done()).await.expect("run failed").as_string().unwrap();
+    let json = JsFuture::from(handle.done())
+        .await
+        .expect("run failed")
+        .as_string()
+        .unwrap();
     let packed = handle.spans_since(0).to_vec();
-    let spans = packed.chunks_exact(7).map(|c| c.try_into().unwrap()).collect();
-    Ran { result: serde_json::from_str(&json).unwrap(), spans }
+    let spans = packed
+        .chunks_exact(7)
+        .map(|c| c.try_into().unwrap())
+        .collect();
+    Ran {
+        result: serde_json::from_str(&json).unwrap(),
+        spans,
+    }
 }
 
 async fn run(engine: &Engine, json: &str) -> Ran {
-    finish(engine.start(json, true).map_err(JsValue::from).expect("valid workload")).await
+    finish(
+        engine
+            .start(json, true)
+            .map_err(JsValue::from)
+            .expect("valid workload"),
+    )
+    .await
 }
 
 const CPU: f64 = 0.0;
@@ -71,14 +97,22 @@ const IO: f64 = 1.0;
 #[wasm_bindgen_test]
 async fn the_pool_starts_and_the_page_is_isolated() {
     let _engine = engine().await;
-    assert!(CROSS_ORIGIN_ISOLATED.with(|b| *b), "the test page must be cross-origin isolated");
-    let threads = playground::strategy::on_pool(rayon::current_num_threads).await.unwrap();
+    assert!(
+        CROSS_ORIGIN_ISOLATED.with(|b| *b),
+        "the test page must be cross-origin isolated"
+    );
+    let threads = playground::strategy::on_pool(rayon::current_num_threads)
+        .await
+        .unwrap();
     assert_eq!(threads, POOL as usize);
 }
 
 #[wasm_bindgen_test]
 async fn the_kernel_computes_the_same_as_natively() {
-    assert_eq!(playground::machine::kernel(0x5EED, 10), 9_794_165_311_799_766_139);
+    assert_eq!(
+        playground::machine::kernel(0x5EED, 10),
+        9_794_165_311_799_766_139
+    );
 }
 
 #[wasm_bindgen_test]
@@ -89,7 +123,11 @@ async fn parallel_computing_runs_on_two_workers_at_once() {
     let lanes = ran.lanes_of(CPU);
     assert_eq!(lanes.len(), 2, "two worker lanes: {lanes:?}");
     assert!(!lanes.contains(&0), "nothing computed on the page's thread");
-    let overlapping = ran.spans.iter().any(|a| ran.spans.iter().any(|b| a[3] != b[3] && a[5] < b[6] && b[5] < a[6]));
+    let overlapping = ran.spans.iter().any(|a| {
+        ran.spans
+            .iter()
+            .any(|b| a[3] != b[3] && a[5] < b[6] && b[5] < a[6])
+    });
     assert!(overlapping, "computing on the two workers overlaps in time");
     // 240 ms of work on two workers: clearly less than one after another.
     assert!(ran.wall() < 0.8 * 240.0, "wall {} ms", ran.wall());
@@ -103,8 +141,15 @@ async fn concurrent_waits_all_overlap_on_the_main_lane() {
     assert_eq!(ran.spans.len(), 8);
     let latest_start = ran.spans.iter().map(|s| s[5]).fold(0.0, f64::max);
     let earliest_end = ran.spans.iter().map(|s| s[6]).fold(f64::MAX, f64::min);
-    assert!(latest_start < earliest_end, "every wait overlaps every other");
-    assert!(ran.wall() < 200.0 * 1.15, "eight 200 ms waits took {} ms", ran.wall());
+    assert!(
+        latest_start < earliest_end,
+        "every wait overlaps every other"
+    );
+    assert!(
+        ran.wall() < 200.0 * 1.15,
+        "eight 200 ms waits took {} ms",
+        ran.wall()
+    );
 }
 
 #[wasm_bindgen_test]
@@ -120,8 +165,15 @@ async fn hybrid_computes_on_workers_and_waits_on_the_main_lane() {
 async fn the_global_lock_serialises_computing_on_workers() {
     let engine = engine().await;
     let ran = run(&engine, r#"{"strategy":"parallel","threads":2,"globalLock":true,"groups":[{"name":"gil","count":2,"cpuMs":50,"ioMs":0}]}"#).await;
-    assert!(ran.wall() > 90.0, "two 50 ms tasks under one lock took {} ms", ran.wall());
-    assert!(ran.spans.iter().any(|s| s[4] == 2.0), "lock waits are recorded");
+    assert!(
+        ran.wall() > 90.0,
+        "two 50 ms tasks under one lock took {} ms",
+        ran.wall()
+    );
+    assert!(
+        ran.spans.iter().any(|s| s[4] == 2.0),
+        "lock waits are recorded"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -130,7 +182,9 @@ async fn cancel_stops_every_strategy_within_100_ms_and_the_next_run_works() {
     for strategy in ["sequential", "concurrent", "parallel", "hybrid"] {
         // 10 s of work per task; on the event loop computing yields every 10 ms, so the
         // cancel (a timer) gets to run.
-        let json = format!(r#"{{"strategy":"{strategy}","threads":2,"yieldMs":10,"groups":[{{"name":"long","count":4,"cpuMs":2000,"ioMs":500,"steps":4}}]}}"#);
+        let json = format!(
+            r#"{{"strategy":"{strategy}","threads":2,"yieldMs":10,"groups":[{{"name":"long","count":4,"cpuMs":2000,"ioMs":500,"steps":4}}]}}"#
+        );
         let handle = engine.start(&json, true).map_err(JsValue::from).unwrap();
         sleep(150.0).await;
         let asked = js_sys::Date::now();
@@ -138,7 +192,10 @@ async fn cancel_stops_every_strategy_within_100_ms_and_the_next_run_works() {
         let ran = finish(handle).await;
         let took = js_sys::Date::now() - asked;
         assert_eq!(ran.result["status"], "cancelled", "{strategy}");
-        assert!(took < 100.0, "{strategy} stopped {took} ms after the cancel");
+        assert!(
+            took < 100.0,
+            "{strategy} stopped {took} ms after the cancel"
+        );
     }
     let ran = run(&engine, r#"{"strategy":"parallel","threads":2,"groups":[{"name":"after","count":2,"cpuMs":10,"ioMs":0}]}"#).await;
     assert_eq!(ran.result["status"], "completed");
@@ -148,12 +205,28 @@ async fn cancel_stops_every_strategy_within_100_ms_and_the_next_run_works() {
 #[wasm_bindgen_test]
 async fn invalid_input_is_an_error_naming_the_field_and_a_second_run_is_refused() {
     let engine = engine().await;
-    let error = engine.start(r#"{"strategy":"parallel","threads":9,"groups":[]}"#, true).err().map(JsValue::from).unwrap();
+    let error = engine
+        .start(r#"{"strategy":"parallel","threads":9,"groups":[]}"#, true)
+        .err()
+        .map(JsValue::from)
+        .unwrap();
     let message = js_sys::Error::from(error).message().as_string().unwrap();
-    assert!(message.contains("threads: 9 is out of range: must be a whole number from 1 to 2"), "{message}");
+    assert!(
+        message.contains("threads: 9 is out of range: must be a whole number from 1 to 2"),
+        "{message}"
+    );
     assert!(message.contains("groups: has 0 groups"), "{message}");
-    let first = engine.start(r#"{"strategy":"concurrent","groups":[{"name":"a","count":1,"cpuMs":0,"ioMs":50}]}"#, true).map_err(JsValue::from).unwrap();
-    let second = engine.start(r#"{"strategy":"concurrent","groups":[{"name":"a","count":1,"cpuMs":0,"ioMs":50}]}"#, true);
+    let first = engine
+        .start(
+            r#"{"strategy":"concurrent","groups":[{"name":"a","count":1,"cpuMs":0,"ioMs":50}]}"#,
+            true,
+        )
+        .map_err(JsValue::from)
+        .unwrap();
+    let second = engine.start(
+        r#"{"strategy":"concurrent","groups":[{"name":"a","count":1,"cpuMs":0,"ioMs":50}]}"#,
+        true,
+    );
     assert!(second.is_err(), "one run at a time");
     assert_eq!(finish(first).await.result["status"], "completed");
 }

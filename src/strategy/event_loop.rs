@@ -35,7 +35,10 @@ struct PermitState {
 
 impl Permits {
     pub fn new(count: usize) -> Permits {
-        Permits(Rc::new(RefCell::new(PermitState { free: count.max(1), waiting: VecDeque::new() })))
+        Permits(Rc::new(RefCell::new(PermitState {
+            free: count.max(1),
+            waiting: VecDeque::new(),
+        })))
     }
 
     /// Waits for a free permit; it is given back when the returned guard drops.
@@ -68,7 +71,10 @@ impl Drop for PermitGuard {
 }
 
 /// One task at a time, in order.
-pub async fn sequential(state: &Arc<RunState>, event_loop: &dyn EventLoop) -> Result<(), Cancelled> {
+pub async fn sequential(
+    state: &Arc<RunState>,
+    event_loop: &dyn EventLoop,
+) -> Result<(), Cancelled> {
     for task in &state.tasks {
         run_task(state, task, event_loop, None).await?;
     }
@@ -77,12 +83,24 @@ pub async fn sequential(state: &Arc<RunState>, event_loop: &dyn EventLoop) -> Re
 
 /// All tasks at once, as futures polled together on one thread. With `permits`, computing
 /// goes to the pool (`hybrid`); without, it runs right here (`concurrent`).
-pub async fn concurrent(state: &Arc<RunState>, event_loop: &dyn EventLoop, permits: Option<Permits>) -> Result<(), Cancelled> {
-    let tasks = state.tasks.iter().map(|task| run_task(state, task, event_loop, permits.as_ref()));
+pub async fn concurrent(
+    state: &Arc<RunState>,
+    event_loop: &dyn EventLoop,
+    permits: Option<Permits>,
+) -> Result<(), Cancelled> {
+    let tasks = state
+        .tasks
+        .iter()
+        .map(|task| run_task(state, task, event_loop, permits.as_ref()));
     join_all(tasks).await.into_iter().collect()
 }
 
-async fn run_task(state: &Arc<RunState>, task: &Task, event_loop: &dyn EventLoop, permits: Option<&Permits>) -> Result<(), Cancelled> {
+async fn run_task(
+    state: &Arc<RunState>,
+    task: &Task,
+    event_loop: &dyn EventLoop,
+    permits: Option<&Permits>,
+) -> Result<(), Cancelled> {
     for (step, piece) in task.steps.iter().enumerate() {
         if piece.cpu_ms > 0.0 {
             match permits {
@@ -101,7 +119,13 @@ async fn run_task(state: &Arc<RunState>, task: &Task, event_loop: &dyn EventLoop
 /// Computing on the event loop's own thread: it blocks the thread (nothing else runs, the
 /// page doesn't repaint) for a whole piece, or for one `yieldMs` slice at a time with a yield
 /// between slices so other tasks and the page get their turn.
-async fn compute_here(state: &RunState, task: &Task, step: usize, ms: f64, event_loop: &dyn EventLoop) -> Result<(), Cancelled> {
+async fn compute_here(
+    state: &RunState,
+    task: &Task,
+    step: usize,
+    ms: f64,
+    event_loop: &dyn EventLoop,
+) -> Result<(), Cancelled> {
     let quantum = state.event_loop_quantum.unwrap_or(f64::INFINITY);
     let mut left = ms;
     while left > 0.0 {
@@ -118,7 +142,13 @@ async fn compute_here(state: &RunState, task: &Task, step: usize, ms: f64, event
 }
 
 /// Computing handed to a worker and awaited: the event loop stays free meanwhile.
-async fn compute_on_pool(state: &Arc<RunState>, task: &Task, step: usize, ms: f64, permits: &Permits) -> Result<(), Cancelled> {
+async fn compute_on_pool(
+    state: &Arc<RunState>,
+    task: &Task,
+    step: usize,
+    ms: f64,
+    permits: &Permits,
+) -> Result<(), Cancelled> {
     let _permit = cancellable(state, permits.acquire()).await?;
     let shared = state.clone();
     let (task_id, task_index) = (task.id, task.id as usize);
@@ -131,7 +161,13 @@ async fn compute_on_pool(state: &Arc<RunState>, task: &Task, step: usize, ms: f6
 }
 
 /// Waiting on the event loop: a timer, cut short by a cancel. Other tasks run meanwhile.
-async fn wait(state: &RunState, task: &Task, step: usize, ms: f64, event_loop: &dyn EventLoop) -> Result<(), Cancelled> {
+async fn wait(
+    state: &RunState,
+    task: &Task,
+    step: usize,
+    ms: f64,
+    event_loop: &dyn EventLoop,
+) -> Result<(), Cancelled> {
     let start = state.machine.now_ms();
     let outcome = cancellable(state, event_loop.sleep(ms)).await;
     state.record(task, step, SpanKind::Io, start, state.machine.now_ms());

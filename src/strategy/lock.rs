@@ -63,7 +63,11 @@ mod tests {
                     let cancel = Cancel::new();
                     for _ in 0..200 {
                         let _held = lock.acquire(&cancel).unwrap();
-                        assert_eq!(inside.fetch_add(1, Ordering::SeqCst), 0, "two holders at once");
+                        assert_eq!(
+                            inside.fetch_add(1, Ordering::SeqCst),
+                            0,
+                            "two holders at once"
+                        );
                         std::hint::black_box((0..200).sum::<u64>());
                         inside.fetch_sub(1, Ordering::SeqCst);
                     }

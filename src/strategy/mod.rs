@@ -44,7 +44,12 @@ pub struct RunState {
 }
 
 impl RunState {
-    pub fn new(workload: &crate::workload::Workload, tasks: Vec<Task>, machine: Arc<dyn Machine>, trace: Trace) -> RunState {
+    pub fn new(
+        workload: &crate::workload::Workload,
+        tasks: Vec<Task>,
+        machine: Arc<dyn Machine>,
+        trace: Trace,
+    ) -> RunState {
         RunState {
             machine,
             trace,
@@ -66,7 +71,15 @@ impl RunState {
     }
 
     fn record(&self, task: &Task, step: usize, kind: SpanKind, start: f64, end: f64) {
-        self.trace.record(Span { task: task.id, group: task.group, step: step as u16, lane: current_lane(), kind, start, end });
+        self.trace.record(Span {
+            task: task.id,
+            group: task.group,
+            step: step as u16,
+            lane: current_lane(),
+            kind,
+            start,
+            end,
+        });
     }
 
     /// Computes one slice on the calling thread, holding the global lock if there is one.
@@ -139,7 +152,9 @@ pub enum Status {
 /// the pattern that keeps the page's main thread free (measured 1.9x and 60 fps, where a
 /// `par_iter` called from the main thread froze the page at 1.2x). Callers must check that a
 /// pool exists: without one (a page that isn't cross-origin isolated) nothing picks the job up.
-pub async fn on_pool<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> Result<R, Cancelled> {
+pub async fn on_pool<R: Send + 'static>(
+    f: impl FnOnce() -> R + Send + 'static,
+) -> Result<R, Cancelled> {
     let (sender, receiver) = futures::channel::oneshot::channel();
     rayon::spawn(move || {
         let _ = sender.send(f());
@@ -150,14 +165,23 @@ pub async fn on_pool<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) 
 
 /// Runs the whole workload with `strategy` (one that can run here: see `runner::effective`).
 /// `threads` is how many workers `parallel` and `hybrid` may use.
-pub async fn run(state: Arc<RunState>, strategy: Strategy, threads: usize, event_loop: std::rc::Rc<dyn EventLoop>) -> Status {
+pub async fn run(
+    state: Arc<RunState>,
+    strategy: Strategy,
+    threads: usize,
+    event_loop: std::rc::Rc<dyn EventLoop>,
+) -> Status {
     let outcome = match strategy {
         Strategy::Sequential => event_loop::sequential(&state, &*event_loop).await,
         Strategy::Concurrent => event_loop::concurrent(&state, &*event_loop, None).await,
-        Strategy::Hybrid => event_loop::concurrent(&state, &*event_loop, Some(Permits::new(threads))).await,
+        Strategy::Hybrid => {
+            event_loop::concurrent(&state, &*event_loop, Some(Permits::new(threads))).await
+        }
         Strategy::Parallel => {
             let shared = state.clone();
-            on_pool(move || parallel::run(&shared, threads)).await.and_then(|r| r)
+            on_pool(move || parallel::run(&shared, threads))
+                .await
+                .and_then(|r| r)
         }
     };
     match outcome {

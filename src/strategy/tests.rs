@@ -12,7 +12,11 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 use std::sync::Arc;
 
-const HOST: Host = Host { pool_threads: 2, no_pool_reason: String::new(), cores: 2 };
+const HOST: Host = Host {
+    pool_threads: 2,
+    no_pool_reason: String::new(),
+    cores: 2,
+};
 
 fn workload(json: &str) -> Workload {
     Workload::from_json(json, Limits { max_threads: 4 }).unwrap()
@@ -20,11 +24,20 @@ fn workload(json: &str) -> Workload {
 
 fn on_fake_time(json: &str) -> RunResult {
     let time = FakeTime::new();
-    let run = PreparedRun::new(workload(json), &HOST, Arc::new(FakeMachine(time.clone())), true);
-    run_on_fake_time(&time, run.execute(time.now(), Rc::new(FakeLoop(time.clone()))))
+    let run = PreparedRun::new(
+        workload(json),
+        &HOST,
+        Arc::new(FakeMachine(time.clone())),
+        true,
+    );
+    run_on_fake_time(
+        &time,
+        run.execute(time.now(), Rc::new(FakeLoop(time.clone()))),
+    )
 }
 
-const EIGHT_DOWNLOADS: &str = r#"{"strategy":"STRATEGY","groups":[{"name":"download","count":8,"cpuMs":0,"ioMs":100}]}"#;
+const EIGHT_DOWNLOADS: &str =
+    r#"{"strategy":"STRATEGY","groups":[{"name":"download","count":8,"cpuMs":0,"ioMs":100}]}"#;
 
 fn with(json: &str, strategy: &str) -> String {
     json.replace("STRATEGY", strategy)
@@ -34,40 +47,68 @@ fn with(json: &str, strategy: &str) -> String {
 fn concurrent_waits_overlap_sequential_waits_add_up() {
     let concurrent = on_fake_time(&with(EIGHT_DOWNLOADS, "concurrent"));
     let sequential = on_fake_time(&with(EIGHT_DOWNLOADS, "sequential"));
-    assert_eq!((concurrent.status, concurrent.wall_ms), (Status::Completed, 100.0));
-    assert_eq!((sequential.status, sequential.wall_ms), (Status::Completed, 800.0));
+    assert_eq!(
+        (concurrent.status, concurrent.wall_ms),
+        (Status::Completed, 100.0)
+    );
+    assert_eq!(
+        (sequential.status, sequential.wall_ms),
+        (Status::Completed, 800.0)
+    );
     assert_eq!(concurrent.predicted_ms, 100.0);
     assert_eq!(sequential.predicted_ms, 800.0);
     // Every wait is a span on the main lane; concurrently they all cover [0, 100].
     assert_eq!(concurrent.spans.len(), 8);
-    assert!(concurrent.spans.iter().all(|s| s.lane == MAIN_LANE && s.kind == SpanKind::Io && s.start == 0.0 && s.end == 100.0));
+    assert!(concurrent.spans.iter().all(|s| s.lane == MAIN_LANE
+        && s.kind == SpanKind::Io
+        && s.start == 0.0
+        && s.end == 100.0));
     let starts: Vec<f64> = sequential.spans.iter().map(|s| s.start).collect();
-    assert_eq!(starts, vec![0.0, 100.0, 200.0, 300.0, 400.0, 500.0, 600.0, 700.0]);
+    assert_eq!(
+        starts,
+        vec![0.0, 100.0, 200.0, 300.0, 400.0, 500.0, 600.0, 700.0]
+    );
     assert_eq!(concurrent.lanes.len(), 1);
     assert_eq!(concurrent.tasks_done, 8);
 }
 
 #[test]
 fn concurrent_computing_takes_turns_on_one_thread() {
-    let r = on_fake_time(r#"{"strategy":"concurrent","groups":[{"name":"resize","count":4,"cpuMs":100,"ioMs":0}]}"#);
-    assert_eq!(r.wall_ms, 400.0, "async alone does not make computing faster");
+    let r = on_fake_time(
+        r#"{"strategy":"concurrent","groups":[{"name":"resize","count":4,"cpuMs":100,"ioMs":0}]}"#,
+    );
+    assert_eq!(
+        r.wall_ms, 400.0,
+        "async alone does not make computing faster"
+    );
     assert_eq!(r.busy_ms, 400.0);
     let intervals: Vec<(f64, f64)> = r.spans.iter().map(|s| (s.start, s.end)).collect();
-    assert_eq!(intervals, vec![(0.0, 100.0), (100.0, 200.0), (200.0, 300.0), (300.0, 400.0)]);
+    assert_eq!(
+        intervals,
+        vec![(0.0, 100.0), (100.0, 200.0), (200.0, 300.0), (300.0, 400.0)]
+    );
 }
 
 #[test]
 fn yielding_interleaves_slices_of_different_tasks() {
-    let r = on_fake_time(r#"{"strategy":"concurrent","yieldMs":10,"groups":[{"name":"a","count":2,"cpuMs":30,"ioMs":0}]}"#);
+    let r = on_fake_time(
+        r#"{"strategy":"concurrent","yieldMs":10,"groups":[{"name":"a","count":2,"cpuMs":30,"ioMs":0}]}"#,
+    );
     assert_eq!(r.wall_ms, 60.0);
     let order: Vec<u32> = r.spans.iter().map(|s| s.task).collect();
-    assert_eq!(order, vec![0, 1, 0, 1, 0, 1], "slices alternate between the tasks");
+    assert_eq!(
+        order,
+        vec![0, 1, 0, 1, 0, 1],
+        "slices alternate between the tasks"
+    );
 }
 
 #[test]
 fn waits_overlap_with_computing_on_the_event_loop() {
     // Each task computes 10 ms then waits 100 ms: the waits run while others compute.
-    let r = on_fake_time(r#"{"strategy":"concurrent","groups":[{"name":"a","count":4,"cpuMs":10,"ioMs":100,"steps":2}]}"#);
+    let r = on_fake_time(
+        r#"{"strategy":"concurrent","groups":[{"name":"a","count":4,"cpuMs":10,"ioMs":100,"steps":2}]}"#,
+    );
     assert_eq!(r.predicted_ms, r.wall_ms);
     assert!(r.wall_ms < 300.0, "{}", r.wall_ms);
 }
@@ -75,10 +116,19 @@ fn waits_overlap_with_computing_on_the_event_loop() {
 #[test]
 fn cancel_stops_an_event_loop_run_and_reports_it() {
     let time = FakeTime::new();
-    let run = PreparedRun::new(workload(&with(EIGHT_DOWNLOADS, "sequential")), &HOST, Arc::new(FakeMachine(time.clone())), true);
+    let run = PreparedRun::new(
+        workload(&with(EIGHT_DOWNLOADS, "sequential")),
+        &HOST,
+        Arc::new(FakeMachine(time.clone())),
+        true,
+    );
     let state = run.state.clone();
     // An event loop that cancels the run when the third wait starts.
-    struct CancelOnThird(FakeLoop, Arc<crate::strategy::RunState>, std::cell::Cell<u32>);
+    struct CancelOnThird(
+        FakeLoop,
+        Arc<crate::strategy::RunState>,
+        std::cell::Cell<u32>,
+    );
     impl EventLoop for CancelOnThird {
         fn sleep(&self, ms: f64) -> LocalBoxFuture<'static, ()> {
             self.2.set(self.2.get() + 1);
@@ -91,7 +141,11 @@ fn cancel_stops_an_event_loop_run_and_reports_it() {
             self.0.yield_now()
         }
     }
-    let event_loop = Rc::new(CancelOnThird(FakeLoop(time.clone()), state, Default::default()));
+    let event_loop = Rc::new(CancelOnThird(
+        FakeLoop(time.clone()),
+        state,
+        Default::default(),
+    ));
     let r = run_on_fake_time(&time, run.execute(time.now(), event_loop));
     assert_eq!(r.status, Status::Cancelled);
     assert_eq!(r.tasks_done, 2);
@@ -99,14 +153,22 @@ fn cancel_stops_an_event_loop_run_and_reports_it() {
 }
 
 fn real_machine() -> Arc<dyn Machine> {
-    Arc::new(RealMachine::new(InstantClock::new(), calibrate(&InstantClock::new())))
+    Arc::new(RealMachine::new(
+        InstantClock::new(),
+        calibrate(&InstantClock::new()),
+    ))
 }
 
 /// Runs on rayon's global pool, made of two threads (like a two-core machine), driven from a
 /// thread outside it (like the page's main thread).
 fn on_real_pool(json: &str, machine: Arc<dyn Machine>) -> RunResult {
     static POOL: std::sync::Once = std::sync::Once::new();
-    POOL.call_once(|| rayon::ThreadPoolBuilder::new().num_threads(2).build_global().expect("global pool"));
+    POOL.call_once(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build_global()
+            .expect("global pool")
+    });
     // One pool for every test: runs on it take turns, as they do on the page.
     static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
@@ -127,12 +189,19 @@ fn on_real_pool(json: &str, machine: Arc<dyn Machine>) -> RunResult {
 #[test]
 fn parallel_puts_computing_on_two_workers_at_the_same_time() {
     let machine = real_machine();
-    let r = on_real_pool(r#"{"strategy":"parallel","threads":2,"groups":[{"name":"resize","count":4,"cpuMs":40,"ioMs":0}]}"#, machine);
+    let r = on_real_pool(
+        r#"{"strategy":"parallel","threads":2,"groups":[{"name":"resize","count":4,"cpuMs":40,"ioMs":0}]}"#,
+        machine,
+    );
     assert_eq!(r.status, Status::Completed);
     let lanes: BTreeSet<u16> = r.spans.iter().map(|s| s.lane).collect();
     assert_eq!(lanes.len(), 2, "two distinct worker lanes: {lanes:?}");
     assert!(!lanes.contains(&MAIN_LANE));
-    let overlap = r.spans.iter().any(|a| r.spans.iter().any(|b| a.lane != b.lane && a.start < b.end && b.start < a.end));
+    let overlap = r.spans.iter().any(|a| {
+        r.spans
+            .iter()
+            .any(|b| a.lane != b.lane && a.start < b.end && b.start < a.end)
+    });
     assert!(overlap, "spans on different workers overlap in time");
     assert_eq!(r.lanes.len(), 3, "main + the pool's two workers");
 }
@@ -140,39 +209,75 @@ fn parallel_puts_computing_on_two_workers_at_the_same_time() {
 #[test]
 fn parallel_under_the_global_lock_takes_turns() {
     let machine = real_machine();
-    let r = on_real_pool(r#"{"strategy":"parallel","threads":2,"globalLock":true,"groups":[{"name":"gil","count":2,"cpuMs":30,"ioMs":0}]}"#, machine);
+    let r = on_real_pool(
+        r#"{"strategy":"parallel","threads":2,"globalLock":true,"groups":[{"name":"gil","count":2,"cpuMs":30,"ioMs":0}]}"#,
+        machine,
+    );
     assert_eq!(r.status, Status::Completed);
     let cpu: Vec<_> = r.spans.iter().filter(|s| s.kind == SpanKind::Cpu).collect();
     // No two computing slices overlap (up to clock noise), and someone waited for the lock.
     for a in &cpu {
         for b in &cpu {
             if a.lane != b.lane {
-                assert!(a.end <= b.start + 0.05 || b.end <= a.start + 0.05, "computing overlapped under the lock: {a:?} {b:?}");
+                assert!(
+                    a.end <= b.start + 0.05 || b.end <= a.start + 0.05,
+                    "computing overlapped under the lock: {a:?} {b:?}"
+                );
             }
         }
     }
-    assert!(r.spans.iter().any(|s| s.kind == SpanKind::LockWait), "no lock wait recorded");
-    assert!(cpu.len() >= 12, "60 ms in 5 ms switch intervals: {} slices", cpu.len());
+    assert!(
+        r.spans.iter().any(|s| s.kind == SpanKind::LockWait),
+        "no lock wait recorded"
+    );
+    assert!(
+        cpu.len() >= 12,
+        "60 ms in 5 ms switch intervals: {} slices",
+        cpu.len()
+    );
 }
 
 #[test]
 fn parallel_blocking_waits_overlap_across_workers() {
-    let r = on_real_pool(r#"{"strategy":"parallel","threads":2,"groups":[{"name":"download","count":4,"cpuMs":0,"ioMs":50}]}"#, real_machine());
-    assert!((95.0..180.0).contains(&r.wall_ms), "4 waits of 50 ms on 2 threads: {}", r.wall_ms);
+    let r = on_real_pool(
+        r#"{"strategy":"parallel","threads":2,"groups":[{"name":"download","count":4,"cpuMs":0,"ioMs":50}]}"#,
+        real_machine(),
+    );
+    assert!(
+        (95.0..180.0).contains(&r.wall_ms),
+        "4 waits of 50 ms on 2 threads: {}",
+        r.wall_ms
+    );
     assert_eq!(r.predicted_ms, 100.0);
 }
 
 #[test]
 fn without_a_pool_parallel_and_hybrid_run_on_the_page_thread_and_say_why() {
-    let host = Host { pool_threads: 0, no_pool_reason: "this page is not cross-origin isolated".into(), cores: 2 };
+    let host = Host {
+        pool_threads: 0,
+        no_pool_reason: "this page is not cross-origin isolated".into(),
+        cores: 2,
+    };
     for (asked, ran) in [("parallel", "sequential"), ("hybrid", "concurrent")] {
         let time = FakeTime::new();
-        let run = PreparedRun::new(workload(&with(EIGHT_DOWNLOADS, asked)), &host, Arc::new(FakeMachine(time.clone())), true);
-        let r = run_on_fake_time(&time, run.execute(time.now(), Rc::new(FakeLoop(time.clone()))));
+        let run = PreparedRun::new(
+            workload(&with(EIGHT_DOWNLOADS, asked)),
+            &host,
+            Arc::new(FakeMachine(time.clone())),
+            true,
+        );
+        let r = run_on_fake_time(
+            &time,
+            run.execute(time.now(), Rc::new(FakeLoop(time.clone()))),
+        );
         assert_eq!(r.strategy.name(), ran);
         assert_eq!(r.requested_strategy.name(), asked);
         let notice = r.notice.expect("a notice");
-        assert!(notice.contains("not cross-origin isolated") && notice.contains(&format!("{asked} ran as {ran}")), "{notice}");
+        assert!(
+            notice.contains("not cross-origin isolated")
+                && notice.contains(&format!("{asked} ran as {ran}")),
+            "{notice}"
+        );
         assert!(r.spans.iter().all(|s| s.lane == MAIN_LANE));
     }
 }
@@ -180,8 +285,16 @@ fn without_a_pool_parallel_and_hybrid_run_on_the_page_thread_and_say_why() {
 #[test]
 fn a_disabled_trace_records_nothing_but_the_run_still_runs() {
     let time = FakeTime::new();
-    let run = PreparedRun::new(workload(&with(EIGHT_DOWNLOADS, "concurrent")), &HOST, Arc::new(FakeMachine(time.clone())), false);
-    let r = run_on_fake_time(&time, run.execute(time.now(), Rc::new(FakeLoop(time.clone()))));
+    let run = PreparedRun::new(
+        workload(&with(EIGHT_DOWNLOADS, "concurrent")),
+        &HOST,
+        Arc::new(FakeMachine(time.clone())),
+        false,
+    );
+    let r = run_on_fake_time(
+        &time,
+        run.execute(time.now(), Rc::new(FakeLoop(time.clone()))),
+    );
     assert_eq!((r.wall_ms, r.spans.len(), r.tasks_done), (100.0, 0, 8));
 }
 
@@ -205,10 +318,16 @@ impl Machine for JumpyMachine {
 fn without_the_global_lock_no_lock_wait_is_ever_recorded() {
     // Seen in the browser: a 0.03 ms hiccup between two clock reads was recorded as a lock
     // wait, and overflowed the trace by one span.
-    let w = workload(r#"{"strategy":"concurrent","yieldMs":10,"groups":[{"name":"r","count":2,"cpuMs":30,"ioMs":0}]}"#);
+    let w = workload(
+        r#"{"strategy":"concurrent","yieldMs":10,"groups":[{"name":"r","count":2,"cpuMs":30,"ioMs":0}]}"#,
+    );
     let time = FakeTime::new();
     let run = PreparedRun::new(w, &HOST, Arc::new(JumpyMachine(Default::default())), true);
     let r = run_on_fake_time(&time, run.execute(0.0, Rc::new(FakeLoop(time.clone()))));
-    assert!(r.spans.iter().all(|s| s.kind == SpanKind::Cpu), "{:?}", r.spans);
+    assert!(
+        r.spans.iter().all(|s| s.kind == SpanKind::Cpu),
+        "{:?}",
+        r.spans
+    );
     assert_eq!((r.spans.len(), r.dropped_spans), (6, 0));
 }

@@ -44,7 +44,10 @@ impl Sleep {
     fn new(ms: f64) -> Sleep {
         let mut id = JsValue::UNDEFINED;
         let promise = Promise::new(&mut |resolve, _reject| id = set_timeout(&resolve, ms));
-        Sleep { id, fired: JsFuture::from(promise) }
+        Sleep {
+            id,
+            fired: JsFuture::from(promise),
+        }
     }
 }
 

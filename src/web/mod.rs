@@ -50,7 +50,9 @@ impl Clock for PerformanceClock {
 fn install_panic_hook() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
-        std::panic::set_hook(Box::new(|info| console_error(&format!("playground panicked: {info}"))));
+        std::panic::set_hook(Box::new(|info| {
+            console_error(&format!("playground panicked: {info}"))
+        }));
     });
 }
 
@@ -70,14 +72,29 @@ impl Engine {
     /// started (workers starting up compete for the cores and make the kernel look slower:
     /// seen here 270 k instead of 340 k iterations/ms).
     #[wasm_bindgen(constructor)]
-    pub fn new(pool_threads: u32, cores: u32, no_pool_reason: String, iterations_per_ms: f64, calibrated_in_ms: f64) -> Result<Engine, JsError> {
+    pub fn new(
+        pool_threads: u32,
+        cores: u32,
+        no_pool_reason: String,
+        iterations_per_ms: f64,
+        calibrated_in_ms: f64,
+    ) -> Result<Engine, JsError> {
         install_panic_hook();
         if !(iterations_per_ms.is_finite() && iterations_per_ms > 0.0) {
-            return Err(JsError::new(&format!("iterationsPerMs must be a positive number, got {iterations_per_ms}")));
+            return Err(JsError::new(&format!(
+                "iterationsPerMs must be a positive number, got {iterations_per_ms}"
+            )));
         }
-        let calibration = Calibration { iterations_per_ms, measured_ms: calibrated_in_ms };
+        let calibration = Calibration {
+            iterations_per_ms,
+            measured_ms: calibrated_in_ms,
+        };
         Ok(Engine {
-            host: Host { pool_threads, no_pool_reason, cores: cores.max(1) },
+            host: Host {
+                pool_threads,
+                no_pool_reason,
+                cores: cores.max(1),
+            },
             machine: Arc::new(RealMachine::new(PerformanceClock, calibration)),
             running: Rc::new(Cell::new(false)),
         })
@@ -98,17 +115,23 @@ impl Engine {
         let has_pool = self.host.pool_threads > 0;
         wasm_bindgen_futures::future_to_promise(async move {
             if has_pool {
-                if let Ok(measured) = crate::strategy::on_pool(|| calibrate(&PerformanceClock)).await {
+                if let Ok(measured) =
+                    crate::strategy::on_pool(|| calibrate(&PerformanceClock)).await
+                {
                     machine.keep_faster(measured);
                 }
             }
-            Ok(JsValue::from(serde_json::to_string(&machine.calibration()).unwrap_or_default()))
+            Ok(JsValue::from(
+                serde_json::to_string(&machine.calibration()).unwrap_or_default(),
+            ))
         })
     }
 
     fn limits(&self) -> Limits {
         // Without a pool, runs use one thread whatever they ask; allow the page's range.
-        Limits { max_threads: self.host.pool_threads.max(1) }
+        Limits {
+            max_threads: self.host.pool_threads.max(1),
+        }
     }
 
     /// Every problem with a workload, as JSON `[{field, message}]`; `[]` when it is valid.
@@ -129,7 +152,10 @@ impl Engine {
             .iter()
             .map(|&s| {
                 let (ran, _) = effective(s, &self.host);
-                (s.name().to_string(), predicted_ms(&workload, &tasks, ran, self.host.cores).into())
+                (
+                    s.name().to_string(),
+                    predicted_ms(&workload, &tasks, ran, self.host.cores).into(),
+                )
             })
             .collect();
         Ok(serde_json::Value::Object(predictions).to_string())
@@ -140,7 +166,9 @@ impl Engine {
     pub fn start(&self, workload_json: &str, traced: bool) -> Result<RunHandle, JsError> {
         let workload = Workload::from_json(workload_json, self.limits())?;
         if self.running.get() {
-            return Err(JsError::new("a run is already in progress: cancel it or wait for its result"));
+            return Err(JsError::new(
+                "a run is already in progress: cancel it or wait for its result",
+            ));
         }
         let machine: Arc<dyn Machine> = self.machine.clone();
         let run = PreparedRun::new(workload, &self.host, machine, traced);
@@ -151,9 +179,15 @@ impl Engine {
         let done = wasm_bindgen_futures::future_to_promise(async move {
             let result = run.execute(origin, Rc::new(BrowserEventLoop)).await;
             running.set(false);
-            serde_json::to_string(&result).map(JsValue::from).map_err(|e| JsError::new(&e.to_string()).into())
+            serde_json::to_string(&result)
+                .map(JsValue::from)
+                .map_err(|e| JsError::new(&e.to_string()).into())
         });
-        Ok(RunHandle { state, origin, done })
+        Ok(RunHandle {
+            state,
+            origin,
+            done,
+        })
     }
 }
 
@@ -179,7 +213,9 @@ impl RunHandle {
     pub fn spans_since(&self, from: u32) -> Float64Array {
         let (spans, _) = self.state.trace.read_from(from as usize);
         let mut packed = Vec::with_capacity(spans.len() * Span::PACKED_LEN);
-        spans.iter().for_each(|s| s.pack_into(&mut packed, self.origin));
+        spans
+            .iter()
+            .for_each(|s| s.pack_into(&mut packed, self.origin));
         Float64Array::from(&packed[..])
     }
 
@@ -217,13 +253,20 @@ pub fn chrome_trace(result_json: &str) -> Result<String, JsError> {
     let export: TraceExport = serde_json::from_str(result_json)
         .map_err(|e| JsError::new(&format!("not a run result: {e}")))?;
     let title = format!("concurrency playground: {} run", export.strategy);
-    Ok(chrome_trace_json(&title, &export.lanes, &export.spans, &export.group_names))
+    Ok(chrome_trace_json(
+        &title,
+        &export.lanes,
+        &export.spans,
+        &export.group_names,
+    ))
 }
 
 /// Measures the kernel's speed on this thread, in iterations per ms: the engine's calibration
 /// (and the benchmark's comparison with the native build). Takes about 100 ms.
 #[wasm_bindgen(js_name = kernelIterationsPerMs)]
 pub fn kernel_iterations_per_ms() -> f64 {
-    let Calibration { iterations_per_ms, .. } = calibrate(&PerformanceClock);
+    let Calibration {
+        iterations_per_ms, ..
+    } = calibrate(&PerformanceClock);
     iterations_per_ms
 }
