@@ -75,6 +75,20 @@ pub fn cpu_quantum(workload: &Workload, on_event_loop: bool) -> Option<f64> {
     }
 }
 
+/// The slices `ms` of computing is cut into: pieces of at most `quantum` (see
+/// [`cpu_quantum`]), or one piece when computing isn't sliced.
+pub fn slices(ms: f64, quantum: Option<f64>) -> impl Iterator<Item = f64> {
+    let quantum = quantum.unwrap_or(f64::INFINITY);
+    let mut left = ms;
+    std::iter::from_fn(move || {
+        (left > 0.0).then(|| {
+            let slice = left.min(quantum);
+            left -= slice;
+            slice
+        })
+    })
+}
+
 /// An upper bound on the spans any strategy records for this workload (before jitter, which
 /// is accounted for by its largest factor). The trace is preallocated to this size.
 pub fn span_budget(workload: &Workload) -> usize {
@@ -199,6 +213,19 @@ mod tests {
             span_budget(&w),
             3 * 2 + 1,
             "3 switch intervals, each with a lock wait, and a wait"
+        );
+    }
+
+    #[test]
+    fn computing_is_sliced_by_the_quantum_as_the_budget_counts() {
+        let all = |ms, q| slices(ms, q).collect::<Vec<f64>>();
+        assert_eq!(all(25.0, Some(10.0)), vec![10.0, 10.0, 5.0]);
+        assert_eq!(all(20.0, Some(10.0)), vec![10.0, 10.0]);
+        assert_eq!(all(7.5, None), vec![7.5]);
+        assert_eq!(all(0.0, Some(10.0)), Vec::<f64>::new());
+        assert_eq!(
+            slices(250.0, Some(10.0)).count(),
+            (250.0_f64 / 10.0).ceil() as usize
         );
     }
 

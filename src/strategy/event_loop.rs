@@ -2,7 +2,7 @@
 
 use super::{on_pool, RunState};
 use crate::cancel::Cancelled;
-use crate::plan::Task;
+use crate::plan::{slices, Task};
 use crate::trace::SpanKind;
 use futures::future::{join_all, select, Either, LocalBoxFuture};
 use std::cell::RefCell;
@@ -126,14 +126,11 @@ async fn compute_here(
     ms: f64,
     event_loop: &dyn EventLoop,
 ) -> Result<(), Cancelled> {
-    let quantum = state.event_loop_quantum.unwrap_or(f64::INFINITY);
-    let mut left = ms;
-    while left > 0.0 {
-        let slice = left.min(quantum);
+    let mut slices = slices(ms, state.event_loop_quantum).peekable();
+    while let Some(slice) = slices.next() {
         // On one thread the global lock is never contended: nobody else computes meanwhile.
         state.compute_slice(task, step, slice)?;
-        left -= slice;
-        if left > 0.0 {
+        if slices.peek().is_some() {
             event_loop.yield_now().await;
             state.cancel.check()?;
         }

@@ -20,7 +20,7 @@ pub use lock::GlobalLock;
 
 use crate::cancel::{Cancel, Cancelled};
 use crate::machine::Machine;
-use crate::plan::{cpu_quantum, Task};
+use crate::plan::{cpu_quantum, slices, Task};
 use crate::trace::{current_lane, Span, SpanKind, Trace};
 use crate::workload::Strategy;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -107,12 +107,8 @@ impl RunState {
     /// Computes `ms` on a worker thread: in switch-interval slices under the global lock,
     /// else in one piece.
     fn compute_on_worker(&self, task: &Task, step: usize, ms: f64) -> Result<(), Cancelled> {
-        let quantum = self.worker_quantum.unwrap_or(f64::INFINITY);
-        let mut left = ms;
-        while left > 0.0 {
-            let slice = left.min(quantum);
+        for slice in slices(ms, self.worker_quantum) {
             self.compute_slice(task, step, slice)?;
-            left -= slice;
         }
         Ok(())
     }
