@@ -77,8 +77,37 @@ fn ms(at: At) -> f64 {
 /// Where each task is.
 struct Cursor {
     step: usize,
+    /// Whether the current step's computing has started (or there is none to do).
+    computed: bool,
     /// Computing left in the current step.
     cpu_left: f64,
+}
+
+/// Moves a task past what it just finished, at `now`: into its step's computing (queued for
+/// a cpu), into its step's wait (a timer), or to its end. Returns true when it has finished.
+fn advance(
+    task: &Task,
+    cursor: &mut Cursor,
+    now: f64,
+    ready: &mut VecDeque<usize>,
+    timers: &mut BinaryHeap<Reverse<(At, usize)>>,
+    id: usize,
+) -> bool {
+    while let Some(step) = task.steps.get(cursor.step) {
+        if step.cpu_ms > 0.0 && !cursor.computed {
+            cursor.computed = true;
+            cursor.cpu_left = step.cpu_ms;
+            ready.push_back(id);
+            return false;
+        }
+        cursor.step += 1;
+        cursor.computed = false;
+        if step.io_ms > 0.0 {
+            timers.push(Reverse((at(now + step.io_ms), id)));
+            return false;
+        }
+    }
+    true
 }
 
 pub fn simulate(tasks: &[Task], capacity: Capacity) -> f64 {
@@ -87,58 +116,42 @@ pub fn simulate(tasks: &[Task], capacity: Capacity) -> f64 {
         .iter()
         .map(|_| Cursor {
             step: 0,
+            computed: false,
             cpu_left: 0.0,
         })
         .collect();
     let mut next_to_admit = 0;
     let mut in_flight = 0;
+    let mut finished = 0;
     let mut ready: VecDeque<usize> = VecDeque::new(); // tasks waiting for a cpu
     let mut running: BinaryHeap<Reverse<(At, usize, u64)>> = BinaryHeap::new(); // (ends, task, slice bits)
     let mut timers: BinaryHeap<Reverse<(At, usize)>> = BinaryHeap::new(); // (fires, task)
-    let mut finished = 0;
-
-    // Moves a task to its next piece of work at `now`: computing, waiting, or done.
-    // Returns true when the task has finished.
-    fn enter_step(
-        task: &Task,
-        cursor: &mut Cursor,
-        now: f64,
-        ready: &mut VecDeque<usize>,
-        timers: &mut BinaryHeap<Reverse<(At, usize)>>,
-        id: usize,
-    ) -> bool {
-        while let Some(step) = task.steps.get(cursor.step) {
-            if step.cpu_ms > 0.0 && cursor.cpu_left == 0.0 {
-                cursor.cpu_left = step.cpu_ms;
-                ready.push_back(id);
-                return false;
-            }
-            cursor.cpu_left = 0.0;
-            cursor.step += 1;
-            if step.io_ms > 0.0 {
-                timers.push(Reverse((at(now + step.io_ms), id)));
-                return false;
-            }
-        }
-        true
-    }
+    let mut due: Vec<usize> = Vec::new(); // tasks whose piece of work just ended, in order
 
     while finished < tasks.len() {
-        // Admit tasks while there is a free slot.
-        while in_flight < capacity.slots && next_to_admit < tasks.len() {
-            let id = next_to_admit;
-            next_to_admit += 1;
-            in_flight += 1;
-            if enter_step(
-                &tasks[id],
-                &mut cursors[id],
-                now,
-                &mut ready,
-                &mut timers,
-                id,
-            ) {
-                in_flight -= 1;
-                finished += 1;
+        // Move on every task that is due, admitting new ones while slots are free (a task
+        // that finishes at once frees its slot for the next).
+        loop {
+            while in_flight < capacity.slots && next_to_admit < tasks.len() {
+                due.push(next_to_admit);
+                next_to_admit += 1;
+                in_flight += 1;
+            }
+            if due.is_empty() {
+                break;
+            }
+            for id in due.drain(..) {
+                if advance(
+                    &tasks[id],
+                    &mut cursors[id],
+                    now,
+                    &mut ready,
+                    &mut timers,
+                    id,
+                ) {
+                    in_flight -= 1;
+                    finished += 1;
+                }
             }
         }
         // Start computing on free cpus.
@@ -163,22 +176,9 @@ pub fn simulate(tasks: &[Task], capacity: Capacity) -> f64 {
             let cursor = &mut cursors[id];
             cursor.cpu_left = (cursor.cpu_left - f64::from_bits(slice)).max(0.0);
             if cursor.cpu_left > 1e-9 {
-                ready.push_back(id);
-                continue;
-            }
-            // This step's computing is done: step to its wait (or the next step).
-            cursor.cpu_left = 0.0;
-            let step = tasks[id].steps[cursor.step];
-            cursor.step += 1;
-            let done = if step.io_ms > 0.0 {
-                timers.push(Reverse((at(now + step.io_ms), id)));
-                false
+                ready.push_back(id); // sliced: back of the queue
             } else {
-                enter_step(&tasks[id], cursor, now, &mut ready, &mut timers, id)
-            };
-            if done {
-                in_flight -= 1;
-                finished += 1;
+                due.push(id);
             }
         }
         while let Some(&Reverse((t, id))) = timers.peek() {
@@ -186,17 +186,7 @@ pub fn simulate(tasks: &[Task], capacity: Capacity) -> f64 {
                 break;
             }
             timers.pop();
-            if enter_step(
-                &tasks[id],
-                &mut cursors[id],
-                now,
-                &mut ready,
-                &mut timers,
-                id,
-            ) {
-                in_flight -= 1;
-                finished += 1;
-            }
+            due.push(id);
         }
     }
     now
