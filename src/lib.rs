@@ -5,6 +5,7 @@
 //! JavaScript, and only on wasm32.
 
 pub mod cancel;
+pub mod contract;
 pub mod machine;
 pub mod model;
 pub mod plan;

@@ -199,7 +199,7 @@ mod tests {
     use crate::workload::Limits;
 
     fn predict(json: &str, strategy: Strategy, cores: u32) -> f64 {
-        let w = Workload::from_json(json, Limits { max_threads: 8 }).unwrap();
+        let w = Workload::from_json(json, &Limits::with_threads(8)).unwrap();
         predicted_ms(&w, &tasks(&w), strategy, cores)
     }
 

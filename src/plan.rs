@@ -1,6 +1,7 @@
-//! From a workload to the concrete tasks a run executes: ids, steps, jitter applied.
+//! From a workload to the plan a run executes: the concrete tasks (ids, steps, jitter
+//! applied) and the span budget the trace is sized to, checked against its limit.
 
-use crate::workload::Workload;
+use crate::workload::{FieldError, Limits, Workload, WorkloadError};
 
 /// How long a thread computes under the global lock before it lets another one take it:
 /// CPython's default switch interval (`sys.getswitchinterval()` is 0.005 s).
@@ -29,6 +30,44 @@ impl Task {
     }
     pub fn total_ms(&self) -> f64 {
         self.steps.iter().map(|s| s.cpu_ms + s.io_ms).sum()
+    }
+}
+
+/// A valid workload and what running it takes. The only way to a run: a workload whose plan
+/// would record more spans than [`Limits::max_spans`] is rejected here, once.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plan {
+    pub workload: Workload,
+    pub tasks: Vec<Task>,
+    /// An upper bound on the spans any strategy records (see [`span_budget`]).
+    pub span_budget: usize,
+}
+
+impl Plan {
+    /// Validates JSON text (see [`Workload::from_json`]) and plans it.
+    pub fn from_json(text: &str, limits: &Limits) -> Result<Plan, WorkloadError> {
+        Plan::new(Workload::from_json(text, limits)?, limits)
+    }
+
+    pub fn new(workload: Workload, limits: &Limits) -> Result<Plan, WorkloadError> {
+        let spans = span_budget(&workload);
+        if spans > limits.max_spans {
+            return Err(WorkloadError {
+                errors: vec![FieldError {
+                    field: "groups".into(),
+                    message: format!(
+                        "this workload would record about {spans} spans, over the limit of {}: \
+                         use fewer tasks or steps, or a larger yieldMs",
+                        limits.max_spans
+                    ),
+                }],
+            });
+        }
+        Ok(Plan {
+            tasks: tasks(&workload),
+            span_budget: spans,
+            workload,
+        })
     }
 }
 
@@ -143,9 +182,10 @@ impl SplitMix {
 mod tests {
     use super::*;
     use crate::workload::{Limits, Workload};
+    use serde_json::json;
 
     fn workload(json: &str) -> Workload {
-        Workload::from_json(json, Limits { max_threads: 4 }).unwrap()
+        Workload::from_json(json, &Limits::with_threads(4)).unwrap()
     }
 
     #[test]
@@ -243,5 +283,18 @@ mod tests {
             (cpu_quantum(&w, true), cpu_quantum(&w, false)),
             (None, None)
         );
+    }
+
+    #[test]
+    fn span_budget_over_the_limit_is_rejected() {
+        // Under the global lock each computing piece records a lock wait and a slice, and each
+        // wait one more span: 1000 tasks x 100 steps x 3 = 300,000 spans.
+        let v = json!({ "strategy": "parallel", "globalLock": true, "groups": [
+            { "name": "chatty", "count": 1000, "cpuMs": 1, "ioMs": 0.1, "steps": 100 }]});
+        let limits = Limits::with_threads(4);
+        let e = Plan::from_json(&v.to_string(), &limits).unwrap_err();
+        assert_eq!(e.errors.len(), 1, "{e:?}");
+        let e = &e.errors[0];
+        assert!(e.message.contains("spans, over the limit of 200000"), "{e}");
     }
 }

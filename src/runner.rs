@@ -3,13 +3,18 @@
 
 use crate::machine::Machine;
 use crate::model::predicted_ms;
-use crate::plan::{span_budget, tasks};
+use crate::plan::Plan;
 use crate::strategy::{self, EventLoop, RunState, Status};
 use crate::trace::{busy_ms, lane_name, LaneInfo, Span, Trace, MAIN_LANE};
-use crate::workload::{Strategy, Workload};
+use crate::workload::{Limits, Strategy, Workload, MAX_POOL_THREADS, MIN_POOL_THREADS};
 use serde::Serialize;
 use std::rc::Rc;
 use std::sync::Arc;
+
+/// How many workers to start on a machine with `cores` cores.
+pub fn pool_size(cores: u32) -> u32 {
+    cores.clamp(MIN_POOL_THREADS, MAX_POOL_THREADS)
+}
 
 /// Where a run can execute.
 #[derive(Clone, Debug, PartialEq)]
@@ -42,6 +47,32 @@ pub fn effective(requested: Strategy, host: &Host) -> (Strategy, Option<String>)
     (instead, Some(notice))
 }
 
+impl Host {
+    /// What a workload may ask for here: runs of up to the pool's size (at least 1).
+    pub fn limits(&self) -> Limits {
+        Limits::with_threads(self.pool_threads.max(1))
+    }
+}
+
+/// The lanes a run with `strategy` reports: the event loop, and every worker of the pool
+/// when the strategy really uses workers here (those beyond the run's `threads` stay empty,
+/// which is worth seeing).
+pub fn lanes(strategy: Strategy, host: &Host) -> Vec<LaneInfo> {
+    let (ran, _) = effective(strategy, host);
+    let workers = if ran.uses_workers() {
+        host.pool_threads as u16
+    } else {
+        0
+    };
+    (MAIN_LANE..=workers)
+        .map(|id| LaneInfo {
+            id,
+            name: lane_name(id),
+            busy_ms: 0.0,
+        })
+        .collect()
+}
+
 /// A run that is set up and can be started, watched and cancelled.
 pub struct PreparedRun {
     pub workload: Workload,
@@ -56,12 +87,12 @@ pub struct PreparedRun {
 
 impl PreparedRun {
     /// `traced`: record spans (turned off only to measure what tracing costs).
-    pub fn new(
-        workload: Workload,
-        host: &Host,
-        machine: Arc<dyn Machine>,
-        traced: bool,
-    ) -> PreparedRun {
+    pub fn new(plan: Plan, host: &Host, machine: Arc<dyn Machine>, traced: bool) -> PreparedRun {
+        let Plan {
+            workload,
+            tasks,
+            span_budget,
+        } = plan;
         let requested = workload.strategy;
         let (strategy, notice) = effective(requested, host);
         let threads = if strategy.uses_workers() {
@@ -69,23 +100,9 @@ impl PreparedRun {
         } else {
             1
         };
-        let tasks = tasks(&workload);
         let predicted_ms = predicted_ms(&workload, &tasks, strategy, host.cores);
-        let trace = Trace::new(span_budget(&workload), traced);
-        // Lanes: the event loop, and every worker of the pool when workers are used (those
-        // beyond `threads` stay empty, which is worth seeing).
-        let workers = if strategy.uses_workers() {
-            host.pool_threads as u16
-        } else {
-            0
-        };
-        let lanes = (MAIN_LANE..=workers)
-            .map(|id| LaneInfo {
-                id,
-                name: lane_name(id),
-                busy_ms: 0.0,
-            })
-            .collect();
+        let trace = Trace::new(span_budget, traced);
+        let lanes = lanes(requested, host);
         let state = Arc::new(RunState::new(&workload, tasks, machine, trace));
         PreparedRun {
             workload,

@@ -96,8 +96,11 @@ impl Span {
         }
     }
 
-    /// Seven numbers, the layout the JS side decodes: task, group, step, lane, kind, start, end.
-    pub const PACKED_LEN: usize = 7;
+    /// The numbers a span is packed into for JS, in order (`kind` is its code: see
+    /// [`SpanKind::ALL`]; times are ms from the run's start). The contract publishes them.
+    pub const PACKED_FIELDS: [&'static str; 7] =
+        ["task", "group", "step", "lane", "kind", "start", "end"];
+    pub const PACKED_LEN: usize = Span::PACKED_FIELDS.len();
 
     pub fn pack_into(&self, out: &mut Vec<f64>, origin: f64) {
         out.extend_from_slice(&[
@@ -226,6 +229,51 @@ pub struct LaneInfo {
     pub name: String,
     #[serde(default)]
     pub busy_ms: f64,
+}
+
+/// The finished runs whose spans are kept for export, newest last, within a budget of runs
+/// and of spans (a kept run's spans stay until newer runs push it out).
+pub struct Archive<T> {
+    runs: std::collections::VecDeque<(u32, usize, T)>,
+    max_runs: usize,
+    max_spans: usize,
+    spans: usize,
+}
+
+impl<T> Archive<T> {
+    pub fn new(max_runs: usize, max_spans: usize) -> Self {
+        Archive {
+            runs: Default::default(),
+            max_runs,
+            max_spans,
+            spans: 0,
+        }
+    }
+
+    /// Keeps `run` (of `spans` spans) under `id`, forgetting the oldest runs over the budget.
+    /// The newest run is always kept, whatever its size.
+    pub fn keep(&mut self, id: u32, spans: usize, run: T) {
+        self.runs.push_back((id, spans, run));
+        self.spans += spans;
+        while self.runs.len() > self.max_runs
+            || (self.spans > self.max_spans && self.runs.len() > 1)
+        {
+            if let Some((_, gone, _)) = self.runs.pop_front() {
+                self.spans -= gone;
+            }
+        }
+    }
+
+    pub fn get(&self, id: u32) -> Option<&T> {
+        self.runs
+            .iter()
+            .find(|(i, _, _)| *i == id)
+            .map(|(_, _, r)| r)
+    }
+
+    pub fn max_runs(&self) -> usize {
+        self.max_runs
+    }
 }
 
 /// The spans of a run, as Chrome trace event JSON (the format Perfetto and
@@ -428,6 +476,22 @@ mod tests {
             (Some(1500.0), Some(2000.0), Some(1))
         );
         assert_eq!(x[0]["cat"], "cpu");
+    }
+
+    #[test]
+    fn the_archive_forgets_the_oldest_runs_over_its_budget() {
+        let mut archive = Archive::new(3, 100);
+        for id in 1..=4 {
+            archive.keep(id, 10, id * 10);
+        }
+        assert_eq!(
+            (archive.get(1), archive.get(2), archive.get(4)),
+            (None, Some(&20), Some(&40))
+        );
+        archive.keep(5, 95, 50); // over the span budget: only it stays
+        assert_eq!((archive.get(4), archive.get(5)), (None, Some(&50)));
+        archive.keep(6, 500, 60); // the newest stays, whatever its size
+        assert_eq!((archive.get(5), archive.get(6)), (None, Some(&60)));
     }
 
     #[test]

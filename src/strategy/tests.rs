@@ -2,11 +2,12 @@
 //! on real rayon threads (real times, generous bounds).
 
 use crate::machine::{calibrate, InstantClock, Machine, RealMachine};
+use crate::plan::Plan;
 use crate::runner::{Host, PreparedRun, RunResult};
 use crate::strategy::{EventLoop, Status};
 use crate::testing::{run_on_fake_time, FakeLoop, FakeMachine, FakeTime};
 use crate::trace::{SpanKind, MAIN_LANE};
-use crate::workload::{Limits, Workload};
+use crate::workload::Limits;
 use futures::future::LocalBoxFuture;
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -18,8 +19,8 @@ const HOST: Host = Host {
     cores: 2,
 };
 
-fn workload(json: &str) -> Workload {
-    Workload::from_json(json, Limits { max_threads: 4 }).unwrap()
+fn workload(json: &str) -> Plan {
+    Plan::from_json(json, &Limits::with_threads(4)).unwrap()
 }
 
 fn on_fake_time(json: &str) -> RunResult {

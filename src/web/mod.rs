@@ -5,14 +5,14 @@ mod event_loop;
 
 use crate::machine::{calibrate, Calibration, Clock, Machine, RealMachine};
 use crate::model::predicted_ms;
-use crate::plan::tasks;
-use crate::runner::{effective, Host, PreparedRun};
+use crate::plan::Plan;
+use crate::runner::{self, effective, Host, PreparedRun, RunResult};
 use crate::strategy::RunState;
-use crate::trace::{chrome_trace_json, LaneInfo, Span};
-use crate::workload::{Limits, Strategy, Workload};
+use crate::trace::{chrome_trace_json, Archive, Span};
+use crate::workload::{Strategy, Workload};
 use event_loop::BrowserEventLoop;
 use js_sys::{Float64Array, Promise};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
@@ -56,12 +56,31 @@ fn install_panic_hook() {
     });
 }
 
+/// The engine's contract as JSON: strategies, span kinds, limits, the pool's size rule.
+#[wasm_bindgen]
+pub fn contract() -> Result<String, JsError> {
+    Ok(serde_json::to_string(&crate::contract::contract())?)
+}
+
+/// How many workers to start on a machine with `cores` cores.
+#[wasm_bindgen(js_name = poolSize)]
+pub fn pool_size(cores: u32) -> u32 {
+    crate::runner::pool_size(cores)
+}
+
+/// Finished runs whose spans are kept for export: the last 16, within 2 million spans.
+const KEPT_RUNS: usize = 16;
+const KEPT_SPANS: usize = 2_000_000;
+
 /// The engine: calibrated once, runs one workload at a time.
 #[wasm_bindgen]
 pub struct Engine {
     host: Host,
     machine: Arc<RealMachine<PerformanceClock>>,
     running: Rc<Cell<bool>>,
+    /// Finished runs, kept on this side for the trace export (only the page's thread).
+    kept: Rc<RefCell<Archive<RunResult>>>,
+    next_run_id: Cell<u32>,
 }
 
 #[wasm_bindgen]
@@ -97,13 +116,15 @@ impl Engine {
             },
             machine: Arc::new(RealMachine::new(PerformanceClock, calibration)),
             running: Rc::new(Cell::new(false)),
+            kept: Rc::new(RefCell::new(Archive::new(KEPT_RUNS, KEPT_SPANS))),
+            next_run_id: Cell::new(1),
         })
     }
 
     /// `{ iterationsPerMs, measuredMs }` as JSON.
     #[wasm_bindgen(js_name = calibrationJson)]
-    pub fn calibration_json(&self) -> String {
-        serde_json::to_string(&self.machine.calibration()).unwrap_or_default()
+    pub fn calibration_json(&self) -> Result<String, JsError> {
+        Ok(serde_json::to_string(&self.machine.calibration())?)
     }
 
     /// Measures the kernel again on a worker (the page's thread stays free) and keeps the
@@ -121,67 +142,85 @@ impl Engine {
                     machine.keep_faster(measured);
                 }
             }
-            Ok(JsValue::from(
-                serde_json::to_string(&machine.calibration()).unwrap_or_default(),
-            ))
+            serde_json::to_string(&machine.calibration())
+                .map(JsValue::from)
+                .map_err(|e| JsError::from(e).into())
         })
     }
 
-    fn limits(&self) -> Limits {
-        // Without a pool, runs use one thread whatever they ask; allow the page's range.
-        Limits {
-            max_threads: self.host.pool_threads.max(1),
-        }
+    /// The limits that validation enforces here, as JSON (`maxThreads` is the pool's size).
+    #[wasm_bindgen(js_name = limitsJson)]
+    pub fn limits_json(&self) -> Result<String, JsError> {
+        Ok(serde_json::to_string(&self.host.limits())?)
     }
 
     /// Every problem with a workload, as JSON `[{field, message}]`; `[]` when it is valid.
-    pub fn validate(&self, workload_json: &str) -> String {
-        let errors = match Workload::from_json(workload_json, self.limits()) {
+    pub fn validate(&self, workload_json: &str) -> Result<String, JsError> {
+        let errors = match Plan::from_json(workload_json, &self.host.limits()) {
             Ok(_) => Vec::new(),
             Err(e) => e.errors,
         };
-        serde_json::to_string(&errors).unwrap_or_default()
+        Ok(serde_json::to_string(&errors)?)
     }
 
     /// The ideal model's wall time for each strategy, as JSON `{sequential: ms, ...}`, for the
     /// strategies as they would really run here.
     pub fn predict(&self, workload_json: &str) -> Result<String, JsError> {
-        let workload = Workload::from_json(workload_json, self.limits())?;
-        let tasks = tasks(&workload);
+        let plan = Plan::from_json(workload_json, &self.host.limits())?;
         let predictions: serde_json::Map<String, serde_json::Value> = Strategy::ALL
             .iter()
             .map(|&s| {
                 let (ran, _) = effective(s, &self.host);
                 (
                     s.name().to_string(),
-                    predicted_ms(&workload, &tasks, ran, self.host.cores).into(),
+                    predicted_ms(&plan.workload, &plan.tasks, ran, self.host.cores).into(),
                 )
             })
             .collect();
         Ok(serde_json::Value::Object(predictions).to_string())
     }
 
+    /// The lanes a run of this workload will report, as JSON `[{id, name}]`, before it starts.
+    pub fn lanes(&self, workload_json: &str) -> Result<String, JsError> {
+        let workload = Workload::from_json(workload_json, &self.host.limits())?;
+        let lanes: Vec<serde_json::Value> = runner::lanes(workload.strategy, &self.host)
+            .into_iter()
+            .map(|l| serde_json::json!({ "id": l.id, "name": l.name }))
+            .collect();
+        Ok(serde_json::to_string(&lanes)?)
+    }
+
+    /// Whether a run is in progress (one at a time).
+    #[wasm_bindgen(getter)]
+    pub fn running(&self) -> bool {
+        self.running.get()
+    }
+
     /// Starts a run at once. Rejects invalid workloads (the message names every bad field)
-    /// and a second run while one is going.
+    /// and a second run while one is going. The result (JSON) carries a `runId`: the engine
+    /// keeps that run's spans for [`Engine::chrome_trace`].
     pub fn start(&self, workload_json: &str, traced: bool) -> Result<RunHandle, JsError> {
-        let workload = Workload::from_json(workload_json, self.limits())?;
+        let plan = Plan::from_json(workload_json, &self.host.limits())?;
         if self.running.get() {
             return Err(JsError::new(
                 "a run is already in progress: cancel it or wait for its result",
             ));
         }
         let machine: Arc<dyn Machine> = self.machine.clone();
-        let run = PreparedRun::new(workload, &self.host, machine, traced);
+        let run = PreparedRun::new(plan, &self.host, machine, traced);
         let state = run.state.clone();
         let origin = self.machine.now_ms();
         let running = self.running.clone();
+        let kept = self.kept.clone();
+        let run_id = self.next_run_id.get();
+        self.next_run_id.set(run_id.wrapping_add(1));
         running.set(true);
         let done = wasm_bindgen_futures::future_to_promise(async move {
             let result = run.execute(origin, Rc::new(BrowserEventLoop)).await;
             running.set(false);
-            serde_json::to_string(&result)
-                .map(JsValue::from)
-                .map_err(|e| JsError::new(&e.to_string()).into())
+            let json = result_json(&result, run_id);
+            kept.borrow_mut().keep(run_id, result.spans.len(), result);
+            json.map(JsValue::from).map_err(JsValue::from)
         });
         Ok(RunHandle {
             state,
@@ -189,6 +228,33 @@ impl Engine {
             done,
         })
     }
+
+    /// The spans of a finished run (by the `runId` of its result) as Chrome trace event JSON,
+    /// which Perfetto opens. Made from the spans kept here: nothing crosses back from JS.
+    #[wasm_bindgen(js_name = chromeTrace)]
+    pub fn chrome_trace(&self, run_id: u32) -> Result<String, JsError> {
+        let kept = self.kept.borrow();
+        let result = kept.get(run_id).ok_or_else(|| {
+            JsError::new(&format!(
+                "the spans of run {run_id} are no longer kept: the engine keeps those of its last {} runs",
+                kept.max_runs()
+            ))
+        })?;
+        let title = format!("concurrency playground: {} run", result.strategy);
+        Ok(chrome_trace_json(
+            &title,
+            &result.lanes,
+            &result.spans,
+            &result.group_names,
+        ))
+    }
+}
+
+/// A result as JSON, with its run's id (the spans go to JS packed: see `spansSince`).
+fn result_json(result: &RunResult, run_id: u32) -> Result<String, JsError> {
+    let mut value = serde_json::to_value(result)?;
+    value["runId"] = run_id.into();
+    Ok(value.to_string())
 }
 
 /// A run in progress (or finished): watch it, cancel it, await its result.
@@ -233,32 +299,6 @@ impl RunHandle {
     pub fn done(&self) -> Promise {
         self.done.clone()
     }
-}
-
-/// The input of [`chrome_trace`]: a result as the JS API returns it.
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct TraceExport {
-    strategy: String,
-    lanes: Vec<LaneInfo>,
-    spans: Vec<Span>,
-    #[serde(default)]
-    group_names: Vec<String>,
-}
-
-/// A run's result (JSON with `strategy`, `lanes`, `spans`, `groupNames`) as Chrome trace
-/// event JSON, which Perfetto opens.
-#[wasm_bindgen(js_name = chromeTrace)]
-pub fn chrome_trace(result_json: &str) -> Result<String, JsError> {
-    let export: TraceExport = serde_json::from_str(result_json)
-        .map_err(|e| JsError::new(&format!("not a run result: {e}")))?;
-    let title = format!("concurrency playground: {} run", export.strategy);
-    Ok(chrome_trace_json(
-        &title,
-        &export.lanes,
-        &export.spans,
-        &export.group_names,
-    ))
 }
 
 /// Measures the kernel's speed on this thread, in iterations per ms: the engine's calibration

@@ -1,0 +1,86 @@
+//! The engine's contract, published to JavaScript in one piece (`pg.strategies`,
+//! `pg.limits`, `pg.spanKinds`, ...): the page, the embed and the tests derive from it
+//! instead of restating it.
+
+use crate::trace::{Span, SpanKind};
+use crate::workload::{Limits, Pool, Strategy, MAX_POOL_THREADS, MIN_POOL_THREADS};
+use serde::Serialize;
+
+/// One strategy as JS sees it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StrategyInfo {
+    pub name: &'static str,
+    /// The pool of workers it runs on (`"threads"`), or `null` for the page's thread only.
+    pub pool: Option<Pool>,
+}
+
+/// How big the worker pool is made: `cores` clamped to `[min, max]`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PoolRule {
+    pub min_threads: u32,
+    pub max_threads: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Contract {
+    /// Every strategy, in the order the page offers them.
+    pub strategies: Vec<StrategyInfo>,
+    /// Every span kind, by name, in the order of their codes.
+    pub span_kinds: Vec<&'static str>,
+    /// The fields of a span as it crosses to JS packed in numbers, in order.
+    pub packed_span: [&'static str; Span::PACKED_LEN],
+    /// Every limit validation enforces, with the widest pool.
+    pub limits: Limits,
+    pub pool: PoolRule,
+}
+
+pub fn contract() -> Contract {
+    Contract {
+        strategies: Strategy::ALL
+            .iter()
+            .map(|&s| StrategyInfo {
+                name: s.name(),
+                pool: s.pool(),
+            })
+            .collect(),
+        span_kinds: SpanKind::ALL.iter().map(|k| k.name()).collect(),
+        packed_span: Span::PACKED_FIELDS,
+        limits: Limits::with_threads(MAX_POOL_THREADS),
+        pool: PoolRule {
+            min_threads: MIN_POOL_THREADS,
+            max_threads: MAX_POOL_THREADS,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_contract_lists_every_strategy_kind_and_limit_in_camel_case() {
+        let c = serde_json::to_value(contract()).unwrap();
+        assert_eq!(
+            c["strategies"],
+            json!([
+                { "name": "sequential", "pool": null },
+                { "name": "concurrent", "pool": null },
+                { "name": "parallel", "pool": "threads" },
+                { "name": "hybrid", "pool": "threads" },
+            ])
+        );
+        assert_eq!(c["spanKinds"], json!(["cpu", "io", "lockWait"]));
+        assert_eq!(
+            c["packedSpan"],
+            json!(["task", "group", "step", "lane", "kind", "start", "end"])
+        );
+        assert_eq!(c["limits"]["maxGroups"], 12);
+        assert_eq!(c["limits"]["maxThreads"], 16);
+        assert_eq!(c["limits"]["maxSpans"], 200_000);
+        assert_eq!(c["pool"], json!({ "minThreads": 4, "maxThreads": 16 }));
+    }
+}
