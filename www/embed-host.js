@@ -9,7 +9,7 @@
 // only to messages whose source is that iframe's window and whose origin is its src's origin.
 // The message format is in embed-protocol.js and docs/embedding.md.
 
-import { FRAME_TYPES, makeMessage, parseMessage } from './embed-protocol.js';
+import { FRAME_TYPES, makeMessage, parseMessage } from './embed/protocol.js';
 
 let nextRequest = 0;
 

@@ -1,4 +1,4 @@
-// The benchmark: native kernel speed, then www/bench.html in headless Chromium on a local
+// The benchmark: native kernel speed, then www/bench/bench.html in headless Chromium on a local
 // server with the cross-origin isolation headers. Prints a table and writes
 // artifacts/bench.json. Run through `./build.sh bench` (it builds www/pkg first).
 //
@@ -131,7 +131,7 @@ async function startServer(port) {
     const early = await Promise.race([exited, new Promise((r) => setTimeout(() => r(null), 200))]);
     if (early) throw new Error(`the server exited (${early.code ?? early.signal}): ${stderr.trim()}`);
     try {
-      const response = await fetch(`${url}/bench.html`);
+      const response = await fetch(`${url}/bench/bench.html`);
       if (response.ok) {
         if (response.headers.get('cross-origin-embedder-policy') !== 'require-corp') {
           server.kill('SIGTERM');
@@ -139,7 +139,7 @@ async function startServer(port) {
         }
         return { server, url };
       }
-      throw new Error(`GET /bench.html: ${response.status}`);
+      throw new Error(`GET /bench/bench.html: ${response.status}`);
     } catch (error) {
       if (Date.now() > deadline) {
         server.kill('SIGTERM');
@@ -226,7 +226,7 @@ async function main() {
   try {
     const port = await freePort(FIRST_PORT);
     ({ server } = await startServer(port));
-    const url = `http://127.0.0.1:${port}/bench.html?native=${native}&autostart=1`;
+    const url = `http://127.0.0.1:${port}/bench/bench.html?native=${native}&autostart=1`;
     say(`serving www/ on port ${port}; opening ${url} in headless chromium`);
     // launch() gives every run a fresh temporary profile (user data dir), removed on close.
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });

@@ -2,7 +2,7 @@
 // scale when several runs are compared, with a bar chart of their wall times.
 
 import { createTimeline } from './timeline.js';
-import { efficiency, percent, seconds, speedup, threadsUsed, times } from './metrics.js';
+import { efficiency, percent, seconds, speedup, threadsUsed, times } from '../app/metrics.js';
 
 function el(tag, props = {}, ...children) {
   const node = Object.assign(document.createElement(tag), props);

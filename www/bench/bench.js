@@ -8,9 +8,9 @@
 // two sides of a ratio are measured alternately (A B, B A, A B, ...) so a slow patch of the
 // machine hits both.
 
-import { startPlayground } from './engine.js';
+import { startPlayground } from '../engine/engine.js';
 // init() has already been called by startPlayground().
-import { kernelIterationsPerMs } from './pkg/playground.js';
+import { kernelIterationsPerMs } from '../pkg/playground.js';
 
 const params = new URLSearchParams(location.search);
 const NATIVE_IPMS = Number(params.get('native')) || null;

@@ -11,14 +11,6 @@ export function coreThreads(capabilities) {
 
 const group = (name, count, cpuMs, ioMs, steps = 1) => ({ name, count, cpuMs, ioMs, steps });
 
-/** The strategies' own words, for labels. */
-export const STRATEGY_LABELS = {
-  sequential: 'sequential',
-  concurrent: 'concurrent (async, one thread)',
-  parallel: 'parallel (worker threads)',
-  hybrid: 'hybrid (async + workers)',
-};
-
 function find(results, label) {
   return results.find((r) => r.label === label)?.result;
 }

@@ -2,7 +2,7 @@
 // ideal line and an Amdahl's-law fit, whose serial fraction says how much of the run did not
 // get faster with more threads.
 
-import { seconds } from './metrics.js';
+import { seconds } from '../app/metrics.js';
 
 /** Amdahl: speedup on n threads when a fraction s of the work is serial. */
 export const amdahl = (s, n) => 1 / (s + (1 - s) / n);

@@ -1,6 +1,6 @@
 // What this browser gives the playground: threads or not, and why.
 
-import { seconds } from './metrics.js';
+import { seconds } from '../app/metrics.js';
 
 export function renderCapabilities(root, caps) {
   const yes = caps.threads;

@@ -1,17 +1,7 @@
 // The workload editor: strategy, threads, global lock, yield, and a table of task groups.
 // It only edits; the engine validates, and its messages are shown next to the fields.
 
-import { STRATEGIES } from './engine.js';
-import { STRATEGY_LABELS } from './presets.js';
-
-const MAX_GROUPS = 12; // the engine's limit (workload.rs MAX_GROUPS)
-
-const HINTS = {
-  sequential: 'one task at a time, on the page’s thread',
-  concurrent: 'all tasks at once as async futures, on the page’s thread',
-  parallel: 'tasks spread over worker threads, each blocking through its waits',
-  hybrid: 'async tasks on the page; their computing goes to workers',
-};
+import { strategyWords } from '../app/words.js';
 
 const GROUP_FIELDS = [
   { key: 'name', label: 'Task group', type: 'text', width: '9em' },
@@ -31,10 +21,10 @@ let uid = 0;
 const nextId = (base) => `${base}-${++uid}`;
 
 /**
- * `onChange(workload)` fires on every edit. `maxThreads` bounds the threads slider and can
- * change later (`setMaxThreads`).
+ * `strategies` and `limits` are the engine's (`pg.strategies`, `pg.limits`): the choices and
+ * bounds offered. `onChange(workload)` fires on every edit.
  */
-export function createEditor(root, { maxThreads, onChange }) {
+export function createEditor(root, { strategies, limits, onChange }) {
   let extra = {}; // fields the editor has no control for (jitter, seed): kept as they are
   const errorSlots = new Map(); // field path -> element that shows its message
 
@@ -48,19 +38,22 @@ export function createEditor(root, { maxThreads, onChange }) {
 
   // Strategy
   const strategyBox = el('fieldset', { className: 'strategies' }, el('legend', {}, 'How the tasks run'));
-  const strategyInputs = STRATEGIES.map((strategy) => {
-    const input = el('input', { type: 'radio', name: nextId('strategy'), value: strategy });
+  const strategyInputs = strategies.map(({ name }) => {
+    const input = el('input', { type: 'radio', name: nextId('strategy'), value: name });
+    const words = strategyWords(name);
     strategyBox.append(el('label', { className: 'strategy' }, input,
-      el('span', {}, el('strong', {}, STRATEGY_LABELS[strategy]), el('small', {}, HINTS[strategy]))));
+      el('span', {}, el('strong', {}, words.label), el('small', {}, words.hint))));
     return input;
   });
+  /** The strategies that compute on the page's thread (no pool of workers). */
+  const onPageThread = new Set(strategies.filter((s) => !s.pool).map((s) => s.name));
   strategyBox.append(errorSlot('strategy'));
 
   // Threads, lock, yield
-  const threads = el('input', { type: 'range', min: 1, max: maxThreads, step: 1, id: nextId('threads') });
+  const threads = el('input', { type: 'range', min: 1, max: limits.maxThreads, step: 1, id: nextId('threads') });
   const threadsOut = el('output', { htmlFor: threads.id });
   const lock = el('input', { type: 'checkbox', id: nextId('lock') });
-  const yieldMs = el('input', { type: 'number', min: 0, max: 1000, step: 'any', id: nextId('yield'), inputMode: 'decimal' });
+  const yieldMs = el('input', { type: 'number', min: 0, max: limits.maxYieldMs, step: 'any', id: nextId('yield'), inputMode: 'decimal' });
   const freezeWarning = el('p', { className: 'freeze-warning', hidden: true });
   const settings = el('div', { className: 'settings' },
     el('div', { className: 'setting' },
@@ -147,14 +140,14 @@ export function createEditor(root, { maxThreads, onChange }) {
     tbody.replaceChildren();
     for (const [field] of errorSlots) if (field.startsWith('groups[')) errorSlots.delete(field);
     (groups ?? []).forEach(addRow);
-    addButton.disabled = rows.length >= MAX_GROUPS;
+    addButton.disabled = rows.length >= limits.maxGroups;
     updateFreezeWarning();
   }
 
   /** The longest stretch the page's thread computes without a break, if it freezes the page. */
   function updateFreezeWarning() {
     const workload = read();
-    const onPage = workload.strategy === 'sequential' || workload.strategy === 'concurrent';
+    const onPage = onPageThread.has(workload.strategy);
     const longest = Math.max(0, ...workload.groups.map((g) => g.cpuMs ?? 0));
     const freezes = onPage && !(workload.yieldMs > 0) && longest > 50;
     freezeWarning.hidden = !freezes;
@@ -188,12 +181,8 @@ export function createEditor(root, { maxThreads, onChange }) {
 
   function setDisabled(disabled) {
     root.querySelectorAll('input, button').forEach((node) => { node.disabled = disabled; });
-    if (!disabled) addButton.disabled = rows.length >= MAX_GROUPS;
+    if (!disabled) addButton.disabled = rows.length >= limits.maxGroups;
   }
 
-  function setMaxThreads(max) {
-    threads.max = String(max);
-  }
-
-  return { get: read, set, showErrors, setDisabled, setMaxThreads };
+  return { get: read, set, showErrors, setDisabled };
 }

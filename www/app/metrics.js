@@ -19,9 +19,9 @@ export function speedup(baseline, result) {
   return baseline && result ? baseline.wallMs / result.wallMs : NaN;
 }
 
-/** The threads a run could compute on: its workers, or the one event-loop thread. */
+/** The threads a run could compute on, as the engine reports it: its workers, or the one event-loop thread. */
 export function threadsUsed(result) {
-  return result.strategy === 'parallel' || result.strategy === 'hybrid' ? result.threads : 1;
+  return result.threads;
 }
 
 /** Speedup per thread: 100 % means every thread was fully used. */
@@ -38,15 +38,22 @@ export function tasksKey(workload) {
   return JSON.stringify({ groups, jitter, seed });
 }
 
-/** The whole set of numbers shown for a run. */
-export function summarize(result, baseline, smoothness) {
+/** The numbers of one run of a batch, without its spans: what the embed tells its host. */
+export function summarize({ label, result, smoothness, baseline }) {
+  const workerLanes = new Set(result.spans.filter((s) => s.lane !== 0).map((s) => s.lane));
+  const s = speedup(baseline, result);
   return {
+    label,
+    strategy: result.strategy,
+    status: result.status,
     wallMs: result.wallMs,
     predictedMs: result.predictedMs,
-    speedup: speedup(baseline, result),
-    efficiency: efficiency(baseline, result),
-    lanes: result.lanes.map(({ name, busyMs }) => ({ name, busyMs, busyFraction: busyMs / result.wallMs })),
-    smoothness,
+    speedup: result.status === 'completed' && Number.isFinite(s) ? s : null,
+    threads: threadsUsed(result),
+    workerLanesUsed: workerLanes.size,
+    tasks: result.tasks,
+    tasksDone: result.tasksDone,
+    longestFrameGapMs: smoothness ? Math.round(smoothness.longestGapMs) : null,
   };
 }
 

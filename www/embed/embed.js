@@ -3,14 +3,16 @@
 // Nothing a URL or a message says is thrown: bad parameters are listed in the frame, bad
 // messages are ignored with a console warning. See docs/embedding.md.
 
-import { startPlayground, STRATEGIES } from './engine.js';
-import { createEditor } from './editor.js';
-import { createResults } from './results.js';
-import { PRESETS, presetById, presetVerdict, runWorkload } from './presets.js';
-import { FrameMonitor } from './smoothness.js';
-import { seconds, speedup, tasksKey, threadsUsed, times } from './metrics.js';
-import { readState, urlFor } from './url-state.js';
-import { HOST_TYPES, makeMessage, parseMessage } from './embed-protocol.js';
+import { startPlayground } from '../engine/engine.js';
+import { createBatchRunner } from '../app/batch.js';
+import { seconds, speedup, summarize, times } from '../app/metrics.js';
+import { PRESETS, presetById, presetVerdict, runWorkload } from '../app/presets.js';
+import { readState, urlFor } from '../app/url-state.js';
+import { createEditor } from '../views/editor.js';
+import { createResults } from '../views/results.js';
+// The strategy names the protocol documents for host pages (the engine's, checked by a test):
+// URL parameters are read before the engine has loaded.
+import { HOST_TYPES, STRATEGIES, makeMessage, parseMessage } from './protocol.js';
 
 const PROGRESS_INTERVAL_MS = 100; // at most one progress message per run per 100 ms
 const THEMES = ['light', 'dark', 'auto'];
@@ -196,8 +198,7 @@ async function main() {
   window.playground = pg;
 
   const results = createResults(ui.results, { compact: params.compact });
-  const baselines = new Map(); // tasksKey -> last completed sequential result
-  let controller = null;
+  const batches = createBatchRunner(pg, results);
   let preset = params.presetId ? presetById(params.presetId) : null;
   let strategies = params.strategies;
   let base = null; // the workload the runs derive from
@@ -210,7 +211,7 @@ async function main() {
   }
 
   const editor = params.editor
-    ? createEditor(ui.editor, { maxThreads: caps.maxThreads, onChange: (w) => { base = w; check(); render(); } })
+    ? createEditor(ui.editor, { strategies: pg.strategies, limits: pg.limits, onChange: (w) => { base = w; check(); render(); } })
     : null;
   ui.editor.hidden = !editor;
 
@@ -218,7 +219,7 @@ async function main() {
   function runsFor() {
     if (strategies) return strategies.map((strategy) => ({ label: strategy, workload: { ...base, strategy } }));
     if (preset) return preset.runs.map((run) => ({ label: run.label, workload: runWorkload(base, run, caps) }));
-    return STRATEGIES.map((strategy) => ({ label: strategy, workload: { ...base, strategy } }));
+    return pg.strategies.map(({ name }) => ({ label: name, workload: { ...base, strategy: name } }));
   }
 
   /** The engine's messages for the current workload, shown; whether Run can run. */
@@ -266,55 +267,34 @@ async function main() {
 
   async function runBatch(id) {
     frame.busy = true;
-    controller = new AbortController();
-    const { signal } = controller;
     setBusy(true);
-    results.clear();
     ui.verdict.textContent = '';
     const runs = runsFor();
-    const predicted = runs.map((r) => pg.predict(r.workload)[r.workload.strategy]);
-    const done = [];
+    let lastPost = -Infinity;
     try {
-      for (const [index, run] of runs.entries()) {
-        if (signal.aborted) break;
-        const row = results.addRun(run.label, pg.lanes(run.workload), predicted[index]);
-        if (runs.length > 1) results.shareScale(Math.max(...predicted) * 1.15);
-        ui.status.textContent = `Running ${run.label}${runs.length > 1 ? ` (${index + 1} of ${runs.length})` : ''}…`;
-        const groupNames = run.workload.groups.map((g) => g.name);
-        let lastPost = -Infinity;
-        const monitor = new FrameMonitor();
-        monitor.start();
-        const result = await pg.run(run.workload, {
-          signal,
-          onProgress: (p) => {
-            row.progress(p, groupNames);
-            const now = performance.now();
-            if (now - lastPost < PROGRESS_INTERVAL_MS) return;
-            lastPost = now;
-            post('progress', { id, label: run.label, strategy: run.workload.strategy, index, count: runs.length,
-              tasksDone: p.tasksDone, tasks: p.tasks, elapsedMs: p.elapsedMs });
-          },
-        });
-        const smoothness = monitor.stop();
-        const key = tasksKey(run.workload);
-        if (result.strategy === 'sequential' && result.status === 'completed') baselines.set(key, result);
-        row.finish(result, smoothness, baselines.get(key));
-        done.push({ label: run.label, result, smoothness, baseline: baselines.get(key) });
-        if (result.status === 'cancelled') break;
-      }
-      if (done.length > 1) results.shareScale(Math.max(...done.map((r) => r.result.wallMs)));
-      const complete = done.length === runs.length && done.every((r) => r.result.status === 'completed');
-      const verdict = complete ? verdictOf(done) : null;
-      ui.verdict.textContent = verdict ?? '';
-      ui.status.textContent = complete ? summaryOf(done) : done.length ? 'Cancelled.' : '';
-      frame.batch = { runs: done.map(summarize), verdict, cancelled: !complete };
+      const batch = await batches.run(runs, {
+        verdict: verdictOf,
+        onRunStart: (run, index) => {
+          ui.status.textContent = `Running ${run.label}${runs.length > 1 ? ` (${index + 1} of ${runs.length})` : ''}…`;
+          lastPost = -Infinity;
+        },
+        onProgress: (p, run, index) => {
+          const now = performance.now();
+          if (now - lastPost < PROGRESS_INTERVAL_MS) return;
+          lastPost = now;
+          post('progress', { id, label: run.label, strategy: run.workload.strategy, index, count: runs.length,
+            tasksDone: p.tasksDone, tasks: p.tasks, elapsedMs: p.elapsedMs });
+        },
+      });
+      ui.verdict.textContent = batch.verdict ?? '';
+      ui.status.textContent = batch.complete ? summaryOf(batch.runs) : batch.runs.length ? 'Cancelled.' : '';
+      frame.batch = { runs: batch.runs.map(summarize), verdict: batch.verdict, cancelled: !batch.complete };
       post('result', { id, preset: preset?.id ?? null, ...frame.batch });
     } catch (error) {
       ui.status.textContent = `The run failed: ${error.message}`;
       post('error', { id, code: 'run-failed', message: error.message });
     } finally {
       frame.busy = false;
-      controller = null;
       setBusy(false);
     }
   }
@@ -351,7 +331,7 @@ async function main() {
       post('ready', readyFields());
       postHeight(true);
     } else if (type === 'cancel') {
-      controller?.abort();
+      batches.cancel();
     } else if (frame.busy) {
       post('error', { id, code: 'busy', message: `a run is in progress: send cancel first (or wait for its result)` });
     } else {
@@ -392,7 +372,7 @@ async function main() {
     ui.threadsOff.replaceChildren(`Threads are off ${where}: `, link, ' for the threaded version.');
   }
   ui.run.addEventListener('click', () => { if (!frame.busy && check().length === 0) runBatch(null); });
-  ui.cancel.addEventListener('click', () => controller?.abort());
+  ui.cancel.addEventListener('click', () => batches.cancel());
 
   ui.status.textContent = caps.threads ? `${caps.poolThreads} worker threads ready.` : 'Ready (one thread).';
   frame.ready = true;
@@ -401,25 +381,6 @@ async function main() {
   post('ready', readyFields());
   postHeight(true);
   if (params.autorun && check().length === 0) runBatch(null);
-}
-
-/** The numbers of one run for the host: no spans. */
-function summarize({ label, result, smoothness, baseline }) {
-  const workerLanes = new Set(result.spans.filter((s) => s.lane !== 0).map((s) => s.lane));
-  const s = speedup(baseline, result);
-  return {
-    label,
-    strategy: result.strategy,
-    status: result.status,
-    wallMs: result.wallMs,
-    predictedMs: result.predictedMs,
-    speedup: result.status === 'completed' && Number.isFinite(s) ? s : null,
-    threads: threadsUsed(result),
-    workerLanesUsed: workerLanes.size,
-    tasks: result.tasks,
-    tasksDone: result.tasksDone,
-    longestFrameGapMs: smoothness ? Math.round(smoothness.longestGapMs) : null,
-  };
 }
 
 function describeWorkload(workload) {

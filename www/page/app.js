@@ -1,15 +1,16 @@
 // The playground page: wires the engine to the views and runs what the person asks for.
 // One batch of runs at a time (a single run, a preset's demo, a comparison, a scaling sweep).
 
-import { startPlayground, STRATEGIES } from './engine.js';
-import { createEditor } from './editor.js';
-import { createResults } from './results.js';
-import { renderCapabilities } from './capabilities.js';
-import { PRESETS, presetById, presetVerdict, runWorkload } from './presets.js';
-import { FrameMonitor, createSpinner } from './smoothness.js';
-import { describeRun, tasksKey } from './metrics.js';
-import { drawScaling, measureScaling } from './scaling.js';
-import { DEFAULT_PRESET, readState, urlFor, writeState } from './url-state.js';
+import { startPlayground } from '../engine/engine.js';
+import { createBatchRunner } from '../app/batch.js';
+import { describeRun } from '../app/metrics.js';
+import { PRESETS, presetById, presetVerdict, runWorkload } from '../app/presets.js';
+import { DEFAULT_PRESET, readState, urlFor, writeState } from '../app/url-state.js';
+import { renderCapabilities } from '../views/capabilities.js';
+import { createEditor } from '../views/editor.js';
+import { createResults } from '../views/results.js';
+import { drawScaling, measureScaling } from '../views/scaling.js';
+import { createSpinner } from '../views/spinner.js';
 import { wireEmbedButton } from './embed-code.js';
 
 const $ = (id) => document.getElementById(id);
@@ -32,8 +33,6 @@ const page = {
 };
 window.playgroundPage = page;
 
-const baselines = new Map(); // tasksKey -> last sequential result of those tasks
-let controller = null; // AbortController of the batch in progress
 let lastResult = null;
 
 function say(text) {
@@ -53,6 +52,7 @@ async function main() {
   const caps = pg.capabilities;
   renderCapabilities(ui.capabilities, caps);
   const results = createResults(ui.results);
+  const batches = createBatchRunner(pg, results, { bars: true });
 
   // Presets
   for (const preset of PRESETS) {
@@ -62,7 +62,7 @@ async function main() {
     ui.presets.append(button);
   }
 
-  const editor = createEditor(ui.editor, { maxThreads: caps.maxThreads, onChange: edited });
+  const editor = createEditor(ui.editor, { strategies: pg.strategies, limits: pg.limits, onChange: edited });
 
   function validate(workload) {
     const errors = pg.validate(workload);
@@ -98,54 +98,38 @@ async function main() {
   }
 
   // Runs a batch: each `{label, workload}` in turn, drawn live, all on one time scale.
-  async function runBatch(label, runs) {
+  async function runBatch(label, runs, verdict = null) {
     if (page.busy) return null;
     page.busy = true;
-    controller = new AbortController();
-    const { signal } = controller;
     setBusy(true);
-    results.clear();
     ui.verdict.textContent = '';
     ui.scalingFigure.hidden = true;
     ui.scalingText.textContent = '';
     page.batch = { label, runs: [] };
-    const predicted = runs.map((r) => pg.predict(r.workload)[r.workload.strategy]);
-    const scale = runs.length > 1 ? Math.max(...predicted) * 1.15 : null;
     try {
-      for (const [i, run] of runs.entries()) {
-        if (signal.aborted) break;
-        const lanes = pg.lanes(run.workload);
-        const row = results.addRun(run.label, lanes, predicted[i]);
-        if (scale) results.shareScale(scale);
-        say(`Running ${run.label} (${i + 1} of ${runs.length})…`);
-        const monitor = new FrameMonitor();
-        monitor.start();
-        const groupNames = run.workload.groups.map((g) => g.name);
-        const result = await pg.run(run.workload, { signal, onProgress: (p) => row.progress(p, groupNames) });
-        const smoothness = monitor.stop();
-        const key = tasksKey(run.workload);
-        if (result.strategy === 'sequential' && result.status === 'completed') baselines.set(key, result);
-        row.finish(result, smoothness, baselines.get(key));
-        lastResult = result;
-        page.batch.runs.push({ label: run.label, result, smoothness, timeline: row.timeline.model() });
-        say(describeRun(result, baselines.get(key), smoothness));
-        if (result.status === 'cancelled') break;
-      }
-      const done = page.batch.runs;
-      if (done.length > 1) {
-        results.shareScale(Math.max(...done.map((r) => r.result.wallMs)));
-        results.showBars();
-        done.forEach((r, i) => { r.timeline = results.rows()[i].timeline.model(); });
-      }
+      const batch = await batches.run(runs, {
+        verdict,
+        onRunStart: (run, i) => say(`Running ${run.label} (${i + 1} of ${runs.length})…`),
+        onRunEnd: ({ label: runLabel, result, smoothness, baseline, row }) => {
+          lastResult = result;
+          page.batch.runs.push({ label: runLabel, result, smoothness, timeline: row.timeline.model() });
+          say(describeRun(result, baseline, smoothness));
+        },
+      });
+      // The timelines' final scale (shared over the batch) is known once it has ended.
+      batch.runs.forEach((done, i) => { page.batch.runs[i].timeline = done.row.timeline.model(); });
       ui.exportTrace.disabled = !lastResult;
-      return page.batch;
+      if (batch.verdict) {
+        page.verdict = batch.verdict;
+        ui.verdict.textContent = page.verdict;
+      }
+      return batch;
     } catch (error) {
       say(`The run failed: ${error.message}`);
       showProblems([error.message]);
       return null;
     } finally {
       page.busy = false;
-      controller = null;
       setBusy(false);
       validate(editor.get());
     }
@@ -162,12 +146,9 @@ async function main() {
   async function runPreset() {
     const preset = page.preset;
     const base = editor.get();
-    const batch = await runBatch(preset.title, preset.runs.map((run) => ({ label: run.label, workload: runWorkload(base, run, caps) })));
-    const finished = batch?.runs.length === preset.runs.length && batch.runs.every((r) => r.result.status === 'completed');
-    if (!finished) return;
-    page.verdict = presetVerdict(preset, batch.runs, caps);
-    ui.verdict.textContent = page.verdict;
-    say(page.verdict);
+    const batch = await runBatch(preset.title, preset.runs.map((run) => ({ label: run.label, workload: runWorkload(base, run, caps) })),
+      (done) => presetVerdict(preset, done, caps));
+    if (batch?.verdict) say(batch.verdict);
   }
 
   ui.presetRun.addEventListener('click', runPreset);
@@ -175,26 +156,23 @@ async function main() {
     const w = editor.get();
     runBatch(w.strategy, [{ label: w.strategy, workload: w }]);
   });
-  ui.compare.addEventListener('click', async () => {
+  ui.compare.addEventListener('click', () => {
     const w = editor.get();
-    const batch = await runBatch('compare', STRATEGIES.map((strategy) => ({ label: strategy, workload: { ...w, strategy } })));
-    if (batch?.runs.length === STRATEGIES.length) {
-      const fastest = batch.runs.reduce((a, b) => (b.result.wallMs < a.result.wallMs ? b : a));
-      const seq = batch.runs[0].result;
-      page.verdict = `Fastest: ${fastest.label}, ${(seq.wallMs / fastest.result.wallMs).toFixed(2)}x the speed of sequential.`;
-      ui.verdict.textContent = page.verdict;
-    }
+    runBatch('compare', pg.strategies.map(({ name }) => ({ label: name, workload: { ...w, strategy: name } })), (done) => {
+      const fastest = done.reduce((a, b) => (b.result.wallMs < a.result.wallMs ? b : a));
+      const seq = done.find((d) => d.result.strategy === 'sequential')?.result ?? done[0].result;
+      return `Fastest: ${fastest.label}, ${(seq.wallMs / fastest.result.wallMs).toFixed(2)}x the speed of sequential.`;
+    });
   });
   ui.scaling.addEventListener('click', async () => {
     if (page.busy) return;
     page.busy = true;
     setBusy(true);
-    controller = new AbortController();
     try {
-      const points = await measureScaling(pg, editor.get(), caps.maxThreads, {
-        signal: controller.signal,
+      const points = await batches.exclusive((signal) => measureScaling(pg, editor.get(), caps.maxThreads, {
+        signal,
         onStep: (n, max) => say(`Scaling: running on ${n} of ${max} threads…`),
-      });
+      }));
       if (points) {
         ui.scalingFigure.hidden = false;
         const sentence = drawScaling(ui.scalingFigure, points, caps.hardwareConcurrency);
@@ -208,12 +186,11 @@ async function main() {
       say(`Scaling failed: ${error.message}`);
     } finally {
       page.busy = false;
-      controller = null;
       setBusy(false);
       validate(editor.get());
     }
   });
-  ui.cancel.addEventListener('click', () => controller?.abort());
+  ui.cancel.addEventListener('click', () => batches.cancel());
   ui.copyLink.addEventListener('click', async () => {
     const url = urlFor(editor.get(), { presetId: page.preset?.id ?? null }).href;
     try {
@@ -224,7 +201,7 @@ async function main() {
     }
   });
   wireEmbedButton($('copy-embed'), () => ({ workload: editor.get(), presetId: page.preset?.id ?? null,
-    runs: page.preset?.runs.length ?? STRATEGIES.length }), say);
+    runs: page.preset?.runs.length ?? pg.strategies.length }), say);
   ui.exportTrace.addEventListener('click', () => {
     if (!lastResult) return;
     const blob = new Blob([pg.exportTrace(lastResult)], { type: 'application/json' });

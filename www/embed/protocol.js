@@ -1,0 +1,105 @@
+// The postMessage protocol between an embedded playground (embed.html, "the frame") and the
+// page that embeds it ("the host"). Both sides import this module, so they agree on names.
+//
+// Every message is a plain object:
+//   { source: 'concurrency-playground', version: 1, type: 'run', ...fields }
+//
+// host -> frame: hello, run, cancel, setWorkload
+// frame -> host: ready, progress, result, resize, error
+//
+// Versioning: `version` is the protocol's major version. Fields may be added within a version
+// (readers ignore fields they do not know); removing or changing a field bumps the version,
+// and a reader rejects messages of any other version. See docs/embedding.md.
+
+export const SOURCE = 'concurrency-playground';
+export const VERSION = 1;
+
+/**
+ * The engine's strategies, for host pages that load no wasm (the engine states them: pg.strategies;
+ * tests/unit/protocol.test.mjs fails when this copy differs).
+ */
+export const STRATEGIES = ['sequential', 'concurrent', 'parallel', 'hybrid'];
+const MAX_STRATEGIES = 8; // runs per request: more is a mistake, not a demo
+
+/** Message types each side sends. */
+export const HOST_TYPES = ['hello', 'run', 'cancel', 'setWorkload'];
+export const FRAME_TYPES = ['ready', 'progress', 'result', 'resize', 'error'];
+
+const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isCount = (v) => Number.isInteger(v) && v >= 0;
+const isMs = (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+const isId = (v) => v === undefined || typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
+
+function optional(check, what) {
+  return (v) => (v === undefined || check(v) ? null : what);
+}
+
+// Workload contents are the engine's business (it names every bad field); here only the shape
+// that lets a message be routed.
+const request = {
+  id: (v) => (isId(v) ? null : 'id must be a string or a number'),
+  workload: optional(isObject, 'workload must be an object (see docs/embedding.md)'),
+  preset: optional((v) => typeof v === 'string' && v.length > 0, 'preset must be a preset id'),
+  strategies: optional(
+    (v) => Array.isArray(v) && v.length > 0 && v.length <= MAX_STRATEGIES && v.every((s) => STRATEGIES.includes(s)),
+    `strategies must be a list of 1 to ${MAX_STRATEGIES} of ${STRATEGIES.join(', ')}`),
+};
+
+/** Per type: field name -> check returning null (fine) or what is wrong. */
+const FIELDS = {
+  hello: {},
+  run: request,
+  cancel: { id: request.id },
+  setWorkload: {
+    ...request,
+    _: (_, m) => (m.workload === undefined && m.preset === undefined ? 'setWorkload needs a workload or a preset' : null),
+  },
+  ready: { capabilities: (v) => (isObject(v) ? null : 'capabilities must be an object') },
+  progress: {
+    label: (v) => (typeof v === 'string' ? null : 'label must be a string'),
+    tasksDone: (v) => (isCount(v) ? null : 'tasksDone must be a whole number'),
+    tasks: (v) => (isCount(v) ? null : 'tasks must be a whole number'),
+    elapsedMs: (v) => (isMs(v) ? null : 'elapsedMs must be a number of ms'),
+  },
+  result: {
+    id: request.id,
+    runs: (v) => (Array.isArray(v) && v.every((r) => isObject(r) && typeof r.label === 'string' && isMs(r.wallMs))
+      ? null : 'runs must be a list of { label, wallMs, ... }'),
+  },
+  resize: { height: (v) => (isMs(v) ? null : 'height must be a number of px') },
+  error: {
+    id: request.id,
+    message: (v) => (typeof v === 'string' ? null : 'message must be a string'),
+  },
+};
+
+/** A message of `type` with `fields`, ready for postMessage. */
+export function makeMessage(type, fields = {}) {
+  return { ...fields, source: SOURCE, version: VERSION, type };
+}
+
+/**
+ * Checks that `data` (a MessageEvent's data) is a message of this protocol, of one of the
+ * `accept`ed types. Returns `{ ok: true, message }` or `{ ok: false, reason }`; never throws.
+ */
+export function parseMessage(data, { accept = [...HOST_TYPES, ...FRAME_TYPES] } = {}) {
+  if (!isObject(data)) return { ok: false, reason: `not a message object (got ${describe(data)})` };
+  if (data.source !== SOURCE) return { ok: false, reason: `source is not "${SOURCE}" (got ${describe(data.source)})` };
+  if (data.version !== VERSION) {
+    return { ok: false, reason: `unsupported protocol version ${describe(data.version)} (this side speaks version ${VERSION})` };
+  }
+  if (!accept.includes(data.type)) {
+    return { ok: false, reason: `unexpected type ${describe(data.type)} (expected one of: ${accept.join(', ')})` };
+  }
+  for (const [field, check] of Object.entries(FIELDS[data.type])) {
+    const problem = check(data[field], data);
+    if (problem) return { ok: false, reason: `${data.type}: ${problem}` };
+  }
+  return { ok: true, message: data };
+}
+
+function describe(value) {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (Array.isArray(value)) return 'an array';
+  return value === null ? 'null' : typeof value === 'object' ? 'an object' : String(value);
+}

@@ -1,0 +1,208 @@
+// The playground's engine: loads the wasm module, starts the worker pool when the page can
+// have one, and runs workloads. The page, the embed view, the benchmark and the tests all use
+// this one module. The engine states its own contract (strategies, limits, span kinds, lanes):
+// nothing here restates it.
+//
+//   const pg = await startPlayground();
+//   pg.strategies, pg.limits, pg.spanKinds            // the engine's contract
+//   const result = await pg.run(workload, { signal, onProgress });
+//   pg.exportTrace(result);                           // Chrome trace JSON, opens in Perfetto
+
+import init, { initThreadPool, Engine, contract, kernelIterationsPerMs, poolSize } from '../pkg/playground.js';
+
+const BACKGROUND_POLL_MS = 100; // progress cadence when animation frames don't fire
+
+let started = null;
+
+/**
+ * Loads and calibrates the engine and starts the pool (once per page: rayon's pool can't be
+ * torn down, and `initThreadPool` must run before any other rayon call).
+ */
+export function startPlayground() {
+  started ??= start();
+  return started;
+}
+
+async function start() {
+  await init();
+  const terms = JSON.parse(contract());
+  // Calibrate before the workers start: while they start up they compete for the cores.
+  const calibrationStart = performance.now();
+  const iterationsPerMs = kernelIterationsPerMs();
+  const calibratedInMs = performance.now() - calibrationStart;
+  const hardwareConcurrency = navigator.hardwareConcurrency || 1;
+  const wanted = poolSize(hardwareConcurrency);
+  let poolThreads = 0;
+  let noPoolReason = '';
+  if (!globalThis.crossOriginIsolated) {
+    // Without isolation there is no SharedArrayBuffer to share wasm memory with workers.
+    noPoolReason = 'this page is not cross-origin isolated';
+  } else {
+    try {
+      await initThreadPool(wanted);
+      poolThreads = wanted;
+    } catch (error) {
+      noPoolReason = `the worker pool did not start: ${error?.message ?? error}`;
+    }
+  }
+  const engine = new Engine(poolThreads, hardwareConcurrency, noPoolReason, iterationsPerMs, calibratedInMs);
+  // Start-up work (compiling, the browser's own processes) can slow that first measurement
+  // (seen here: 256 k instead of 340 k iterations/ms): measure again on a worker, now that
+  // things are calm, and keep the faster.
+  const calibration = JSON.parse(await engine.refineCalibration());
+  return new Playground(engine, terms, {
+    crossOriginIsolated: Boolean(globalThis.crossOriginIsolated),
+    threads: poolThreads > 0,
+    poolThreads,
+    maxThreads: Math.max(poolThreads, 1),
+    hardwareConcurrency,
+    noPoolReason: noPoolReason || null,
+    timerResolutionMs: timerResolution(),
+    calibration,
+  });
+}
+
+/** The smallest step `performance.now()` takes here (5 us isolated, 100 us not, in Chromium). */
+function timerResolution() {
+  let smallest = Infinity;
+  for (let sample = 0; sample < 20; sample++) {
+    const t0 = performance.now();
+    let t1 = t0;
+    while (t1 === t0) t1 = performance.now();
+    smallest = Math.min(smallest, t1 - t0);
+  }
+  return Math.round(smallest * 1e4) / 1e4;
+}
+
+/**
+ * Decodes spans packed as numbers, in the order the contract's `packedSpan` lists their fields,
+ * into objects; the kind's code becomes its name and the group's index gets its name too.
+ */
+function spanDecoder({ packedSpan, spanKinds }) {
+  const at = Object.fromEntries(packedSpan.map((field, i) => [field, i]));
+  const width = packedSpan.length;
+  return (packed, groupNames, into) => {
+    for (let i = 0; i < packed.length; i += width) {
+      const group = packed[i + at.group];
+      into.push({
+        task: packed[i + at.task],
+        group,
+        groupName: groupNames[group] ?? `group ${group}`,
+        step: packed[i + at.step],
+        lane: packed[i + at.lane],
+        kind: spanKinds[packed[i + at.kind]],
+        start: packed[i + at.start],
+        end: packed[i + at.end],
+      });
+    }
+  };
+}
+
+class Playground {
+  #engine;
+  #decode;
+
+  constructor(engine, terms, capabilities) {
+    this.#engine = engine;
+    this.#decode = spanDecoder(terms);
+    /** Every strategy, in order: `[{ name, pool }]`; `pool` is 'threads' or null (the page's thread). */
+    this.strategies = Object.freeze(terms.strategies.map((s) => Object.freeze({ ...s })));
+    /** Every limit validation enforces here, by name (`maxThreads` is this pool's size). */
+    this.limits = Object.freeze(JSON.parse(engine.limitsJson()));
+    /** Every span kind, by name. */
+    this.spanKinds = Object.freeze([...terms.spanKinds]);
+    this.capabilities = Object.freeze(capabilities);
+  }
+
+  /** Every problem with a workload: `[{ field, message }]`, empty when it is valid. */
+  validate(workload) {
+    return JSON.parse(this.#engine.validate(toJson(workload)));
+  }
+
+  /** Ideal wall time (no overhead) of each strategy for this workload: `{ sequential: ms, ... }`. */
+  predict(workload) {
+    return JSON.parse(this.#engine.predict(toJson(workload)));
+  }
+
+  /**
+   * The lanes a run of this workload will report, known before it starts: `[{ id, name }]`,
+   * `main` and every worker of the pool when the strategy uses workers here.
+   */
+  lanes(workload) {
+    return JSON.parse(this.#engine.lanes(toJson(workload)));
+  }
+
+  /** Whether a run is in progress (the engine runs one at a time). */
+  get running() {
+    return this.#engine.running;
+  }
+
+  /**
+   * Runs a workload. Rejects with an Error naming every invalid field. `signal` (an
+   * AbortSignal) cancels: the result then has `status: "cancelled"`. `onProgress` is called
+   * about once a frame with `{ spans, newSpans, elapsedMs, tasksDone, tasks }`.
+   */
+  async run(workload, { signal, onProgress, trace = true } = {}) {
+    const groupNames = Array.isArray(workload?.groups) ? workload.groups.map((g) => g?.name) : [];
+    const handle = this.#engine.start(toJson(workload), trace); // throws on invalid input
+    const spans = [];
+    let cursor = 0;
+    const drain = () => {
+      const before = spans.length;
+      this.#decode(handle.spansSince(cursor), groupNames, spans);
+      cursor += spans.length - before;
+      return spans.slice(before);
+    };
+    const cancel = () => handle.cancel();
+    if (signal?.aborted) cancel();
+    signal?.addEventListener('abort', cancel, { once: true });
+
+    let finished = false;
+    const tasks = workload.groups.reduce((n, g) => n + g.count, 0);
+    const report = () => {
+      if (finished) return;
+      const newSpans = drain();
+      onProgress?.({ spans, newSpans, elapsedMs: handle.elapsedMs(), tasksDone: handle.tasksDone(), tasks });
+      schedule(report);
+    };
+    if (onProgress) schedule(report);
+
+    try {
+      const result = JSON.parse(await handle.done());
+      finished = true;
+      drain();
+      result.spans = spans;
+      return result;
+    } finally {
+      finished = true;
+      signal?.removeEventListener('abort', cancel);
+      handle.free();
+    }
+  }
+
+  /**
+   * A run's result as Chrome trace event JSON (open it in Perfetto or chrome://tracing), made
+   * by the engine from the spans it kept of that run (its last 16 runs).
+   */
+  exportTrace(result) {
+    const runId = result?.runId;
+    if (!Number.isInteger(runId) || runId < 1 || runId > 0xffffffff) {
+      throw new Error('exportTrace: expected a result of pg.run (it has a runId), got ' +
+        (result === null || typeof result !== 'object' ? String(result) : 'an object without a runId'));
+    }
+    return this.#engine.chromeTrace(runId);
+  }
+}
+
+/** Next animation frame when the page is visible (they stop when it is hidden). */
+function schedule(callback) {
+  if (document.visibilityState === 'visible') requestAnimationFrame(() => callback());
+  else setTimeout(callback, BACKGROUND_POLL_MS);
+}
+
+function toJson(workload) {
+  if (workload === null || typeof workload !== 'object') {
+    throw new Error(`invalid workload: workload: must be an object with strategy and groups, got ${workload}`);
+  }
+  return JSON.stringify(workload);
+}
