@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One entry point for everything CI and a person run: ./build.sh <command>.
-# Facts behind the choices below (measured on Debian 12): /work/shared/TOOLCHAIN.md.
+# Facts behind the choices below (measured on Debian 12): docs/toolchain.md.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -33,7 +33,8 @@ Usage: ./build.sh <command>
 
   serve   build the wasm module and serve www/ on http://127.0.0.1:${PORT}/ (PORT=... to change)
           with the cross-origin isolation headers that wasm threads need
-  test    native cargo test, then wasm-bindgen tests and Playwright tests in headless Chromium
+  test    checks (rustfmt, clippy on the host and on wasm32), native cargo test, node unit
+          tests, then wasm-bindgen tests and Playwright tests in headless Chromium
   bench   build, then run tests/bench/run.mjs
   dist    build dist/: www/ for any static host, with a _headers file (Netlify, Cloudflare
           Pages) and coi-serviceworker.js (DIST_SERVICE_WORKER=1 turns it on; docs/embedding.md)
@@ -52,10 +53,27 @@ install_toolchain() {
     step "rust ${NIGHTLY} already installed"
   else
     # RUSTUP_AUTO_INSTALL=0 on these machines: nothing installs it implicitly.
-    step "installing rust ${NIGHTLY} (rust-src, ${WASM_TARGET})"
+    step "installing rust ${NIGHTLY} (rust-src, clippy, ${WASM_TARGET})"
     rustup toolchain install "${NIGHTLY}" --profile minimal \
-      --component rust-src --target "${WASM_TARGET}"
+      --component rust-src --component clippy --target "${WASM_TARGET}"
   fi
+  # The checks need clippy on the nightly (for wasm32) and rustfmt + clippy on the host's
+  # default toolchain; an older install of the nightly may lack clippy.
+  local host
+  host=$(rustup show active-toolchain | awk '{ print $1 }')
+  install_component "${NIGHTLY}" clippy
+  install_component "${host}" clippy
+  install_component "${host}" rustfmt
+}
+
+install_component() {
+  local toolchain=$1 component=$2
+  # (grep without -q: reading all input keeps rustup from dying of SIGPIPE under pipefail.)
+  if rustup component list --installed --toolchain "${toolchain}" | grep "^${component}" >/dev/null; then
+    return
+  fi
+  step "installing ${component} for ${toolchain}"
+  rustup component add "${component}" --toolchain "${toolchain}"
 }
 
 install_wasm_bindgen() {
@@ -63,10 +81,6 @@ install_wasm_bindgen() {
   # The CLI must be the exact version of the wasm-bindgen crate the lock file resolved.
   want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
   [[ -n "${want}" ]] || die "no wasm-bindgen version found in Cargo.lock"
-  if pgrep -f "cargo install wasm-bindgen-cli" >/dev/null; then
-    step "waiting for a wasm-bindgen-cli install already running"
-    while pgrep -f "cargo install wasm-bindgen-cli" >/dev/null; do sleep 5; done
-  fi
   have=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)
   if [[ "${have}" == "${want}" ]]; then
     step "wasm-bindgen-cli ${want} already installed"
@@ -175,6 +189,17 @@ cmd_serve() {
     --listen "tcp://127.0.0.1:${PORT}" --no-clipboard www
 }
 
+check_style() {
+  step "checking formatting (cargo fmt --check)"
+  cargo fmt --check
+  step "linting the host build (cargo clippy --all-targets, warnings are errors)"
+  cargo clippy --all-targets -- -D warnings
+  # On wasm32: the crate and its in-browser tests (the unit tests and examples are host-only).
+  step "linting the wasm build (cargo +${NIGHTLY} clippy --target ${WASM_TARGET}, warnings are errors)"
+  RUSTFLAGS="${WASM_RUSTFLAGS}" cargo "+${NIGHTLY}" clippy --release --target "${WASM_TARGET}" \
+    "${BUILD_STD[@]}" --lib --test '*' -- -D warnings
+}
+
 test_native() {
   # Plain host build on the default toolchain: the core is platform-free and the wasm-only
   # crates are target-gated in Cargo.toml.
@@ -182,11 +207,17 @@ test_native() {
   cargo test
 }
 
+test_unit() {
+  # Pure JS (the timeline's layout, the words, the protocol's copy of the strategies), in node,
+  # against the engine's contract as the native build prints it.
+  step "writing the engine's contract to artifacts/contract.json (cargo run --example contract)"
+  mkdir -p artifacts
+  cargo run --quiet --example contract >artifacts/contract.json
+  step "node unit tests (node --test tests/unit/)"
+  node --test tests/unit/
+}
+
 test_wasm() {
-  if ! compgen -G 'tests/*.rs' >/dev/null; then
-    step "skipping wasm-bindgen tests: no tests/*.rs yet"
-    return
-  fi
   # The runner serves the tests with COOP/COEP itself and drives chromium through
   # chromedriver; extra chromium flags (root needs --no-sandbox) come from webdriver.json.
   step "wasm tests in headless chromium (wasm-bindgen-test-runner)"
@@ -198,10 +229,6 @@ test_wasm() {
 }
 
 test_e2e() {
-  if ! compgen -G 'tests/e2e/*.spec.mjs' >/dev/null; then
-    step "skipping Playwright tests: no tests/e2e/*.spec.mjs yet"
-    return
-  fi
   step "page tests in headless chromium (playwright)"
   NO_UPDATE_CHECK=1 node_modules/.bin/playwright test --config tests/e2e/playwright.config.mjs
 }
@@ -211,7 +238,9 @@ cmd_test() {
   install_chromium
   build_wasm
   build_dist # the Playwright tests also serve dist/, with its _headers applied
+  check_style
   test_native
+  test_unit
   test_wasm
   test_e2e
   step "all tests passed"
@@ -221,21 +250,18 @@ cmd_bench() {
   setup
   install_chromium
   build_wasm
-  if [[ ! -f tests/bench/run.mjs ]]; then
-    die "tests/bench/run.mjs is missing: no benchmark to run yet"
-  fi
   step "running benchmarks (node tests/bench/run.mjs)"
   node tests/bench/run.mjs
 }
 
 # The four headers, on every response, that give threads at top level and inside iframes on
-# plain, cross-site and isolated embedders (measured: /work/shared/TOOLCHAIN.md).
+# plain, cross-site and isolated embedders (measured: docs/toolchain.md).
 DIST_HEADERS='  Cross-Origin-Opener-Policy: same-origin
   Cross-Origin-Embedder-Policy: require-corp
   Cross-Origin-Resource-Policy: cross-origin
   Document-Isolation-Policy: isolate-and-credentialless'
 # Files in www/ that only serve development: not deployed.
-DIST_EXCLUDE=(bench.html bench.js dev-timeline.html pkg/.stamp)
+DIST_EXCLUDE=(bench pkg/.stamp)
 
 build_dist() {
   step "writing dist/ (a copy of www/ without dev-only files)"
@@ -243,7 +269,7 @@ build_dist() {
   mkdir -p dist
   cp -R www/. dist/
   local file
-  for file in "${DIST_EXCLUDE[@]}"; do rm -f "dist/${file}"; done
+  for file in "${DIST_EXCLUDE[@]}"; do rm -rf "dist/${file:?}"; done
   find dist -name '*.d.ts' -delete
 
   # Netlify and Cloudflare Pages read this file; docs/embedding.md shows the same headers for
@@ -259,6 +285,8 @@ ${DIST_HEADERS}
 /embed-host.js
   Access-Control-Allow-Origin: *
 /embed-protocol.js
+  Access-Control-Allow-Origin: *
+/embed/protocol.js
   Access-Control-Allow-Origin: *
 HEADERS
 
