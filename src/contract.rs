@@ -48,7 +48,7 @@ pub fn contract() -> Contract {
             .collect(),
         span_kinds: SpanKind::ALL.iter().map(|k| k.name()).collect(),
         packed_span: Span::PACKED_FIELDS,
-        limits: Limits::with_threads(MAX_POOL_THREADS),
+        limits: Limits::DEFAULT,
         pool: PoolRule {
             min_threads: MIN_POOL_THREADS,
             max_threads: MAX_POOL_THREADS,
@@ -71,9 +71,13 @@ mod tests {
                 { "name": "concurrent", "pool": null },
                 { "name": "parallel", "pool": "threads" },
                 { "name": "hybrid", "pool": "threads" },
+                { "name": "processes", "pool": "processes" },
             ])
         );
-        assert_eq!(c["spanKinds"], json!(["cpu", "io", "lockWait"]));
+        assert_eq!(
+            c["spanKinds"],
+            json!(["cpu", "io", "lockWait", "transfer", "startup"])
+        );
         assert_eq!(
             c["packedSpan"],
             json!(["task", "group", "step", "lane", "kind", "start", "end"])

@@ -20,6 +20,9 @@ pub trait Machine: Send + Sync + 'static {
     /// Blocks the calling thread for `ms`, as a thread in a blocking system call would.
     /// Only for worker threads: the browser forbids blocking the page's main thread.
     fn block(&self, ms: f64, cancel: &Cancel) -> Result<(), Cancelled>;
+    /// The kernel speed `compute` converts time to work with (a process gets the page's, so
+    /// it does the same work).
+    fn iterations_per_ms(&self) -> f64;
 }
 
 /// The CPU kernel: a chain of 64-bit mix steps (xor-shift, multiply, add the counter).
@@ -37,6 +40,22 @@ pub fn kernel(seed: u64, iterations: u64) -> u64 {
         x = x.wrapping_add(i);
     }
     x
+}
+
+/// A checksum of `bytes` (a mix of each 8-byte word, in order): reading input for real.
+pub fn checksum(bytes: &[u8]) -> u64 {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut x = 0x5EED_u64;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        x = (x ^ word)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .rotate_left(17);
+    }
+    chunks
+        .remainder()
+        .iter()
+        .fold(x, |x, &b| (x ^ b as u64).wrapping_mul(31))
 }
 
 /// Where kernel results go, so no compiler can prove them unused.
@@ -162,6 +181,10 @@ impl<C: Clock> Machine for RealMachine<C> {
 
     fn compute(&self, ms: f64, cancel: &Cancel) -> Result<(), Cancelled> {
         Calibration::run_iterations(self.calibration().iterations_for(ms), cancel)
+    }
+
+    fn iterations_per_ms(&self) -> f64 {
+        self.calibration().iterations_per_ms
     }
 
     fn block(&self, ms: f64, cancel: &Cancel) -> Result<(), Cancelled> {

@@ -23,12 +23,13 @@ pub struct Capacity {
 }
 
 impl Capacity {
-    /// `cores`: the machine's cores (`navigator.hardwareConcurrency`): more threads than
-    /// cores can't compute at the same instant. Under the global lock only one thread computes.
-    pub fn of(workload: &Workload, strategy: Strategy, cores: u32) -> Capacity {
-        let threads = workload.threads.max(1) as usize;
+    /// `workers`: the threads (or processes) the run uses. `cores`: the machine's cores
+    /// (`navigator.hardwareConcurrency`): more workers than cores can't compute at the same
+    /// instant. Under the global lock only one thread computes; each process has its own lock.
+    pub fn of(workload: &Workload, strategy: Strategy, workers: u32, cores: u32) -> Capacity {
+        let threads = workers.max(1) as usize;
         let cores = cores.max(1) as usize;
-        let workers = if workload.global_lock {
+        let computing = if workload.global_lock && strategy != Strategy::Processes {
             1
         } else {
             threads.min(cores)
@@ -45,23 +46,29 @@ impl Capacity {
                 cpus: 1,
                 quantum: cpu_quantum(workload, true),
             },
-            Strategy::Parallel => Capacity {
+            Strategy::Parallel | Strategy::Processes => Capacity {
                 slots: threads,
-                cpus: workers,
+                cpus: computing,
                 quantum: cpu_quantum(workload, false),
             },
             Strategy::Hybrid => Capacity {
                 slots: unlimited,
-                cpus: workers,
+                cpus: computing,
                 quantum: cpu_quantum(workload, false),
             },
         }
     }
 }
 
-/// Predicted wall time in ms of running `tasks` of `workload` with `strategy`.
-pub fn predicted_ms(workload: &Workload, tasks: &[Task], strategy: Strategy, cores: u32) -> f64 {
-    simulate(tasks, Capacity::of(workload, strategy, cores))
+/// Predicted wall time in ms of running `tasks` of `workload` with `strategy` on `workers`.
+pub fn predicted_ms(
+    workload: &Workload,
+    tasks: &[Task],
+    strategy: Strategy,
+    workers: u32,
+    cores: u32,
+) -> f64 {
+    simulate(tasks, Capacity::of(workload, strategy, workers, cores))
 }
 
 /// A time as a heap key (times are finite and non-negative, so the bit order is the order).
@@ -199,8 +206,8 @@ mod tests {
     use crate::workload::Limits;
 
     fn predict(json: &str, strategy: Strategy, cores: u32) -> f64 {
-        let w = Workload::from_json(json, &Limits::with_threads(8)).unwrap();
-        predicted_ms(&w, &tasks(&w), strategy, cores)
+        let w = Workload::from_json(json, &Limits::DEFAULT).unwrap();
+        predicted_ms(&w, &tasks(&w), strategy, w.threads, cores)
     }
 
     const IO: &str = r#"{"strategy":"concurrent","threads":2,"groups":[{"name":"download","count":8,"cpuMs":0,"ioMs":100}]}"#;
@@ -243,6 +250,13 @@ mod tests {
         // Four threads: computing takes turns (40 ms), the waits overlap: ~40 + 100 at most.
         let p = predict(mixed, Strategy::Parallel, 4);
         assert!((110.0..=140.0).contains(&p), "{p}");
+    }
+
+    #[test]
+    fn processes_each_have_their_own_lock() {
+        let gil = CPU.replace("\"threads\":2", "\"threads\":2,\"globalLock\":true");
+        assert_eq!(predict(&gil, Strategy::Processes, 2), 200.0);
+        assert_eq!(predict(CPU, Strategy::Processes, 2), 200.0);
     }
 
     #[test]

@@ -2,25 +2,30 @@
 //! applied) and the span budget the trace is sized to, checked against its limit.
 
 use crate::workload::{FieldError, Limits, Workload, WorkloadError};
+use serde::{Deserialize, Serialize};
 
 /// How long a thread computes under the global lock before it lets another one take it:
 /// CPython's default switch interval (`sys.getswitchinterval()` is 0.005 s).
 pub const SWITCH_INTERVAL_MS: f64 = 5.0;
 
 /// One step of a task: `cpu_ms` of computing, then `io_ms` of waiting.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Step {
     pub cpu_ms: f64,
     pub io_ms: f64,
 }
 
-/// One task, ready to run.
-#[derive(Clone, Debug, PartialEq)]
+/// One task, ready to run (and to send to a process: it crosses as JSON).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Task {
     /// Position over all groups, from 0.
     pub id: u32,
     /// Index of its group in the workload.
     pub group: u16,
+    /// Input it reads before computing, KiB.
+    pub data_kb: u32,
     pub steps: Vec<Step>,
 }
 
@@ -65,7 +70,8 @@ impl Plan {
         }
         Ok(Plan {
             tasks: tasks(&workload),
-            span_budget: spans,
+            // Room for a process's start on each lane, too.
+            span_budget: spans + crate::workload::MAX_POOL_THREADS as usize,
             workload,
         })
     }
@@ -96,6 +102,7 @@ pub fn tasks(workload: &Workload) -> Vec<Task> {
             tasks.push(Task {
                 id,
                 group: group_index as u16,
+                data_kb: group.data_kb,
                 steps,
             });
         }
@@ -128,6 +135,29 @@ pub fn slices(ms: f64, quantum: Option<f64>) -> impl Iterator<Item = f64> {
     })
 }
 
+/// One piece of a task's work, as a thread does it: the steps of [`pieces`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Piece {
+    /// Read (checksum) the task's input: computing on data.
+    Read { kb: u32 },
+    /// A slice of computing.
+    Compute { ms: f64 },
+    /// Waiting.
+    Wait { ms: f64 },
+}
+
+/// The pieces of `task` in order, each with its step: the input read first (if any), then per
+/// step its computing in slices of at most `quantum` (see [`cpu_quantum`]), then its wait.
+pub fn pieces(task: &Task, quantum: Option<f64>) -> Vec<(usize, Piece)> {
+    let read = (task.data_kb > 0).then_some((0, Piece::Read { kb: task.data_kb }));
+    let steps = task.steps.iter().enumerate().flat_map(move |(step, s)| {
+        let compute = slices(s.cpu_ms, quantum).map(move |ms| (step, Piece::Compute { ms }));
+        let wait = (s.io_ms > 0.0).then_some((step, Piece::Wait { ms: s.io_ms }));
+        compute.chain(wait)
+    });
+    read.into_iter().chain(steps).collect()
+}
+
 /// An upper bound on the spans any strategy records for this workload (before jitter, which
 /// is accounted for by its largest factor). The trace is preallocated to this size.
 pub fn span_budget(workload: &Workload) -> usize {
@@ -150,7 +180,9 @@ pub fn span_budget(workload: &Workload) -> usize {
                 1
             };
             let io = usize::from(g.io_ms > 0.0);
-            g.count as usize * g.steps as usize * (cpu_slices * spans_per_slice + io)
+            // Reading the input, and in a process also copying it in.
+            let input = if g.data_kb > 0 { 2 } else { 0 };
+            g.count as usize * (g.steps as usize * (cpu_slices * spans_per_slice + io) + input)
         })
         .sum()
 }
@@ -185,7 +217,7 @@ mod tests {
     use serde_json::json;
 
     fn workload(json: &str) -> Workload {
-        Workload::from_json(json, &Limits::with_threads(4)).unwrap()
+        Workload::from_json(json, &Limits::DEFAULT).unwrap()
     }
 
     #[test]
@@ -291,7 +323,7 @@ mod tests {
         // wait one more span: 1000 tasks x 100 steps x 3 = 300,000 spans.
         let v = json!({ "strategy": "parallel", "globalLock": true, "groups": [
             { "name": "chatty", "count": 1000, "cpuMs": 1, "ioMs": 0.1, "steps": 100 }]});
-        let limits = Limits::with_threads(4);
+        let limits = Limits::DEFAULT;
         let e = Plan::from_json(&v.to_string(), &limits).unwrap_err();
         assert_eq!(e.errors.len(), 1, "{e:?}");
         let e = &e.errors[0];

@@ -4,14 +4,13 @@
 use crate::machine::Machine;
 use crate::model::predicted_ms;
 use crate::plan::Plan;
-use crate::strategy::{self, EventLoop, RunState, Status};
+use crate::strategy::{self, Platform, RunState, Status};
 use crate::trace::{busy_ms, lane_name, LaneInfo, Span, Trace, MAIN_LANE};
-use crate::workload::{Limits, Strategy, Workload, MAX_POOL_THREADS, MIN_POOL_THREADS};
+use crate::workload::{Pool, Strategy, Workload, MAX_POOL_THREADS, MIN_POOL_THREADS};
 use serde::Serialize;
-use std::rc::Rc;
 use std::sync::Arc;
 
-/// How many workers to start on a machine with `cores` cores.
+/// How many workers a pool gets on a machine with `cores` cores (threads and processes alike).
 pub fn pool_size(cores: u32) -> u32 {
     cores.clamp(MIN_POOL_THREADS, MAX_POOL_THREADS)
 }
@@ -21,53 +20,98 @@ pub fn pool_size(cores: u32) -> u32 {
 pub struct Host {
     /// Workers in the rayon pool; 0 when there is no pool.
     pub pool_threads: u32,
-    /// Why there is no pool, for the notice (e.g. "this page is not cross-origin isolated").
+    /// Why there is no thread pool, for the notice (e.g. "this page is not cross-origin
+    /// isolated"); empty when there is one.
     pub no_pool_reason: String,
+    /// How many processes can be started; 0 when there can be none.
+    pub processes: u32,
     /// Cores of the machine (`navigator.hardwareConcurrency`), for the ideal model.
     pub cores: u32,
 }
 
+impl Host {
+    /// How many workers a pool has here (0: that pool can't run).
+    pub fn workers(&self, pool: Pool) -> u32 {
+        match pool {
+            Pool::Threads => self.pool_threads,
+            Pool::Processes => self.processes,
+        }
+    }
+}
+
 /// The strategy a run really uses, and a notice saying why if it isn't the one asked for.
-/// Without a pool, `parallel` and `hybrid` must not wait for workers that will never come
-/// (a `rayon::spawn` nobody picks up hangs forever): they run on the page's thread instead.
+/// Without a thread pool, `parallel` and `hybrid` must not wait for workers that will never
+/// come (a `rayon::spawn` nobody picks up hangs forever): parallel runs on processes where
+/// there are some (the best a browser without shared memory allows), hybrid on the page's
+/// thread.
 pub fn effective(requested: Strategy, host: &Host) -> (Strategy, Option<String>) {
-    if host.pool_threads > 0 || !requested.uses_workers() {
+    let Some(pool) = requested.pool() else {
+        return (requested, None);
+    };
+    if host.workers(pool) > 0 {
         return (requested, None);
     }
-    let instead = match requested {
-        Strategy::Hybrid => Strategy::Concurrent,
-        _ => Strategy::Sequential,
-    };
-    let notice = format!(
-        "Threads are off ({}), so {requested} ran as {instead} on the page's thread. \
-         Open the playground in its own tab, or serve it with the cross-origin isolation \
-         headers, to run on workers.",
-        host.no_pool_reason
-    );
-    (instead, Some(notice))
-}
-
-impl Host {
-    /// What a workload may ask for here: runs of up to the pool's size (at least 1).
-    pub fn limits(&self) -> Limits {
-        Limits::with_threads(self.pool_threads.max(1))
+    let why = &host.no_pool_reason;
+    match requested {
+        Strategy::Parallel if host.processes > 0 => (
+            Strategy::Processes,
+            Some(format!(
+                "Threads are off ({why}), so parallel ran as processes: workers with their \
+                 own memory, which copy their input and each have their own global lock."
+            )),
+        ),
+        Strategy::Processes => (
+            Strategy::Sequential,
+            Some(
+                "There are no processes here (this browser can't start workers), so processes \
+                 ran as sequential on the page's thread."
+                    .to_string(),
+            ),
+        ),
+        _ => {
+            let instead = if requested == Strategy::Hybrid {
+                Strategy::Concurrent
+            } else {
+                Strategy::Sequential
+            };
+            (
+                instead,
+                Some(format!(
+                    "Threads are off ({why}), so {requested} ran as {instead} on the page's thread."
+                )),
+            )
+        }
     }
 }
 
-/// The lanes a run with `strategy` reports: the event loop, and every worker of the pool
-/// when the strategy really uses workers here (those beyond the run's `threads` stay empty,
-/// which is worth seeing).
+/// The workers a run of `strategy` asking for `asked` gets here: all it asks for, or all its
+/// pool has (with a notice), or 1 for the page's thread.
+fn workers_for(strategy: Strategy, asked: u32, host: &Host) -> (u32, Option<String>) {
+    let Some(pool) = strategy.pool() else {
+        return (1, None);
+    };
+    let has = host.workers(pool);
+    if asked <= has {
+        return (asked, None);
+    }
+    let what = match pool {
+        Pool::Threads => "worker threads",
+        Pool::Processes => "processes",
+    };
+    let notice = format!("It asked for {asked} {what}; there are {has} here, so it ran on {has}.");
+    (has, Some(notice))
+}
+
+/// The lanes a run with `strategy` reports: the event loop, and every worker of the pool it
+/// really uses here (those beyond the run's `threads` stay empty, which is worth seeing).
 pub fn lanes(strategy: Strategy, host: &Host) -> Vec<LaneInfo> {
     let (ran, _) = effective(strategy, host);
-    let workers = if ran.uses_workers() {
-        host.pool_threads as u16
-    } else {
-        0
-    };
+    let pool = ran.pool();
+    let workers = pool.map_or(0, |p| host.workers(p)) as u16;
     (MAIN_LANE..=workers)
         .map(|id| LaneInfo {
             id,
-            name: lane_name(id),
+            name: lane_name(pool, id),
             busy_ms: 0.0,
         })
         .collect()
@@ -78,6 +122,7 @@ pub struct PreparedRun {
     pub workload: Workload,
     pub requested: Strategy,
     pub strategy: Strategy,
+    /// The workers it runs on (1: the page's thread).
     pub threads: u32,
     pub notice: Option<String>,
     pub predicted_ms: f64,
@@ -94,16 +139,16 @@ impl PreparedRun {
             span_budget,
         } = plan;
         let requested = workload.strategy;
-        let (strategy, notice) = effective(requested, host);
-        let threads = if strategy.uses_workers() {
-            workload.threads.min(host.pool_threads)
-        } else {
-            1
+        let (strategy, fell_back) = effective(requested, host);
+        let (threads, fewer) = workers_for(strategy, workload.threads, host);
+        let notice = match (fell_back, fewer) {
+            (Some(a), Some(b)) => Some(format!("{a} {b}")),
+            (a, b) => a.or(b),
         };
-        let predicted_ms = predicted_ms(&workload, &tasks, strategy, host.cores);
+        let predicted_ms = predicted_ms(&workload, &tasks, strategy, threads, host.cores);
         let trace = Trace::new(span_budget, traced);
         let lanes = lanes(requested, host);
-        let state = Arc::new(RunState::new(&workload, tasks, machine, trace));
+        let state = Arc::new(RunState::for_workload(&workload, tasks, machine, trace));
         PreparedRun {
             workload,
             requested,
@@ -122,15 +167,16 @@ impl PreparedRun {
 
     /// Runs to the end (or to a cancel) and sums up. `start` (on the machine's clock) is
     /// the run's time zero: wall time and span times count from it, so a live view that
-    /// read spans relative to the same instant agrees with the result.
-    pub async fn execute(self, start: f64, event_loop: Rc<dyn EventLoop>) -> RunResult {
+    /// read spans relative to the same instant agrees with the result. Fails only when the
+    /// platform fails the run (a process that can't start): the message says how.
+    pub async fn execute(self, start: f64, platform: Platform) -> Result<RunResult, String> {
         let status = strategy::run(
             self.state.clone(),
             self.strategy,
             self.threads as usize,
-            event_loop,
+            platform,
         )
-        .await;
+        .await?;
         let end = self.state.machine.now_ms();
         let spans: Vec<Span> = self
             .state
@@ -151,7 +197,7 @@ impl PreparedRun {
                 ..lane.clone()
             })
             .collect();
-        RunResult {
+        Ok(RunResult {
             strategy: self.strategy,
             requested_strategy: self.requested,
             threads: self.threads,
@@ -172,7 +218,7 @@ impl PreparedRun {
                 .map(|g| g.name.clone())
                 .collect(),
             spans,
-        }
+        })
     }
 }
 

@@ -3,10 +3,14 @@
 
 use crate::cancel::{Cancel, Cancelled};
 use crate::machine::Machine;
-use crate::strategy::EventLoop;
+use crate::plan::{pieces, Piece};
+use crate::strategy::{EventLoop, ProcessEvent, ProcessFailed, ProcessJob, Processes};
+use crate::trace::{Span, SpanKind};
 use futures::future::LocalBoxFuture;
+use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::pin;
+use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
@@ -65,6 +69,9 @@ impl Machine for FakeMachine {
     }
     fn block(&self, ms: f64, cancel: &Cancel) -> Result<(), Cancelled> {
         self.compute(ms, cancel)
+    }
+    fn iterations_per_ms(&self) -> f64 {
+        1.0
     }
 }
 
@@ -135,5 +142,109 @@ pub fn run_on_fake_time<F: Future>(time: &FakeTime, future: F) -> F::Output {
         if !flag.0.load(Ordering::SeqCst) && !time.fire_next() {
             panic!("deadlock: every future waits and no timer is set");
         }
+    }
+}
+
+/// Processes on fake time: each piece of a job takes its time on the fake clock (so processes
+/// overlap as real ones do), a process starts the first time it is used (`startup_ms`), and a
+/// copy of the input takes `copy_ms_per_kb`. `fail_on` makes that process fail its next task.
+pub struct FakeProcesses {
+    pub time: Arc<FakeTime>,
+    pub size: usize,
+    pub startup_ms: f64,
+    pub copy_ms_per_kb: f64,
+    pub started: Rc<RefCell<Vec<bool>>>,
+    pub stops: Cell<u32>,
+    pub fail_on: Cell<Option<usize>>,
+}
+
+impl FakeProcesses {
+    pub fn new(time: Arc<FakeTime>, size: usize) -> Rc<FakeProcesses> {
+        Rc::new(FakeProcesses {
+            time,
+            size,
+            startup_ms: 20.0,
+            copy_ms_per_kb: 0.01,
+            started: Rc::new(RefCell::new(vec![false; size])),
+            stops: Cell::new(0),
+            fail_on: Cell::new(None),
+        })
+    }
+}
+
+impl Processes for FakeProcesses {
+    fn size(&self) -> usize {
+        self.size
+    }
+
+    fn run(
+        &self,
+        index: usize,
+        job: &ProcessJob,
+        input: Option<&[u8]>,
+        mut on_event: Box<dyn FnMut(ProcessEvent)>,
+    ) -> LocalBoxFuture<'static, Result<(), ProcessFailed>> {
+        let (time, job, started) = (self.time.clone(), job.clone(), self.started.clone());
+        let copy_ms = input.map(|bytes| bytes.len() as f64 / 1024.0 * self.copy_ms_per_kb);
+        let (startup_ms, fails) = (self.startup_ms, self.fail_on.get() == Some(index));
+        let sleep = move |ms: f64| FakeLoop(time.clone()).sleep(ms);
+        let now = {
+            let time = self.time.clone();
+            move || time.now()
+        };
+        Box::pin(async move {
+            if !started.borrow()[index] {
+                let start = now();
+                sleep(startup_ms).await;
+                if fails {
+                    return Err(ProcessFailed("the module did not load".into()));
+                }
+                started.borrow_mut()[index] = true;
+                on_event(ProcessEvent::Startup { start, end: now() });
+            }
+            let span = |kind, step: usize, start, end| Span {
+                task: job.task.id,
+                group: job.task.group,
+                step: step as u16,
+                lane: 0,
+                kind,
+                start,
+                end,
+            };
+            if let Some(ms) = copy_ms {
+                let start = job.posted_at.max(now());
+                sleep(ms).await;
+                on_event(ProcessEvent::Span(span(
+                    SpanKind::Transfer,
+                    0,
+                    start,
+                    now(),
+                )));
+            }
+            for (step, piece) in pieces(&job.task, job.quantum) {
+                let (kind, ms) = match piece {
+                    Piece::Read { kb } => (SpanKind::Cpu, kb as f64 * 0.001),
+                    Piece::Compute { ms } => (SpanKind::Cpu, ms),
+                    Piece::Wait { ms } => (SpanKind::Io, ms),
+                };
+                let start = now();
+                on_event(ProcessEvent::Began {
+                    kind,
+                    step: step as u16,
+                    start,
+                });
+                sleep(ms).await;
+                on_event(ProcessEvent::Span(span(kind, step, start, now())));
+            }
+            Ok(())
+        })
+    }
+
+    fn stop(&self) {
+        self.stops.set(self.stops.get() + 1);
+        self.started
+            .borrow_mut()
+            .iter_mut()
+            .for_each(|s| *s = false);
     }
 }

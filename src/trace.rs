@@ -6,6 +6,7 @@
 //! throws), so there is no lock to wait on. The trace is bounded: it is preallocated to the
 //! run's span budget and counts, rather than stores, anything past it.
 
+use crate::workload::Pool;
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
@@ -19,10 +20,20 @@ pub enum SpanKind {
     Io,
     /// Waiting for the global lock before computing.
     LockWait,
+    /// A process receiving a copy of its task's input (processes share no memory).
+    Transfer,
+    /// A process starting: a new worker instantiating its own copy of the module.
+    Startup,
 }
 
 impl SpanKind {
-    pub const ALL: [SpanKind; 3] = [SpanKind::Cpu, SpanKind::Io, SpanKind::LockWait];
+    pub const ALL: [SpanKind; 5] = [
+        SpanKind::Cpu,
+        SpanKind::Io,
+        SpanKind::LockWait,
+        SpanKind::Transfer,
+        SpanKind::Startup,
+    ];
 
     pub fn code(self) -> u8 {
         self as u8
@@ -37,11 +48,14 @@ impl SpanKind {
             SpanKind::Cpu => "cpu",
             SpanKind::Io => "io",
             SpanKind::LockWait => "lockWait",
+            SpanKind::Transfer => "transfer",
+            SpanKind::Startup => "startup",
         }
     }
 }
 
-/// A lane is a thread: 0 is the page's event loop (`main`), `n` is rayon worker `n`.
+/// A lane is a thread: 0 is the page's event loop (`main`), `n` is worker `n` of the run's
+/// pool (rayon worker `n`, or process `n`).
 pub type Lane = u16;
 pub const MAIN_LANE: Lane = 0;
 
@@ -50,11 +64,12 @@ pub fn current_lane() -> Lane {
     rayon::current_thread_index().map_or(MAIN_LANE, |i| i as Lane + 1)
 }
 
-pub fn lane_name(lane: Lane) -> String {
-    if lane == MAIN_LANE {
-        "main".to_string()
-    } else {
-        format!("worker {lane}")
+/// The name of a lane of a run on `pool` (none: the page's thread only).
+pub fn lane_name(pool: Option<Pool>, lane: Lane) -> String {
+    match (lane, pool) {
+        (MAIN_LANE, _) => "main".to_string(),
+        (_, Some(Pool::Processes)) => format!("process {lane}"),
+        _ => format!("worker {lane}"),
     }
 }
 
@@ -75,13 +90,14 @@ impl Span {
         self.end - self.start
     }
 
-    /// Layout: task in bits 0..32, step 32..48, group 48..56, lane 56..62, kind 62..64.
+    /// Layout: task in bits 0..32, step 32..48, group 48..56, lane 56..61, kind 61..64
+    /// (lanes up to 31: a pool has at most 16 workers; groups up to 255, steps up to 65535).
     fn pack_ids(&self) -> u64 {
         self.task as u64
             | (self.step as u64) << 32
             | (self.group as u64 & 0xFF) << 48
-            | (self.lane as u64 & 0x3F) << 56
-            | (self.kind.code() as u64) << 62
+            | (self.lane as u64 & 0x1F) << 56
+            | (self.kind.code() as u64) << 61
     }
 
     fn unpack(ids: u64, start: f64, end: f64) -> Span {
@@ -89,8 +105,8 @@ impl Span {
             task: ids as u32,
             step: (ids >> 32) as u16,
             group: ((ids >> 48) & 0xFF) as u16,
-            lane: ((ids >> 56) & 0x3F) as Lane,
-            kind: SpanKind::from_code((ids >> 62) as u8).unwrap_or(SpanKind::Cpu),
+            lane: ((ids >> 56) & 0x1F) as Lane,
+            kind: SpanKind::from_code((ids >> 61) as u8).unwrap_or(SpanKind::Cpu),
             start,
             end,
         }
@@ -101,6 +117,22 @@ impl Span {
     pub const PACKED_FIELDS: [&'static str; 7] =
         ["task", "group", "step", "lane", "kind", "start", "end"];
     pub const PACKED_LEN: usize = Span::PACKED_FIELDS.len();
+
+    /// The span packed by [`Span::pack_into`] with `origin`, if the numbers are one.
+    pub fn unpack_from(numbers: &[f64], origin: f64) -> Option<Span> {
+        let &[task, group, step, lane, kind, start, end] = numbers else {
+            return None;
+        };
+        Some(Span {
+            task: task as u32,
+            group: group as u16,
+            step: step as u16,
+            lane: lane as Lane,
+            kind: SpanKind::from_code(kind as u8)?,
+            start: start + origin,
+            end: end + origin,
+        })
+    }
 
     pub fn pack_into(&self, out: &mut Vec<f64>, origin: f64) {
         out.extend_from_slice(&[
@@ -165,6 +197,15 @@ impl Trace {
         slot.start.store(span.start.to_bits(), Ordering::Relaxed);
         slot.end.store(span.end.to_bits(), Ordering::Relaxed);
         slot.ready.store(true, Ordering::Release);
+    }
+
+    /// How many spans are stored (some may still be being written).
+    pub fn len(&self) -> usize {
+        self.reserved.load(Ordering::Acquire).min(self.slots.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// Spans past the capacity, not stored.
@@ -309,6 +350,8 @@ pub fn chrome_trace_json(
             SpanKind::Cpu => format!("{group} #{} compute", span.task),
             SpanKind::Io => format!("{group} #{} wait", span.task),
             SpanKind::LockWait => format!("{group} #{} waits for the lock", span.task),
+            SpanKind::Transfer => format!("{group} #{} input copied in", span.task),
+            SpanKind::Startup => "process starts".to_string(),
         };
         events.push(json!({
             "ph": "X", "pid": PID, "tid": span.lane, "name": name, "cat": span.kind.name(),
@@ -344,7 +387,7 @@ mod tests {
             group: 11,
             step: 99,
             lane: 17,
-            kind: SpanKind::LockWait,
+            kind: SpanKind::Startup,
             start: 1.7e12 + 0.125,
             end: 1.7e12 + 9.5,
         };
@@ -425,6 +468,11 @@ mod tests {
         span(9, 2, SpanKind::Io, 1000.5, 1010.0).pack_into(&mut out, 1000.0);
         assert_eq!(out, vec![9.0, 3.0, 2.0, 2.0, 1.0, 0.5, 10.0]);
         assert_eq!(out.len(), Span::PACKED_LEN);
+        assert_eq!(
+            Span::unpack_from(&out, 1000.0),
+            Some(span(9, 2, SpanKind::Io, 1000.5, 1010.0))
+        );
+        assert_eq!(Span::unpack_from(&out[1..], 0.0), None);
     }
 
     #[test]
@@ -503,7 +551,8 @@ mod tests {
             .unwrap();
         let lane = pool.install(current_lane);
         assert!((1..=2).contains(&lane), "{lane}");
-        assert_eq!(lane_name(0), "main");
-        assert_eq!(lane_name(2), "worker 2");
+        assert_eq!(lane_name(None, 0), "main");
+        assert_eq!(lane_name(Some(Pool::Threads), 2), "worker 2");
+        assert_eq!(lane_name(Some(Pool::Processes), 3), "process 3");
     }
 }

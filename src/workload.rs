@@ -14,8 +14,11 @@ use std::fmt;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Pool {
-    /// rayon's worker threads, sharing the module's memory.
+    /// rayon's worker threads, sharing the module's memory (needs cross-origin isolation).
     Threads,
+    /// Dedicated workers, each with its own instance of the module and its own memory,
+    /// talking by messages: processes, as in Python's multiprocessing. Need no isolation.
+    Processes,
 }
 
 /// How the tasks of a workload are run.
@@ -30,14 +33,18 @@ pub enum Strategy {
     Parallel,
     /// Futures on the event loop; each computing piece is handed to the rayon pool.
     Hybrid,
+    /// Tasks spread over `threads` processes (workers with their own memory); each process
+    /// runs a task start to finish, and receives a copy of its input data.
+    Processes,
 }
 
 impl Strategy {
-    pub const ALL: [Strategy; 4] = [
+    pub const ALL: [Strategy; 5] = [
         Strategy::Sequential,
         Strategy::Concurrent,
         Strategy::Parallel,
         Strategy::Hybrid,
+        Strategy::Processes,
     ];
 
     pub fn name(self) -> &'static str {
@@ -46,6 +53,7 @@ impl Strategy {
             Strategy::Concurrent => "concurrent",
             Strategy::Parallel => "parallel",
             Strategy::Hybrid => "hybrid",
+            Strategy::Processes => "processes",
         }
     }
 
@@ -54,12 +62,13 @@ impl Strategy {
         match self {
             Strategy::Sequential | Strategy::Concurrent => None,
             Strategy::Parallel | Strategy::Hybrid => Some(Pool::Threads),
+            Strategy::Processes => Some(Pool::Processes),
         }
     }
 
-    /// Whether this strategy needs the worker pool.
-    pub fn uses_workers(self) -> bool {
-        self.pool().is_some()
+    /// Whether this strategy needs rayon's pool of threads.
+    pub fn uses_threads(self) -> bool {
+        self.pool() == Some(Pool::Threads)
     }
 
     fn parse(name: &str) -> Option<Strategy> {
@@ -82,8 +91,8 @@ impl fmt::Display for Strategy {
     }
 }
 
-/// A group of identical tasks. Each task runs `steps` times: `cpu_ms` of computing,
-/// then `io_ms` of waiting.
+/// A group of identical tasks. Each task first reads `data_kb` of input, then runs `steps`
+/// times: `cpu_ms` of computing, then `io_ms` of waiting.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TaskGroup {
@@ -92,6 +101,9 @@ pub struct TaskGroup {
     pub cpu_ms: f64,
     pub io_ms: f64,
     pub steps: u32,
+    /// Input each task reads before computing, in KiB: threads read it where it is (shared
+    /// memory); a process gets a copy by message.
+    pub data_kb: u32,
 }
 
 /// A validated workload. Build one with `Workload::from_json` or `Workload::from_value`.
@@ -99,7 +111,8 @@ pub struct TaskGroup {
 #[serde(rename_all = "camelCase")]
 pub struct Workload {
     pub strategy: Strategy,
-    /// Workers used by `parallel` and `hybrid` (ignored by the one-thread strategies).
+    /// Workers used by `parallel`, `hybrid` and `processes` (ignored by the one-thread
+    /// strategies). A run gets at most as many as its pool has, and says so.
     pub threads: u32,
     /// Computing holds one global lock (like Python's GIL); waiting releases it.
     pub global_lock: bool,
@@ -122,7 +135,8 @@ pub const MAX_POOL_THREADS: u32 = 16;
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Limits {
-    /// The most workers a run may ask for: the size of the pool.
+    /// The most workers a run may ask for: the most a pool ever has. A run asking for more
+    /// than its pool has here runs on what there is, and its notice says so.
     pub max_threads: u32,
     pub max_groups: usize,
     pub max_tasks_per_group: u32,
@@ -142,10 +156,13 @@ pub struct Limits {
     pub max_total_work_ms: f64,
     /// Upper bound on recorded spans (the trace is preallocated to the run's need, at most this).
     pub max_spans: usize,
+    /// Input a task reads, KiB.
+    pub max_data_kb: u32,
+    /// Input over all tasks, KiB: what processes copy in all.
+    pub max_total_data_kb: u64,
 }
 
 impl Limits {
-    /// The limits with a pool of the most workers the playground starts.
     pub const DEFAULT: Limits = Limits {
         max_threads: MAX_POOL_THREADS,
         max_groups: 12,
@@ -160,15 +177,9 @@ impl Limits {
         max_name_chars: 32,
         max_total_work_ms: 120_000.0,
         max_spans: 200_000,
+        max_data_kb: 8 * 1024,
+        max_total_data_kb: 256 * 1024,
     };
-
-    /// The default limits with runs of up to `max_threads` workers.
-    pub const fn with_threads(max_threads: u32) -> Limits {
-        Limits {
-            max_threads,
-            ..Limits::DEFAULT
-        }
-    }
 }
 
 /// One problem with one field of a workload.
@@ -252,7 +263,7 @@ impl Workload {
             Some(1),
             1,
             limits.max_threads,
-            Some("threads available in the worker pool"),
+            Some("the most workers a pool has; a run gets what its pool has"),
         );
         let global_lock = fields.boolean("globalLock", false);
         let yield_ms = fields.number("yieldMs", Some(0.0), 0.0, limits.max_yield_ms);
@@ -317,6 +328,20 @@ impl Workload {
                 message: format!(
                     "{tasks} tasks in all is over the limit of {} tasks (sum of count)",
                     limits.max_tasks
+                ),
+            });
+        }
+        let data: u64 = self
+            .groups
+            .iter()
+            .map(|g| g.count as u64 * g.data_kb as u64)
+            .sum();
+        if data > limits.max_total_data_kb {
+            errors.push(FieldError {
+                field: "groups".into(),
+                message: format!(
+                    "{data} KiB of input in all is over the limit of {} KiB (sum over groups of count x dataKb)",
+                    limits.max_total_data_kb
                 ),
             });
         }
@@ -505,7 +530,7 @@ impl<'a> Fields<'a> {
                 self.errors.push(FieldError {
                     field: format!("groups[{i}]"),
                     message: format!(
-                        "must be an object with name, count, cpuMs, ioMs and steps, got {}",
+                        "must be an object with name, count, cpuMs, ioMs, steps and dataKb, got {}",
                         describe(item)
                     ),
                 });
@@ -517,12 +542,13 @@ impl<'a> Fields<'a> {
                 errors: Vec::new(),
                 limits,
             };
-            group.reject_unknown(&["name", "count", "cpuMs", "ioMs", "steps"]);
+            group.reject_unknown(&["name", "count", "cpuMs", "ioMs", "steps", "dataKb"]);
             let name = group.name();
             let count = group.integer("count", None, 0, limits.max_tasks_per_group, None);
             let cpu_ms = group.number("cpuMs", None, 0.0, limits.max_cpu_ms);
             let io_ms = group.number("ioMs", None, 0.0, limits.max_io_ms);
             let steps = group.integer("steps", Some(1), 1, limits.max_steps, None);
+            let data_kb = group.integer("dataKb", Some(0), 0, limits.max_data_kb, Some("KiB"));
             self.errors.append(&mut group.errors);
             groups.push(TaskGroup {
                 name,
@@ -530,6 +556,7 @@ impl<'a> Fields<'a> {
                 cpu_ms,
                 io_ms,
                 steps,
+                data_kb,
             });
         }
         groups
@@ -574,7 +601,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    const LIMITS: &Limits = &Limits::with_threads(4);
+    const LIMITS: &Limits = &Limits::DEFAULT;
 
     fn example() -> Value {
         json!({
@@ -611,7 +638,8 @@ mod tests {
                 count: 4,
                 cpu_ms: 120.0,
                 io_ms: 0.0,
-                steps: 1
+                steps: 1,
+                data_kb: 0,
             }
         );
         assert_eq!(w.total_work_ms(), 8.0 * 200.0 + 4.0 * 120.0);
@@ -657,7 +685,7 @@ mod tests {
         assert_eq!(e.field, "strategy");
         assert_eq!(
             e.message,
-            "\"fast\" is not a strategy: use sequential, concurrent, parallel or hybrid"
+            "\"fast\" is not a strategy: use sequential, concurrent, parallel, hybrid or processes"
         );
     }
 
@@ -685,12 +713,14 @@ mod tests {
     }
 
     #[test]
-    fn more_threads_than_the_pool_is_rejected_with_the_pool_size() {
+    fn more_threads_than_any_pool_has_are_rejected_with_the_range() {
         let mut v = example();
         v["threads"] = json!(8);
+        assert!(Workload::from_value(&v, LIMITS).is_ok(), "8 is in range");
+        v["threads"] = json!(17);
         let e = only_error(v);
         assert_eq!(e.to_string(),
-            "threads: 8 is out of range: must be a whole number from 1 to 4 (threads available in the worker pool)");
+            "threads: 17 is out of range: must be a whole number from 1 to 16 (the most workers a pool has; a run gets what its pool has)");
         let mut v = example();
         v["threads"] = json!(1.5);
         assert!(only_error(v).message.starts_with("must be a whole number"));
@@ -742,6 +772,24 @@ mod tests {
         let mut v = example();
         v["groups"][0]["name"] = json!("   ");
         assert_eq!(only_error(v).field, "groups[0].name");
+    }
+
+    #[test]
+    fn input_data_is_bounded_per_task_and_in_all() {
+        let mut v = example();
+        v["groups"][1]["dataKb"] = json!(1024);
+        let w = Workload::from_value(&v, LIMITS).unwrap();
+        assert_eq!((w.groups[0].data_kb, w.groups[1].data_kb), (0, 1024));
+        v["groups"][1]["dataKb"] = json!(9000);
+        assert_eq!(
+            only_error(v.clone()).to_string(),
+            "groups[1].dataKb: 9000 is out of range: must be a whole number from 0 to 8192 (KiB)"
+        );
+        v["groups"][1]["dataKb"] = json!(8192);
+        v["groups"][1]["count"] = json!(40);
+        assert!(only_error(v)
+            .message
+            .starts_with("327680 KiB of input in all is over the limit of 262144 KiB"));
     }
 
     #[test]

@@ -41,7 +41,7 @@ async fn engine() -> Engine {
             .expect("initThreadPool");
         POOL_STARTED.set(true);
     }
-    Engine::new(POOL, 2, String::new(), iterations_per_ms, 0.0)
+    Engine::new(POOL, 2, String::new(), iterations_per_ms, 0.0, None)
         .map_err(JsValue::from)
         .unwrap()
 }
@@ -219,13 +219,13 @@ async fn cancel_stops_every_strategy_within_100_ms_and_the_next_run_works() {
 async fn invalid_input_is_an_error_naming_the_field_and_a_second_run_is_refused() {
     let engine = engine().await;
     let error = engine
-        .start(r#"{"strategy":"parallel","threads":9,"groups":[]}"#, true)
+        .start(r#"{"strategy":"parallel","threads":17,"groups":[]}"#, true)
         .err()
         .map(JsValue::from)
         .unwrap();
     let message = js_sys::Error::from(error).message().as_string().unwrap();
     assert!(
-        message.contains("threads: 9 is out of range: must be a whole number from 1 to 2"),
+        message.contains("threads: 17 is out of range: must be a whole number from 1 to 16"),
         "{message}"
     );
     assert!(message.contains("groups: has 0 groups"), "{message}");

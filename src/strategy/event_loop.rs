@@ -1,14 +1,12 @@
 //! Tasks as futures on the page's event loop: `sequential`, `concurrent` and `hybrid`.
 
-use super::{on_pool, RunState};
+use super::{cancellable, on_pool, RunState};
 use crate::cancel::Cancelled;
-use crate::plan::{slices, Task};
+use crate::plan::{pieces, Piece, Task};
 use crate::trace::SpanKind;
-use futures::future::{join_all, select, Either, LocalBoxFuture};
+use futures::future::{join_all, LocalBoxFuture};
 use std::cell::RefCell;
 use std::collections::VecDeque;
-use std::future::Future;
-use std::pin::{pin, Pin};
 use std::rc::Rc;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
@@ -101,40 +99,35 @@ async fn run_task(
     event_loop: &dyn EventLoop,
     permits: Option<&Permits>,
 ) -> Result<(), Cancelled> {
-    for (step, piece) in task.steps.iter().enumerate() {
-        if piece.cpu_ms > 0.0 {
-            match permits {
-                Some(permits) => compute_on_pool(state, task, step, piece.cpu_ms, permits).await?,
-                None => compute_here(state, task, step, piece.cpu_ms, event_loop).await?,
+    // On the pool (hybrid) a piece of computing is sliced by the worker; here, by `yieldMs`.
+    let quantum = match permits {
+        Some(_) => None,
+        None => state.settings.event_loop_quantum,
+    };
+    let mut previous = None;
+    for (step, piece) in pieces(task, quantum) {
+        match (piece, permits) {
+            (Piece::Wait { ms }, _) => wait(state, task, step, ms, event_loop).await?,
+            (_, Some(permits)) => compute_on_pool(state, task, step, piece, permits).await?,
+            (_, None) => {
+                // Slices of one step's computing take turns with everything else ready: yield
+                // between them.
+                let same_step_again = matches!(
+                    (previous, piece),
+                    (Some((before, Piece::Compute { .. })), Piece::Compute { .. }) if before == step
+                );
+                if same_step_again {
+                    event_loop.yield_now().await;
+                    state.cancel.check()?;
+                }
+                // On one thread the global lock is never contended: nobody else computes
+                // meanwhile.
+                state.run_piece(task, step, piece)?;
             }
         }
-        if piece.io_ms > 0.0 {
-            wait(state, task, step, piece.io_ms, event_loop).await?;
-        }
+        previous = Some((step, piece));
     }
     state.task_finished();
-    Ok(())
-}
-
-/// Computing on the event loop's own thread: it blocks the thread (nothing else runs, the
-/// page doesn't repaint) for a whole piece, or for one `yieldMs` slice at a time with a yield
-/// between slices so other tasks and the page get their turn.
-async fn compute_here(
-    state: &RunState,
-    task: &Task,
-    step: usize,
-    ms: f64,
-    event_loop: &dyn EventLoop,
-) -> Result<(), Cancelled> {
-    let mut slices = slices(ms, state.event_loop_quantum).peekable();
-    while let Some(slice) = slices.next() {
-        // On one thread the global lock is never contended: nobody else computes meanwhile.
-        state.compute_slice(task, step, slice)?;
-        if slices.peek().is_some() {
-            event_loop.yield_now().await;
-            state.cancel.check()?;
-        }
-    }
     Ok(())
 }
 
@@ -143,7 +136,7 @@ async fn compute_on_pool(
     state: &Arc<RunState>,
     task: &Task,
     step: usize,
-    ms: f64,
+    piece: Piece,
     permits: &Permits,
 ) -> Result<(), Cancelled> {
     let _permit = cancellable(state, permits.acquire()).await?;
@@ -152,7 +145,10 @@ async fn compute_on_pool(
     debug_assert_eq!(shared.tasks[task_index].id, task_id);
     on_pool(move || {
         let task = &shared.tasks[task_index];
-        shared.compute_on_worker(task, step, ms)
+        match piece {
+            Piece::Compute { ms } => shared.compute_on_worker(task, step, ms),
+            other => shared.run_piece(task, step, other),
+        }
     })
     .await?
 }
@@ -169,14 +165,4 @@ async fn wait(
     let outcome = cancellable(state, event_loop.sleep(ms)).await;
     state.record(task, step, SpanKind::Io, start, state.machine.now_ms());
     outcome.map(|_| ())
-}
-
-/// Races `future` against the run's cancel.
-async fn cancellable<T>(state: &RunState, future: impl Future<Output = T>) -> Result<T, Cancelled> {
-    state.cancel.check()?;
-    let future: Pin<&mut _> = pin!(future);
-    match select(future, pin!(state.cancel.cancelled())).await {
-        Either::Left((value, _)) => Ok(value),
-        Either::Right((cancelled, _)) => Err(cancelled),
-    }
 }

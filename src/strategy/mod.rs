@@ -1,4 +1,4 @@
-//! The four ways to run a workload, on one shared run state.
+//! The five ways to run a workload, on one shared run state.
 //!
 //! - `sequential` and `concurrent` run every piece on the page's event loop: computing blocks
 //!   it (unless it yields every `yieldMs`), waiting is a timer future. Sequential awaits one
@@ -7,6 +7,8 @@
 //!   task and run it start to finish, blocking through its waits like a thread in a system call.
 //! - `hybrid` keeps the tasks as futures on the event loop but hands every piece of computing
 //!   to the pool, at most `threads` at once.
+//! - `processes` hands each task, by message, to a free process: a worker with its own memory
+//!   and its own instance of the module, which runs it start to finish (see [`processes`]).
 //!
 //! The page's main thread never blocks or spins on rayon: it hands work over with
 //! `rayon::spawn` and awaits a oneshot channel (see [`on_pool`]).
@@ -14,20 +16,53 @@
 mod event_loop;
 mod lock;
 mod parallel;
+pub mod processes;
 
 pub use event_loop::{EventLoop, Permits};
 pub use lock::GlobalLock;
+pub use processes::{ProcessEvent, ProcessFailed, ProcessJob, ProcessTask, Processes};
 
 use crate::cancel::{Cancel, Cancelled};
-use crate::machine::Machine;
-use crate::plan::{cpu_quantum, slices, Task};
+use crate::machine::{checksum, Machine, SINK};
+use crate::plan::{cpu_quantum, pieces, slices, Piece, SplitMix, Task};
 use crate::trace::{current_lane, Span, SpanKind, Trace};
-use crate::workload::Strategy;
+use crate::workload::{Strategy, Workload};
+use std::rc::Rc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 /// Lock waits shorter than this are not recorded: the uncontended case costs ~0.
 pub const MIN_LOCK_WAIT_MS: f64 = 0.02;
+
+/// How a run's threads compute: with or without the global lock, and in slices how long.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Settings {
+    pub global_lock: bool,
+    /// Slice computing on the event loop into pieces this long, yielding between them.
+    pub event_loop_quantum: Option<f64>,
+    /// Slice computing on workers into pieces this long (the global lock's switch interval).
+    pub worker_quantum: Option<f64>,
+}
+
+impl Settings {
+    pub fn of(workload: &Workload) -> Settings {
+        Settings {
+            global_lock: workload.global_lock,
+            event_loop_quantum: cpu_quantum(workload, true),
+            worker_quantum: cpu_quantum(workload, false),
+        }
+    }
+}
+
+/// The input the tasks of a run read: `kb` KiB of bytes drawn from `seed`, the same every time.
+pub fn input_bytes(kb: u32, seed: u32) -> Vec<u8> {
+    let mut rng = SplitMix::new(seed as u64 ^ 0xDA7A);
+    let mut bytes = Vec::with_capacity(kb as usize * 1024);
+    while bytes.len() < kb as usize * 1024 {
+        bytes.extend_from_slice(&rng.next_u64().to_le_bytes());
+    }
+    bytes
+}
 
 /// Everything the threads of one run share.
 pub struct RunState {
@@ -36,17 +71,17 @@ pub struct RunState {
     pub cancel: Cancel,
     pub lock: Option<GlobalLock>,
     pub tasks: Vec<Task>,
-    /// Slice computing on the event loop into pieces this long, yielding between them.
-    pub event_loop_quantum: Option<f64>,
-    /// Slice computing on workers into pieces this long (the global lock's switch interval).
-    pub worker_quantum: Option<f64>,
+    pub settings: Settings,
+    /// The tasks' input, in memory every thread of the run shares (a process gets a copy).
+    pub input: Arc<[u8]>,
     tasks_done: AtomicU32,
 }
 
 impl RunState {
     pub fn new(
-        workload: &crate::workload::Workload,
+        settings: Settings,
         tasks: Vec<Task>,
+        input: Arc<[u8]>,
         machine: Arc<dyn Machine>,
         trace: Trace,
     ) -> RunState {
@@ -54,12 +89,24 @@ impl RunState {
             machine,
             trace,
             cancel: Cancel::new(),
-            lock: workload.global_lock.then(GlobalLock::new),
+            lock: settings.global_lock.then(GlobalLock::new),
             tasks,
-            event_loop_quantum: cpu_quantum(workload, true),
-            worker_quantum: cpu_quantum(workload, false),
+            settings,
+            input,
             tasks_done: AtomicU32::new(0),
         }
+    }
+
+    /// The state of a run of `workload`'s `tasks`, with their input drawn from its seed.
+    pub fn for_workload(
+        workload: &Workload,
+        tasks: Vec<Task>,
+        machine: Arc<dyn Machine>,
+        trace: Trace,
+    ) -> RunState {
+        let kb = tasks.iter().map(|t| t.data_kb).max().unwrap_or(0);
+        let input = input_bytes(kb, workload.seed).into();
+        RunState::new(Settings::of(workload), tasks, input, machine, trace)
     }
 
     pub fn tasks_done(&self) -> u32 {
@@ -80,6 +127,14 @@ impl RunState {
             start,
             end,
         });
+    }
+
+    /// Reads (checksums) the task's `kb` KiB of input where it is, and records it as computing.
+    fn read_input(&self, task: &Task, step: usize, kb: u32) {
+        let start = self.machine.now_ms();
+        let bytes = &self.input[..(kb as usize * 1024).min(self.input.len())];
+        SINK.fetch_xor(checksum(bytes), Ordering::Relaxed);
+        self.record(task, step, SpanKind::Cpu, start, self.machine.now_ms());
     }
 
     /// Computes one slice on the calling thread, holding the global lock if there is one.
@@ -107,29 +162,34 @@ impl RunState {
     /// Computes `ms` on a worker thread: in switch-interval slices under the global lock,
     /// else in one piece.
     fn compute_on_worker(&self, task: &Task, step: usize, ms: f64) -> Result<(), Cancelled> {
-        for slice in slices(ms, self.worker_quantum) {
+        for slice in slices(ms, self.settings.worker_quantum) {
             self.compute_slice(task, step, slice)?;
         }
         Ok(())
     }
 
-    /// Blocks a worker thread for `ms` and records the wait.
-    fn block_on_worker(&self, task: &Task, step: usize, ms: f64) -> Result<(), Cancelled> {
-        let start = self.machine.now_ms();
-        let outcome = self.machine.block(ms, &self.cancel);
-        self.record(task, step, SpanKind::Io, start, self.machine.now_ms());
-        outcome
+    /// Does one piece of a task on the calling (worker or process) thread: reading, a slice
+    /// of computing, or waiting, which blocks the thread as a system call would.
+    fn run_piece(&self, task: &Task, step: usize, piece: Piece) -> Result<(), Cancelled> {
+        match piece {
+            Piece::Read { kb } => {
+                self.read_input(task, step, kb);
+                self.cancel.check()
+            }
+            Piece::Compute { ms } => self.compute_slice(task, step, ms),
+            Piece::Wait { ms } => {
+                let start = self.machine.now_ms();
+                let outcome = self.machine.block(ms, &self.cancel);
+                self.record(task, step, SpanKind::Io, start, self.machine.now_ms());
+                outcome
+            }
+        }
     }
 
     /// Runs a whole task on the calling (worker) thread.
     fn run_task_blocking(&self, task: &Task) -> Result<(), Cancelled> {
-        for (step, piece) in task.steps.iter().enumerate() {
-            if piece.cpu_ms > 0.0 {
-                self.compute_on_worker(task, step, piece.cpu_ms)?;
-            }
-            if piece.io_ms > 0.0 {
-                self.block_on_worker(task, step, piece.io_ms)?;
-            }
+        for (step, piece) in pieces(task, self.settings.worker_quantum) {
+            self.run_piece(task, step, piece)?;
         }
         self.task_finished();
         Ok(())
@@ -142,6 +202,43 @@ impl RunState {
 pub enum Status {
     Completed,
     Cancelled,
+}
+
+/// Why a run stopped before its end.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Halt {
+    /// Someone cancelled it.
+    Cancelled,
+    /// The platform failed it (a process could not start, or died): the message says how.
+    Failed(String),
+}
+
+impl From<Cancelled> for Halt {
+    fn from(_: Cancelled) -> Halt {
+        Halt::Cancelled
+    }
+}
+
+/// What the platform gives a run besides rayon's threads: the page's event loop, and
+/// processes where it can start them.
+#[derive(Clone)]
+pub struct Platform {
+    pub event_loop: Rc<dyn EventLoop>,
+    pub processes: Option<Rc<dyn Processes>>,
+}
+
+/// Races `future` against the run's cancel.
+pub(crate) async fn cancellable<T>(
+    state: &RunState,
+    future: impl std::future::Future<Output = T>,
+) -> Result<T, Cancelled> {
+    use futures::future::{select, Either};
+    use std::pin::pin;
+    state.cancel.check()?;
+    match select(pin!(future), pin!(state.cancel.cancelled())).await {
+        Either::Left((value, _)) => Ok(value),
+        Either::Right((cancelled, _)) => Err(cancelled),
+    }
 }
 
 /// Runs `f` on the rayon pool and awaits its result without blocking the calling thread:
@@ -160,29 +257,41 @@ pub async fn on_pool<R: Send + 'static>(
 }
 
 /// Runs the whole workload with `strategy` (one that can run here: see `runner::effective`).
-/// `threads` is how many workers `parallel` and `hybrid` may use.
+/// `workers` is how many workers `parallel`, `hybrid` and `processes` may use. Fails only
+/// when the platform does (a process that can't start): the message says how.
 pub async fn run(
     state: Arc<RunState>,
     strategy: Strategy,
-    threads: usize,
-    event_loop: std::rc::Rc<dyn EventLoop>,
-) -> Status {
-    let outcome = match strategy {
-        Strategy::Sequential => event_loop::sequential(&state, &*event_loop).await,
-        Strategy::Concurrent => event_loop::concurrent(&state, &*event_loop, None).await,
-        Strategy::Hybrid => {
-            event_loop::concurrent(&state, &*event_loop, Some(Permits::new(threads))).await
-        }
+    workers: usize,
+    platform: Platform,
+) -> Result<Status, String> {
+    let event_loop = &*platform.event_loop;
+    let outcome: Result<(), Halt> = match strategy {
+        Strategy::Sequential => event_loop::sequential(&state, event_loop)
+            .await
+            .map_err(Halt::from),
+        Strategy::Concurrent => event_loop::concurrent(&state, event_loop, None)
+            .await
+            .map_err(Halt::from),
+        Strategy::Hybrid => event_loop::concurrent(&state, event_loop, Some(Permits::new(workers)))
+            .await
+            .map_err(Halt::from),
         Strategy::Parallel => {
             let shared = state.clone();
-            on_pool(move || parallel::run(&shared, threads))
+            on_pool(move || parallel::run(&shared, workers))
                 .await
                 .and_then(|r| r)
+                .map_err(Halt::from)
         }
+        Strategy::Processes => match &platform.processes {
+            Some(pool) => processes::run(&state, &**pool, workers).await,
+            None => Err(Halt::Failed("there are no processes here".into())),
+        },
     };
     match outcome {
-        Ok(()) if !state.cancel.is_cancelled() => Status::Completed,
-        _ => Status::Cancelled,
+        Ok(()) if !state.cancel.is_cancelled() => Ok(Status::Completed),
+        Err(Halt::Failed(message)) => Err(message),
+        _ => Ok(Status::Cancelled),
     }
 }
 

@@ -4,10 +4,10 @@
 use crate::machine::{calibrate, InstantClock, Machine, RealMachine};
 use crate::plan::Plan;
 use crate::runner::{Host, PreparedRun, RunResult};
-use crate::strategy::{EventLoop, Status};
-use crate::testing::{run_on_fake_time, FakeLoop, FakeMachine, FakeTime};
-use crate::trace::{SpanKind, MAIN_LANE};
-use crate::workload::Limits;
+use crate::strategy::{EventLoop, Platform, Status};
+use crate::testing::{run_on_fake_time, FakeLoop, FakeMachine, FakeProcesses, FakeTime};
+use crate::trace::{Span, SpanKind, MAIN_LANE};
+use crate::workload::{Limits, Strategy};
 use futures::future::LocalBoxFuture;
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -16,11 +16,20 @@ use std::sync::Arc;
 const HOST: Host = Host {
     pool_threads: 2,
     no_pool_reason: String::new(),
+    processes: 0,
     cores: 2,
 };
 
+/// The platform of a run on `event_loop`, without processes.
+fn platform(event_loop: impl EventLoop + 'static) -> Platform {
+    Platform {
+        event_loop: Rc::new(event_loop),
+        processes: None,
+    }
+}
+
 fn workload(json: &str) -> Plan {
-    Plan::from_json(json, &Limits::with_threads(4)).unwrap()
+    Plan::from_json(json, &Limits::DEFAULT).unwrap()
 }
 
 fn on_fake_time(json: &str) -> RunResult {
@@ -33,8 +42,9 @@ fn on_fake_time(json: &str) -> RunResult {
     );
     run_on_fake_time(
         &time,
-        run.execute(time.now(), Rc::new(FakeLoop(time.clone()))),
+        run.execute(time.now(), platform(FakeLoop(time.clone()))),
     )
+    .unwrap()
 }
 
 const EIGHT_DOWNLOADS: &str =
@@ -142,12 +152,8 @@ fn cancel_stops_an_event_loop_run_and_reports_it() {
             self.0.yield_now()
         }
     }
-    let event_loop = Rc::new(CancelOnThird(
-        FakeLoop(time.clone()),
-        state,
-        Default::default(),
-    ));
-    let r = run_on_fake_time(&time, run.execute(time.now(), event_loop));
+    let event_loop = CancelOnThird(FakeLoop(time.clone()), state, Default::default());
+    let r = run_on_fake_time(&time, run.execute(time.now(), platform(event_loop))).unwrap();
     assert_eq!(r.status, Status::Cancelled);
     assert_eq!(r.tasks_done, 2);
     assert_eq!(r.wall_ms, 200.0, "the third wait was cut short at once");
@@ -184,7 +190,7 @@ fn on_real_pool(json: &str, machine: Arc<dyn Machine>) -> RunResult {
     }
     let run = PreparedRun::new(workload(json), &HOST, machine, true);
     let start = run.state.machine.now_ms();
-    futures::executor::block_on(run.execute(start, Rc::new(NoEventLoop)))
+    futures::executor::block_on(run.execute(start, platform(NoEventLoop))).unwrap()
 }
 
 #[test]
@@ -257,6 +263,7 @@ fn without_a_pool_parallel_and_hybrid_run_on_the_page_thread_and_say_why() {
     let host = Host {
         pool_threads: 0,
         no_pool_reason: "this page is not cross-origin isolated".into(),
+        processes: 0,
         cores: 2,
     };
     for (asked, ran) in [("parallel", "sequential"), ("hybrid", "concurrent")] {
@@ -269,8 +276,9 @@ fn without_a_pool_parallel_and_hybrid_run_on_the_page_thread_and_say_why() {
         );
         let r = run_on_fake_time(
             &time,
-            run.execute(time.now(), Rc::new(FakeLoop(time.clone()))),
-        );
+            run.execute(time.now(), platform(FakeLoop(time.clone()))),
+        )
+        .unwrap();
         assert_eq!(r.strategy.name(), ran);
         assert_eq!(r.requested_strategy.name(), asked);
         let notice = r.notice.expect("a notice");
@@ -294,8 +302,9 @@ fn a_disabled_trace_records_nothing_but_the_run_still_runs() {
     );
     let r = run_on_fake_time(
         &time,
-        run.execute(time.now(), Rc::new(FakeLoop(time.clone()))),
-    );
+        run.execute(time.now(), platform(FakeLoop(time.clone()))),
+    )
+    .unwrap();
     assert_eq!((r.wall_ms, r.spans.len(), r.tasks_done), (100.0, 0, 8));
 }
 
@@ -313,6 +322,9 @@ impl Machine for JumpyMachine {
     fn block(&self, _: f64, _: &crate::cancel::Cancel) -> Result<(), crate::cancel::Cancelled> {
         Ok(())
     }
+    fn iterations_per_ms(&self) -> f64 {
+        1.0
+    }
 }
 
 #[test]
@@ -324,11 +336,222 @@ fn without_the_global_lock_no_lock_wait_is_ever_recorded() {
     );
     let time = FakeTime::new();
     let run = PreparedRun::new(w, &HOST, Arc::new(JumpyMachine(Default::default())), true);
-    let r = run_on_fake_time(&time, run.execute(0.0, Rc::new(FakeLoop(time.clone()))));
+    let r = run_on_fake_time(&time, run.execute(0.0, platform(FakeLoop(time.clone())))).unwrap();
     assert!(
         r.spans.iter().all(|s| s.kind == SpanKind::Cpu),
         "{:?}",
         r.spans
     );
     assert_eq!((r.spans.len(), r.dropped_spans), (6, 0));
+}
+
+// --- processes -------------------------------------------------------------------------------
+
+const NO_THREADS: Host = Host {
+    pool_threads: 0,
+    no_pool_reason: String::new(),
+    processes: 2,
+    cores: 2,
+};
+
+/// Runs `json` on fake time with two fake processes, and returns the result and the pool.
+fn on_fake_processes(
+    json: &str,
+    host: &Host,
+    pool: Option<Rc<FakeProcesses>>,
+) -> (Result<RunResult, String>, Rc<FakeProcesses>) {
+    let time = pool.as_ref().map_or_else(FakeTime::new, |p| p.time.clone());
+    let pool = pool.unwrap_or_else(|| FakeProcesses::new(time.clone(), 2));
+    let run = PreparedRun::new(
+        workload(json),
+        host,
+        Arc::new(FakeMachine(time.clone())),
+        true,
+    );
+    let platform = Platform {
+        event_loop: Rc::new(FakeLoop(time.clone())),
+        processes: Some(pool.clone()),
+    };
+    let start = time.now();
+    (run_on_fake_time(&time, run.execute(start, platform)), pool)
+}
+
+const FOUR_RESIZES: &str = r#"{"strategy":"processes","threads":2,"groups":[{"name":"resize","count":4,"cpuMs":100,"ioMs":0}]}"#;
+
+#[test]
+fn processes_compute_at_the_same_time_after_starting_once() {
+    let (first, pool) = on_fake_processes(FOUR_RESIZES, &NO_THREADS, None);
+    let r = first.unwrap();
+    assert_eq!(
+        (r.status, r.tasks_done, r.threads),
+        (Status::Completed, 4, 2)
+    );
+    // 20 ms to start, then two rounds of two tasks side by side.
+    assert_eq!(r.wall_ms, 220.0);
+    let names: Vec<&str> = r.lanes.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(names, vec!["main", "process 1", "process 2"]);
+    let startups: Vec<(u16, f64, f64)> = r
+        .spans
+        .iter()
+        .filter(|s| s.kind == SpanKind::Startup)
+        .map(|s| (s.lane, s.start, s.end))
+        .collect();
+    assert_eq!(startups, vec![(1, 0.0, 20.0), (2, 0.0, 20.0)]);
+    let cpu_lanes: BTreeSet<u16> = r
+        .spans
+        .iter()
+        .filter(|s| s.kind == SpanKind::Cpu)
+        .map(|s| s.lane)
+        .collect();
+    assert_eq!(cpu_lanes, BTreeSet::from([1, 2]));
+    // The pool is kept: the next run starts nothing and shows no start.
+    let (again, _) = on_fake_processes(FOUR_RESIZES, &NO_THREADS, Some(pool));
+    let r = again.unwrap();
+    assert_eq!(r.wall_ms, 200.0);
+    assert!(r.spans.iter().all(|s| s.kind != SpanKind::Startup));
+}
+
+#[test]
+fn a_process_gets_a_copy_of_its_input_and_each_has_its_own_global_lock() {
+    let json = r#"{"strategy":"processes","threads":2,"globalLock":true,"groups":[{"name":"parse","count":2,"cpuMs":50,"ioMs":0,"dataKb":1000}]}"#;
+    let r = on_fake_processes(json, &NO_THREADS, None).0.unwrap();
+    let transfers: Vec<&Span> = r
+        .spans
+        .iter()
+        .filter(|s| s.kind == SpanKind::Transfer)
+        .collect();
+    assert_eq!(transfers.len(), 2, "one copy per task");
+    assert!(transfers.iter().all(|s| s.duration() == 10.0 && s.lane > 0));
+    assert!(r.spans.iter().all(|s| s.kind != SpanKind::LockWait));
+    // Both computed at once: under the lock, threads would take turns.
+    assert_eq!(r.wall_ms, 20.0 + 10.0 + 1.0 + 50.0);
+}
+
+#[test]
+fn without_threads_parallel_runs_on_processes_and_says_so() {
+    let mut host = NO_THREADS.clone();
+    host.no_pool_reason = "this page is not cross-origin isolated".into();
+    let json = FOUR_RESIZES.replace("processes", "parallel");
+    let r = on_fake_processes(&json, &host, None).0.unwrap();
+    assert_eq!(
+        (r.requested_strategy, r.strategy),
+        (Strategy::Parallel, Strategy::Processes)
+    );
+    assert!(r.notice.unwrap().starts_with(
+        "Threads are off (this page is not cross-origin isolated), so parallel ran as processes"
+    ));
+}
+
+#[test]
+fn asking_for_more_workers_than_there_are_runs_on_all_there_are_and_says_so() {
+    let json = FOUR_RESIZES.replace("\"threads\":2", "\"threads\":8");
+    let r = on_fake_processes(&json, &NO_THREADS, None).0.unwrap();
+    assert_eq!(r.threads, 2);
+    assert_eq!(
+        r.notice.as_deref(),
+        Some("It asked for 8 processes; there are 2 here, so it ran on 2.")
+    );
+    let run = PreparedRun::new(
+        workload(
+            r#"{"strategy":"parallel","threads":3,"groups":[{"name":"a","count":1,"cpuMs":0,"ioMs":5}]}"#,
+        ),
+        &HOST,
+        Arc::new(FakeMachine(FakeTime::new())),
+        true,
+    );
+    assert_eq!(run.threads, 2);
+    assert_eq!(
+        run.notice.as_deref(),
+        Some("It asked for 3 worker threads; there are 2 here, so it ran on 2.")
+    );
+}
+
+#[test]
+fn cancel_stops_the_processes_and_keeps_what_they_had_begun() {
+    let time = FakeTime::new();
+    let pool = FakeProcesses::new(time.clone(), 2);
+    let run = PreparedRun::new(
+        workload(FOUR_RESIZES),
+        &NO_THREADS,
+        Arc::new(FakeMachine(time.clone())),
+        true,
+    );
+    let state = run.state.clone();
+    // The event loop's only timer cancels the run 70 ms in: both processes are computing.
+    let canceller = FakeLoop(time.clone()).sleep(70.0);
+    let cancel = async move {
+        canceller.await;
+        state.cancel.cancel();
+    };
+    let platform = Platform {
+        event_loop: Rc::new(FakeLoop(time.clone())),
+        processes: Some(pool.clone()),
+    };
+    let (r, ()) = run_on_fake_time(
+        &time,
+        futures::future::join(run.execute(0.0, platform), cancel),
+    );
+    let r = r.unwrap();
+    assert_eq!((r.status, r.tasks_done), (Status::Cancelled, 0));
+    assert_eq!(pool.stops.get(), 1, "the busy processes were stopped");
+    let cpu: Vec<(u16, f64, f64)> = r
+        .spans
+        .iter()
+        .filter(|s| s.kind == SpanKind::Cpu)
+        .map(|s| (s.lane, s.start, s.end))
+        .collect();
+    assert_eq!(cpu, vec![(1, 20.0, 70.0), (2, 20.0, 70.0)]);
+}
+
+#[test]
+fn a_process_that_fails_fails_the_run_with_its_message() {
+    let time = FakeTime::new();
+    let pool = FakeProcesses::new(time.clone(), 2);
+    pool.fail_on.set(Some(1));
+    let outcome = on_fake_processes(FOUR_RESIZES, &NO_THREADS, Some(pool.clone())).0;
+    assert_eq!(
+        outcome.unwrap_err(),
+        "process 2 failed: the module did not load"
+    );
+    assert_eq!(pool.stops.get(), 1);
+}
+
+#[test]
+fn a_process_task_runs_piece_by_piece_in_chunks_a_cancel_can_come_between() {
+    let job = crate::strategy::ProcessJob {
+        task: crate::plan::Task {
+            id: 7,
+            group: 1,
+            data_kb: 64,
+            steps: vec![crate::plan::Step {
+                cpu_ms: 12.0,
+                io_ms: 5.0,
+            }],
+        },
+        global_lock: true,
+        quantum: Some(5.0),
+        iterations_per_ms: 1.0,
+        posted_at: 0.0,
+    };
+    let time = FakeTime::new();
+    let machine = Arc::new(FakeMachine(time.clone()));
+    let mut task = crate::strategy::ProcessTask::new(job, machine, Some(vec![1; 64 * 1024]), 0.0);
+    assert_eq!(task.transfer().map(|s| s.kind), Some(SpanKind::Transfer));
+    let mut kinds = Vec::new();
+    let mut chunks = 0;
+    while let Some((kind, _)) = task.next_piece() {
+        chunks += 1;
+        // 2 ms at a time: a piece of 5 ms takes three calls, the last one returns its span.
+        if let Some(span) = task.work(2.0) {
+            assert_eq!((span.kind, span.task), (kind, 7));
+            kinds.push((kind, span.end - span.start));
+        }
+    }
+    assert_eq!(chunks, 1 + 3 + 3 + 1 + 3, "read, 5 + 5 + 2 ms of computing, 5 ms of waiting");
+    // Read the input, 12 ms in three slices of at most 5 ms, then wait.
+    use SpanKind::*;
+    assert_eq!(
+        kinds,
+        vec![(Cpu, 0.0), (Cpu, 5.0), (Cpu, 5.0), (Cpu, 2.0), (Io, 5.0)]
+    );
 }

@@ -2,16 +2,19 @@
 //! `www/engine.js`; nothing else in the crate knows it runs in a browser.
 
 mod event_loop;
+mod processes;
 
 use crate::machine::{calibrate, Calibration, Clock, Machine, RealMachine};
 use crate::model::predicted_ms;
 use crate::plan::Plan;
 use crate::runner::{self, effective, Host, PreparedRun, RunResult};
-use crate::strategy::RunState;
+use crate::strategy::{Platform, Processes, RunState};
 use crate::trace::{chrome_trace_json, Archive, Span};
-use crate::workload::{Strategy, Workload};
+use crate::workload::{Limits, Strategy, Workload};
 use event_loop::BrowserEventLoop;
 use js_sys::{Float64Array, Promise};
+use processes::JsProcesses;
+pub use processes::ProcessPool;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
@@ -76,6 +79,7 @@ const KEPT_SPANS: usize = 2_000_000;
 #[wasm_bindgen]
 pub struct Engine {
     host: Host,
+    processes: Option<Rc<JsProcesses>>,
     machine: Arc<RealMachine<PerformanceClock>>,
     running: Rc<Cell<bool>>,
     /// Finished runs, kept on this side for the trace export (only the page's thread).
@@ -89,7 +93,8 @@ impl Engine {
     /// why there are none; `cores` is `navigator.hardwareConcurrency`; `iterations_per_ms` and
     /// `calibrated_in_ms` come from [`kernel_iterations_per_ms`], measured before the pool
     /// started (workers starting up compete for the cores and make the kernel look slower:
-    /// seen here 270 k instead of 340 k iterations/ms).
+    /// seen here 270 k instead of 340 k iterations/ms). `processes`: the pool of processes
+    /// (www/engine/processes.js), if this browser can start workers.
     #[wasm_bindgen(constructor)]
     pub fn new(
         pool_threads: u32,
@@ -97,6 +102,7 @@ impl Engine {
         no_pool_reason: String,
         iterations_per_ms: f64,
         calibrated_in_ms: f64,
+        processes: Option<ProcessPool>,
     ) -> Result<Engine, JsError> {
         install_panic_hook();
         if !(iterations_per_ms.is_finite() && iterations_per_ms > 0.0) {
@@ -108,12 +114,15 @@ impl Engine {
             iterations_per_ms,
             measured_ms: calibrated_in_ms,
         };
+        let processes = processes.map(|pool| Rc::new(JsProcesses(pool)));
         Ok(Engine {
             host: Host {
                 pool_threads,
                 no_pool_reason,
+                processes: processes.as_ref().map_or(0, |p| p.size() as u32),
                 cores: cores.max(1),
             },
+            processes,
             machine: Arc::new(RealMachine::new(PerformanceClock, calibration)),
             running: Rc::new(Cell::new(false)),
             kept: Rc::new(RefCell::new(Archive::new(KEPT_RUNS, KEPT_SPANS))),
@@ -148,15 +157,9 @@ impl Engine {
         })
     }
 
-    /// The limits that validation enforces here, as JSON (`maxThreads` is the pool's size).
-    #[wasm_bindgen(js_name = limitsJson)]
-    pub fn limits_json(&self) -> Result<String, JsError> {
-        Ok(serde_json::to_string(&self.host.limits())?)
-    }
-
     /// Every problem with a workload, as JSON `[{field, message}]`; `[]` when it is valid.
     pub fn validate(&self, workload_json: &str) -> Result<String, JsError> {
-        let errors = match Plan::from_json(workload_json, &self.host.limits()) {
+        let errors = match Plan::from_json(workload_json, &Limits::DEFAULT) {
             Ok(_) => Vec::new(),
             Err(e) => e.errors,
         };
@@ -166,15 +169,16 @@ impl Engine {
     /// The ideal model's wall time for each strategy, as JSON `{sequential: ms, ...}`, for the
     /// strategies as they would really run here.
     pub fn predict(&self, workload_json: &str) -> Result<String, JsError> {
-        let plan = Plan::from_json(workload_json, &self.host.limits())?;
+        let plan = Plan::from_json(workload_json, &Limits::DEFAULT)?;
         let predictions: serde_json::Map<String, serde_json::Value> = Strategy::ALL
             .iter()
             .map(|&s| {
                 let (ran, _) = effective(s, &self.host);
-                (
-                    s.name().to_string(),
-                    predicted_ms(&plan.workload, &plan.tasks, ran, self.host.cores).into(),
-                )
+                let workers = ran
+                    .pool()
+                    .map_or(1, |pool| plan.workload.threads.min(self.host.workers(pool)));
+                let ms = predicted_ms(&plan.workload, &plan.tasks, ran, workers, self.host.cores);
+                (s.name().to_string(), ms.into())
             })
             .collect();
         Ok(serde_json::Value::Object(predictions).to_string())
@@ -182,7 +186,7 @@ impl Engine {
 
     /// The lanes a run of this workload will report, as JSON `[{id, name}]`, before it starts.
     pub fn lanes(&self, workload_json: &str) -> Result<String, JsError> {
-        let workload = Workload::from_json(workload_json, &self.host.limits())?;
+        let workload = Workload::from_json(workload_json, &Limits::DEFAULT)?;
         let lanes: Vec<serde_json::Value> = runner::lanes(workload.strategy, &self.host)
             .into_iter()
             .map(|l| serde_json::json!({ "id": l.id, "name": l.name }))
@@ -200,7 +204,7 @@ impl Engine {
     /// and a second run while one is going. The result (JSON) carries a `runId`: the engine
     /// keeps that run's spans for [`Engine::chrome_trace`].
     pub fn start(&self, workload_json: &str, traced: bool) -> Result<RunHandle, JsError> {
-        let plan = Plan::from_json(workload_json, &self.host.limits())?;
+        let plan = Plan::from_json(workload_json, &Limits::DEFAULT)?;
         if self.running.get() {
             return Err(JsError::new(
                 "a run is already in progress: cancel it or wait for its result",
@@ -214,10 +218,15 @@ impl Engine {
         let kept = self.kept.clone();
         let run_id = self.next_run_id.get();
         self.next_run_id.set(run_id.wrapping_add(1));
+        let platform = Platform {
+            event_loop: Rc::new(BrowserEventLoop),
+            processes: self.processes.clone().map(|p| p as Rc<dyn Processes>),
+        };
         running.set(true);
         let done = wasm_bindgen_futures::future_to_promise(async move {
-            let result = run.execute(origin, Rc::new(BrowserEventLoop)).await;
+            let outcome = run.execute(origin, platform).await;
             running.set(false);
+            let result = outcome.map_err(|message| JsError::new(&message))?;
             let json = result_json(&result, run_id);
             kept.borrow_mut().keep(run_id, result.spans.len(), result);
             json.map(JsValue::from).map_err(JsValue::from)
@@ -236,7 +245,7 @@ impl Engine {
         let kept = self.kept.borrow();
         let result = kept.get(run_id).ok_or_else(|| {
             JsError::new(&format!(
-                "the spans of run {run_id} are no longer kept: the engine keeps those of its last {} runs",
+                "the spans of run {run_id} are not kept: the engine keeps those of its last {} runs",
                 kept.max_runs()
             ))
         })?;

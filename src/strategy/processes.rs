@@ -1,0 +1,312 @@
+//! `processes`: parallelism without shared memory, as Python's multiprocessing does it.
+//!
+//! A process is a worker with its own memory and its own instance of the module; it shares
+//! nothing with the page, so it needs no cross-origin isolation. The page's event loop hands
+//! each task, by message, to a free process ([`run`]); the process runs it start to finish
+//! ([`ProcessTask`]: computing, then waiting, blocking like a thread in a system call) and
+//! sends back what it did, piece by piece, on the clock every thread shares. Its input comes
+//! as a copy (a `transfer` span), and it has its own global lock, which nobody else wants.
+//!
+//! Starting a process (instantiating the module in it) is a real cost: the first run that
+//! needs one records its start as a `startup` span on its lane. A cancel stops busy processes
+//! at once (a process computing in a tight loop reads no messages: the platform terminates it).
+
+use super::{cancellable, Halt, RunState};
+use crate::machine::Machine;
+use crate::plan::{pieces, Piece, Task};
+use crate::trace::{Lane, Span, SpanKind};
+use futures::future::{try_join_all, LocalBoxFuture};
+use serde::{Deserialize, Serialize};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// A task for a process, with everything it needs to run it alone. Crosses as JSON.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProcessJob {
+    pub task: Task,
+    pub global_lock: bool,
+    /// Slices of computing (the global lock's switch interval), as on a worker thread.
+    pub quantum: Option<f64>,
+    /// The kernel speed the page calibrated: the same work as on any other thread.
+    pub iterations_per_ms: f64,
+    /// When the page handed it over (the shared clock): the copy of the input starts here,
+    /// or when the process became ready if it had to start first.
+    pub posted_at: f64,
+}
+
+/// What a process tells the page while it works. Times are on the shared clock.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ProcessEvent {
+    /// The process had to start first: from `start` to `end` it instantiated the module.
+    Startup { start: f64, end: f64 },
+    /// It began a piece (so a cancel can close it where it was).
+    Began {
+        kind: SpanKind,
+        step: u16,
+        start: f64,
+    },
+    /// It finished a piece (its lane is the page's business).
+    Span(Span),
+}
+
+/// A process could not run its task: it did not start, or it died.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProcessFailed(pub String);
+
+/// The processes the platform offers (in the browser: dedicated module workers).
+pub trait Processes {
+    /// How many processes there can be.
+    fn size(&self) -> usize;
+    /// Runs `job` on process `index` (from 0), starting the process first if it isn't
+    /// running, with a copy of `input` when the task reads some. Events come through
+    /// `on_event` as they happen; the future ends when the task is done.
+    fn run(
+        &self,
+        index: usize,
+        job: &ProcessJob,
+        input: Option<&[u8]>,
+        on_event: Box<dyn FnMut(ProcessEvent)>,
+    ) -> LocalBoxFuture<'static, Result<(), ProcessFailed>>;
+    /// Stops every process that is working, at once (a cancel): they end without finishing.
+    fn stop(&self);
+}
+
+/// Where each lane is: the piece a process began and hasn't finished.
+type OpenPieces = Rc<RefCell<Vec<Option<(Span, f64)>>>>;
+
+/// Runs every task on `count` processes: each lane takes the next task when its process is
+/// free. Spans are recorded as the processes report them, on lanes `1..=count`.
+pub async fn run(state: &Arc<RunState>, pool: &dyn Processes, count: usize) -> Result<(), Halt> {
+    let count = count.clamp(1, pool.size().max(1));
+    let run_start = state.machine.now_ms();
+    let next = Cell::new(0);
+    let open: OpenPieces = Rc::new(RefCell::new(vec![None; count]));
+    let lanes = (0..count).map(|index| {
+        let (next, open) = (&next, open.clone());
+        async move {
+            while let Some(task) = state.tasks.get(next.get()) {
+                next.set(next.get() + 1);
+                let input = (task.data_kb > 0)
+                    .then(|| &state.input[..(task.data_kb as usize * 1024).min(state.input.len())]);
+                let job = ProcessJob {
+                    task: task.clone(),
+                    global_lock: state.settings.global_lock,
+                    quantum: state.settings.worker_quantum,
+                    iterations_per_ms: state.machine.iterations_per_ms(),
+                    posted_at: state.machine.now_ms(),
+                };
+                let events = recorder(state.clone(), open.clone(), index, task, run_start);
+                match cancellable(state, pool.run(index, &job, input, events)).await {
+                    Ok(Ok(())) => state.task_finished(),
+                    Ok(Err(ProcessFailed(message))) => {
+                        let lane = index + 1;
+                        return Err(Halt::Failed(format!("process {lane} failed: {message}")));
+                    }
+                    Err(cancelled) => return Err(cancelled.into()),
+                }
+            }
+            Ok(())
+        }
+    });
+    let outcome = try_join_all(lanes).await.map(|_| ());
+    if outcome.is_err() {
+        // A cancel (or a failed process) stops the others where they are; what each began
+        // is recorded up to now, as the other strategies record the part done before a cancel.
+        pool.stop();
+        let now = state.machine.now_ms();
+        for (span, start) in open.borrow_mut().iter_mut().filter_map(Option::take) {
+            state.trace.record(Span {
+                start,
+                end: now,
+                ..span
+            });
+        }
+    }
+    outcome
+}
+
+/// Records what process `index` reports about `task` into the run's trace, on its lane.
+fn recorder(
+    state: Arc<RunState>,
+    open: OpenPieces,
+    index: usize,
+    task: &Task,
+    run_start: f64,
+) -> Box<dyn FnMut(ProcessEvent)> {
+    let lane = index as Lane + 1;
+    let (id, group) = (task.id, task.group);
+    Box::new(move |event| match event {
+        ProcessEvent::Startup { start, end } => {
+            // A process started before this run began is not this run's cost.
+            if end > run_start {
+                state.trace.record(Span {
+                    task: id,
+                    group,
+                    step: 0,
+                    lane,
+                    kind: SpanKind::Startup,
+                    start: start.max(run_start),
+                    end,
+                });
+            }
+        }
+        ProcessEvent::Began { kind, step, start } => {
+            let span = Span {
+                task: id,
+                group,
+                step,
+                lane,
+                kind,
+                start,
+                end: start,
+            };
+            open.borrow_mut()[index] = Some((span, start));
+        }
+        ProcessEvent::Span(span) => {
+            open.borrow_mut()[index] = None;
+            state.trace.record(Span { lane, ..span });
+        }
+    })
+}
+
+/// One task inside a process, with its own copy of the input. It is done a piece at a time,
+/// and each piece in chunks of a few milliseconds (see [`ProcessTask::work`]): between chunks
+/// the process returns to its event loop, where a cancel from the page can reach it. (A
+/// process computing in a tight loop reads no messages, and a terminated worker may go on
+/// computing for two seconds: Chromium terminates a busy worker only after that delay.)
+///
+/// A process has its own global lock, which nobody else wants: taking it never waits. Under
+/// it, computing is still cut at every switch interval, as on a thread.
+pub struct ProcessTask {
+    machine: Arc<dyn Machine>,
+    task: Task,
+    input: Vec<u8>,
+    pieces: Vec<(usize, Piece)>,
+    next: usize,
+    current: Option<Current>,
+    transfer: Option<Span>,
+}
+
+/// The piece under way: when it began and what is left of it.
+struct Current {
+    kind: SpanKind,
+    step: usize,
+    start: f64,
+    left: Left,
+}
+
+enum Left {
+    /// Computing still to do, ms of calibrated work.
+    Compute(f64),
+    /// Waiting until this time on the shared clock.
+    Until(f64),
+}
+
+impl ProcessTask {
+    /// `input`: the copy of the task's input, already in this process's memory. Its
+    /// transfer ran from when the page handed the job over (or when this process became
+    /// ready, `ready_at`, if it was still starting) until now.
+    pub fn new(
+        job: ProcessJob,
+        machine: Arc<dyn Machine>,
+        input: Option<Vec<u8>>,
+        ready_at: f64,
+    ) -> Self {
+        let task = job.task;
+        let transfer = input.as_ref().map(|_| Span {
+            task: task.id,
+            group: task.group,
+            step: 0,
+            lane: 0,
+            kind: SpanKind::Transfer,
+            start: job.posted_at.max(ready_at),
+            end: machine.now_ms(),
+        });
+        ProcessTask {
+            pieces: pieces(&task, job.quantum),
+            machine,
+            task,
+            input: input.unwrap_or_default(),
+            next: 0,
+            current: None,
+            transfer,
+        }
+    }
+
+    /// The copy of the input, if the task has any.
+    pub fn transfer(&self) -> Option<Span> {
+        self.transfer
+    }
+
+    /// The kind and step of the piece [`ProcessTask::work`] is on or will start, if any is left.
+    pub fn next_piece(&self) -> Option<(SpanKind, u16)> {
+        self.pieces.get(self.next).map(|&(step, piece)| {
+            let kind = match piece {
+                Piece::Read { .. } | Piece::Compute { .. } => SpanKind::Cpu,
+                Piece::Wait { .. } => SpanKind::Io,
+            };
+            (kind, step as u16)
+        })
+    }
+
+    /// Works on the current piece for at most about `budget_ms` (blocking this thread), and
+    /// returns its span once it is done; `None` while some of it is left (or none is left).
+    pub fn work(&mut self, budget_ms: f64) -> Option<Span> {
+        let &(step, piece) = self.pieces.get(self.next)?;
+        let now = self.machine.now_ms();
+        let current = self.current.get_or_insert_with(|| {
+            let (kind, left) = match piece {
+                Piece::Read { .. } | Piece::Compute { .. } => {
+                    let ms = if let Piece::Compute { ms } = piece { ms } else { 0.0 };
+                    (SpanKind::Cpu, Left::Compute(ms))
+                }
+                Piece::Wait { ms } => (SpanKind::Io, Left::Until(now + ms)),
+            };
+            Current {
+                kind,
+                step,
+                start: now,
+                left,
+            }
+        });
+        let never = crate::cancel::Cancel::new();
+        let finished = match &mut current.left {
+            Left::Compute(ms) => {
+                if let Piece::Read { .. } = piece {
+                    // Reading the input where it now is: this process's own memory.
+                    crate::machine::SINK.fetch_xor(
+                        crate::machine::checksum(&self.input),
+                        std::sync::atomic::Ordering::Relaxed,
+                    );
+                }
+                let chunk = ms.min(budget_ms.max(0.0));
+                let _ = self.machine.compute(chunk, &never);
+                *ms -= chunk;
+                *ms <= 0.0
+            }
+            Left::Until(deadline) => {
+                let left = *deadline - now;
+                if left > 0.0 {
+                    let _ = self.machine.block(left.min(budget_ms.max(0.0)), &never);
+                }
+                self.machine.now_ms() >= *deadline
+            }
+        };
+        if !finished {
+            return None;
+        }
+        let done = self.current.take()?;
+        self.next += 1;
+        Some(Span {
+            task: self.task.id,
+            group: self.task.group,
+            step: done.step as u16,
+            lane: 0,
+            kind: done.kind,
+            start: done.start,
+            end: self.machine.now_ms(),
+        })
+    }
+}
