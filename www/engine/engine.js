@@ -9,6 +9,7 @@
 //   pg.exportTrace(result);                           // Chrome trace JSON, opens in Perfetto
 
 import init, { initThreadPool, Engine, contract, kernelIterationsPerMs, poolSize } from '../pkg/playground.js';
+import { ProcessPool } from './processes.js';
 
 const BACKGROUND_POLL_MS = 100; // progress cadence when animation frames don't fire
 
@@ -33,33 +34,57 @@ async function start() {
   const hardwareConcurrency = navigator.hardwareConcurrency || 1;
   const wanted = poolSize(hardwareConcurrency);
   let poolThreads = 0;
-  let noPoolReason = '';
-  if (!globalThis.crossOriginIsolated) {
-    // Without isolation there is no SharedArrayBuffer to share wasm memory with workers.
-    noPoolReason = 'this page is not cross-origin isolated';
-  } else {
+  let threadsOff = whyNoThreads();
+  if (!threadsOff) {
     try {
       await initThreadPool(wanted);
       poolThreads = wanted;
     } catch (error) {
-      noPoolReason = `the worker pool did not start: ${error?.message ?? error}`;
+      const message = String(error?.message ?? error).replace(/[.\s]+$/, '');
+      threadsOff = { code: 'pool-failed', reason: `the worker pool did not start: ${message}` };
     }
   }
-  const engine = new Engine(poolThreads, hardwareConcurrency, noPoolReason, iterationsPerMs, calibratedInMs);
+  // Processes need no shared memory: every browser with module workers can start them, and
+  // they start only when a run needs them.
+  const processes = typeof Worker === 'function' ? new ProcessPool(wanted) : null;
+  const engine = new Engine(poolThreads, hardwareConcurrency, threadsOff?.reason ?? '', iterationsPerMs, calibratedInMs,
+    processes ?? undefined);
   // Start-up work (compiling, the browser's own processes) can slow that first measurement
   // (seen here: 256 k instead of 340 k iterations/ms): measure again on a worker, now that
   // things are calm, and keep the faster.
   const calibration = JSON.parse(await engine.refineCalibration());
-  return new Playground(engine, terms, {
+  return new Playground(engine, terms, processes, {
     crossOriginIsolated: Boolean(globalThis.crossOriginIsolated),
     threads: poolThreads > 0,
     poolThreads,
-    maxThreads: Math.max(poolThreads, 1),
+    processes: processes?.size ?? 0,
+    maxThreads: Math.max(poolThreads, processes?.size ?? 0, 1),
     hardwareConcurrency,
-    noPoolReason: noPoolReason || null,
+    noPoolReason: threadsOff?.reason ?? null,
+    noPoolCode: threadsOff?.code ?? null,
+    framed: window.parent !== window,
     timerResolutionMs: timerResolution(),
     calibration,
   });
+}
+
+/**
+ * Why this page can't have threads (wasm memory shared with workers), before trying: `null`
+ * when it may. Each case has a code, for words that fit it (views/capabilities.js).
+ */
+function whyNoThreads() {
+  const framed = window.parent !== window;
+  if (!globalThis.crossOriginIsolated) {
+    // No isolation, no SharedArrayBuffer to share the module's memory through.
+    return framed
+      ? { code: 'frame-not-isolated', reason: 'this frame is not cross-origin isolated' }
+      : { code: 'not-isolated', reason: 'this page is not cross-origin isolated' };
+  }
+  if (typeof SharedArrayBuffer !== 'function') {
+    // WebKit: isolated, yet no SharedArrayBuffer, and posting shared memory to a worker throws.
+    return { code: 'no-shared-memory', reason: 'this browser shares no memory between threads, even on an isolated page' };
+  }
+  return null;
 }
 
 /** The smallest step `performance.now()` takes here (5 us isolated, 100 us not, in Chromium). */
@@ -101,14 +126,16 @@ function spanDecoder({ packedSpan, spanKinds }) {
 class Playground {
   #engine;
   #decode;
+  #processes;
 
-  constructor(engine, terms, capabilities) {
+  constructor(engine, terms, processes, capabilities) {
     this.#engine = engine;
+    this.#processes = processes;
     this.#decode = spanDecoder(terms);
     /** Every strategy, in order: `[{ name, pool }]`; `pool` is 'threads' or null (the page's thread). */
     this.strategies = Object.freeze(terms.strategies.map((s) => Object.freeze({ ...s })));
-    /** Every limit validation enforces here, by name (`maxThreads` is this pool's size). */
-    this.limits = Object.freeze(JSON.parse(engine.limitsJson()));
+    /** Every limit validation enforces, by name. */
+    this.limits = Object.freeze({ ...terms.limits });
     /** Every span kind, by name. */
     this.spanKinds = Object.freeze([...terms.spanKinds]);
     this.capabilities = Object.freeze(capabilities);
@@ -135,6 +162,11 @@ class Playground {
   /** Whether a run is in progress (the engine runs one at a time). */
   get running() {
     return this.#engine.running;
+  }
+
+  /** How many processes are started now (they start when a run first needs them). */
+  get processesRunning() {
+    return this.#processes?.running ?? 0;
   }
 
   /**

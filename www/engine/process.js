@@ -1,0 +1,84 @@
+// One process: a dedicated worker with its own instance of the wasm module and its own memory
+// (processes.js starts it). It runs one task at a time, start to finish, and posts each piece
+// as it begins and ends, on the clock every thread shares:
+//   page -> process: { type: 'start', module (the page's compiled WebAssembly.Module, if it
+//                    could send it) } once; then per task { type: 'run', job (JSON), input
+//                    (ArrayBuffer or undefined), readyAt }, and maybe { type: 'cancel' }
+//   process -> page: { type: 'ready', readyAt } once; then per task
+//                    { type: 'began', numbers: [kind code, step, start] },
+//                    { type: 'spans', numbers: packed spans }, ... and at the end
+//                    { type: 'done' }, { type: 'cancelled' } or { type: 'failed', message }
+//
+// It works in chunks of CHUNK_MS and returns to its event loop between them, so a cancel
+// reaches it within a chunk: a worker computing without a break reads no messages, and a
+// terminated one can go on computing for seconds (Chromium stops a busy worker 2 s later).
+
+import init, { ProcessTask, sharedNow, warmUp } from '../pkg/playground.js';
+
+/** The kernel runs this long first, so its optimized code is in place before the first task. */
+const WARM_UP_MS = 5;
+/** Work between two looks at the mailbox: a cancel waits at most about this long. */
+const CHUNK_MS = 10;
+
+let started = null;
+let cancelled = false;
+
+self.onmessage = async ({ data }) => {
+  if (data?.type === 'start') {
+    started = start(data.module);
+  } else if (data?.type === 'cancel') {
+    cancelled = true;
+  } else if (data?.type === 'run') {
+    cancelled = false;
+    self.postMessage(await run(data));
+  }
+};
+
+/** Runs one task; returns the message that ends it. */
+async function run({ job, input, readyAt }) {
+  let task = null;
+  try {
+    await started;
+    // Copying the input into this process's own memory ends its transfer.
+    task = new ProcessTask(job, input ? new Uint8Array(input) : undefined, readyAt);
+    const transfer = task.transfer();
+    if (transfer) self.postMessage({ type: 'spans', numbers: transfer });
+    for (let piece = task.nextPiece(); piece; piece = task.nextPiece()) {
+      self.postMessage({ type: 'began', numbers: new Float64Array([piece[0], piece[1], sharedNow()]) });
+      let span = task.work(CHUNK_MS);
+      while (!span) {
+        await nextTask();
+        if (cancelled) return { type: 'cancelled' };
+        span = task.work(CHUNK_MS);
+      }
+      self.postMessage({ type: 'spans', numbers: span });
+    }
+    return { type: 'done' };
+  } catch (error) {
+    return { type: 'failed', message: error?.message ?? String(error) };
+  } finally {
+    task?.free();
+  }
+}
+
+/** Resolves after the worker's event loop has had a turn (messages included). */
+function nextTask() {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(null);
+  });
+}
+
+/** Instantiates the module with a memory of this process's own, and says when it is ready. */
+async function start(module) {
+  try {
+    // The page's compiled module when it sent one (instantiating it takes a few ms); else
+    // fetch and compile the module here.
+    await init(module ? { module_or_path: module } : undefined);
+    warmUp(WARM_UP_MS);
+    self.postMessage({ type: 'ready', readyAt: sharedNow() });
+  } catch (error) {
+    self.postMessage({ type: 'failed', message: `the module did not load: ${error?.message ?? error}` });
+  }
+}
