@@ -2,7 +2,8 @@
 // (strategies, sometimes with a setting changed), and a verdict computed from what those
 // runs measured. Nothing here is asserted without a run behind it.
 
-import { seconds, speedup, times } from './metrics.js';
+import { percent, seconds, speedup, times } from './metrics.js';
+import { threadsOffWords } from './words.js';
 
 /** Threads for "use the cores": the pool's workers, at most the machine's cores, at least 2. */
 export function coreThreads(capabilities) {
@@ -71,14 +72,57 @@ export const PRESETS = [
       { label: 'parallel, global lock', strategy: 'parallel', globalLock: true },
       { label: 'parallel, no lock', strategy: 'parallel', globalLock: false },
       { label: 'waits under the lock', strategy: 'parallel', globalLock: true, threads: 'all', groups: [group('download', 4, 0, 200)] },
+      { label: 'processes, global lock', strategy: 'processes', globalLock: true },
     ],
     verdict(results) {
       const seq = find(results, 'sequential');
       const gil = find(results, 'parallel, global lock');
       const free = find(results, 'parallel, no lock');
       const waits = find(results, 'waits under the lock');
+      const processes = find(results, 'processes, global lock');
       return `Under the global lock ${gil.threads} threads computed ${times(speedup(seq, gil))} as fast as one: only the lock's holder computes. ` +
-        `Without the lock: ${times(speedup(seq, free))}. Waiting releases the lock: 4 waits of 0.2 s on ${waits.threads} threads finished in ${seconds(waits.wallMs)}.`;
+        `Without the lock: ${times(speedup(seq, free))}. Waiting releases the lock: 4 waits of 0.2 s on ${waits.threads} threads finished in ${seconds(waits.wallMs)}. ` +
+        `${processes.threads} processes, each with its own lock, computed ${times(speedup(seq, processes))} as fast: that is how multiprocessing escapes the GIL.`;
+    },
+    // Without threads every "parallel" run is processes: only the processes' part can be shown.
+    verdictWithoutThreads(results, caps) {
+      const seq = find(results, 'sequential');
+      const processes = find(results, 'processes, global lock');
+      return `${threadsOffHere(caps)}, so the global lock can’t be shown holding threads back: ` +
+        `every “parallel” run ran as processes. ${processes.threads} processes, each with its own lock, computed ` +
+        `${times(speedup(seq, processes))} as fast as one: that is how multiprocessing escapes the GIL.`;
+    },
+  },
+  {
+    id: 'processes',
+    title: 'Processes: parallel without shared memory, at the price of a copy',
+    claim: 'Processes (like Python’s multiprocessing) compute at the same time without sharing memory, in any browser. Each gets a copy of its input: threads read it where it is.',
+    workload: (caps) => ({ strategy: 'processes', threads: coreThreads(caps), globalLock: false, yieldMs: 10,
+      groups: [group('compute', 8, 60, 0)] }),
+    runs: [
+      { label: 'sequential' },
+      { label: 'parallel' },
+      { label: 'processes' },
+      { label: 'threads, 8 MB input each', strategy: 'parallel', groups: [{ ...group('parse', 8, 20, 0), dataKb: 8192 }] },
+      { label: 'processes, 8 MB input each', strategy: 'processes', groups: [{ ...group('parse', 8, 20, 0), dataKb: 8192 }] },
+    ],
+    verdict(results) {
+      const [seq, par, proc] = ['sequential', 'parallel', 'processes'].map((l) => find(results, l));
+      const threadsData = find(results, 'threads, 8 MB input each');
+      const processData = find(results, 'processes, 8 MB input each');
+      const copying = copyingMs(processData);
+      return `Computing only, ${par.threads} threads ran ${times(speedup(seq, par))} and ${proc.threads} processes ${times(speedup(seq, proc))} ` +
+        `as fast as one after another. With 8 MB of input per task, processes spent ${seconds(copying)} copying it in ` +
+        `(${percent(copying / (processData.threads * processData.wallMs))} of their time): they took ${seconds(processData.wallMs)}, ` +
+        `threads ${seconds(threadsData.wallMs)}, reading it where it was.`;
+    },
+    verdictWithoutThreads(results, caps) {
+      const [seq, proc] = ['sequential', 'processes'].map((l) => find(results, l));
+      const processData = find(results, 'processes, 8 MB input each');
+      const copying = copyingMs(processData);
+      return `${threadsOffHere(caps)}, so every “threads” run here ran as processes too. ` +
+        `${proc.threads} processes ran ${times(speedup(seq, proc))} as fast as one after another; with 8 MB of input per task they ` +
+        `spent ${seconds(copying)} copying it in (${percent(copying / (processData.threads * processData.wallMs))} of their time).`;
     },
   },
   {
@@ -148,18 +192,33 @@ export const PRESETS = [
   },
 ];
 
+/** Time processes spent receiving copies of their input, summed over their lanes. */
+export function copyingMs(result) {
+  return result.spans.filter((s) => s.kind === 'transfer').reduce((ms, s) => ms + s.end - s.start, 0);
+}
+
 /**
- * What a preset's runs showed. Where threads are off, `parallel` and `hybrid` fell back to the
- * page's thread, and the runs can't show a claim about threads: it says that instead.
+ * What a preset's runs showed. Where threads are off, parallel runs ran as processes: a claim
+ * about parallelism still shows, and the verdict says the workers were processes (a preset
+ * whose claim is about threads themselves has its own `verdictWithoutThreads`). A run that
+ * fell back to the page's thread (hybrid) can't show its claim: the verdict says so.
  */
 export function presetVerdict(preset, runs, capabilities) {
   const fellBack = runs.map((r) => r.result).filter((r) => r.strategy !== r.requestedStrategy);
-  if (fellBack.length > 0) {
-    const which = [...new Set(fellBack.map((r) => `${r.requestedStrategy} ran as ${r.strategy}`))].join(' and ');
-    return `Threads are off here (${capabilities.noPoolReason ?? 'no worker pool'}), so ${which} on the page’s thread ` +
-      'and this demo can’t show its claim. Open the playground in its own tab for the threaded version.';
+  if (fellBack.length === 0) return preset.verdict(runs, capabilities);
+  const onPageThread = fellBack.filter((r) => r.strategy !== 'processes');
+  if (onPageThread.length === 0) {
+    if (preset.verdictWithoutThreads) return preset.verdictWithoutThreads(runs, capabilities);
+    return `${threadsOffHere(capabilities)}, so these workers are processes: ${preset.verdict(runs, capabilities)}`;
   }
-  return preset.verdict(runs, capabilities);
+  const which = [...new Set(onPageThread.map((r) => `${r.requestedStrategy} ran as ${r.strategy}`))].join(' and ');
+  const { advice } = threadsOffWords(capabilities);
+  return `${threadsOffHere(capabilities)}, so ${which} on the page’s thread and this demo can’t show its claim.${advice ? ` ${advice}` : ''}`;
+}
+
+/** "Threads are off here (why)": how a verdict starts where there are no threads. */
+function threadsOffHere(capabilities) {
+  return `Threads are off here (${capabilities.noPoolReason ?? 'no worker pool'})`;
 }
 
 export function presetById(id) {

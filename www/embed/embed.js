@@ -8,6 +8,7 @@ import { createBatchRunner } from '../app/batch.js';
 import { seconds, speedup, summarize, times } from '../app/metrics.js';
 import { PRESETS, presetById, presetVerdict, runWorkload } from '../app/presets.js';
 import { readState, urlFor } from '../app/url-state.js';
+import { threadsOffWords } from '../app/words.js';
 import { createEditor } from '../views/editor.js';
 import { createResults } from '../views/results.js';
 // The strategy names the protocol documents for host pages (the engine's, checked by a test):
@@ -203,15 +204,8 @@ async function main() {
   let strategies = params.strategies;
   let base = null; // the workload the runs derive from
 
-  /** A workload asking for more threads than this frame has runs on all it has. */
-  function fitThreads(workload) {
-    if (!(typeof workload?.threads === 'number' && workload.threads > caps.maxThreads)) return workload;
-    if (caps.threads) addNotice(`The workload asks for ${workload.threads} threads; this frame has ${caps.maxThreads}: using ${caps.maxThreads}.`);
-    return { ...workload, threads: caps.maxThreads };
-  }
-
   const editor = params.editor
-    ? createEditor(ui.editor, { strategies: pg.strategies, limits: pg.limits, onChange: (w) => { base = w; check(); render(); } })
+    ? createEditor(ui.editor, { strategies: pg.strategies, limits: pg.limits, workers: caps.maxThreads, onChange: (w) => { base = w; check(); render(); } })
     : null;
   ui.editor.hidden = !editor;
 
@@ -253,7 +247,7 @@ async function main() {
     } else if (workload !== undefined) {
       nextPreset = null; // a workload of the host's own: no preset's claim or verdict
     }
-    const next = workload !== undefined ? fitThreads(workload) : nextPreset.workload(caps);
+    const next = workload !== undefined ? workload : nextPreset.workload(caps);
     const errors = pg.validate(next);
     if (errors.length) return errors;
     preset = nextPreset;
@@ -366,15 +360,18 @@ async function main() {
   }
 
   if (!caps.threads) {
+    // Why, in words that fit this browser; the new-tab link only where a new tab gets threads.
     ui.threadsOff.hidden = false;
-    const where = framed ? 'in this frame (other browsers may not allow them in iframes)' : 'on this page (it is not cross-origin isolated)';
-    const link = Object.assign(document.createElement('a'), { href: ui.openFull.href, target: '_blank', rel: 'noopener', textContent: 'open in a new tab' });
-    ui.threadsOff.replaceChildren(`Threads are off ${where}: `, link, ' for the threaded version.');
+    const { why, advice } = threadsOffWords(caps);
+    const link = Object.assign(document.createElement('a'), { href: ui.openFull.href, target: '_blank', rel: 'noopener', textContent: 'Open in a new tab' });
+    ui.threadsOff.replaceChildren(why, ...(advice && framed ? [' ', link, ' for threads.'] : []));
   }
+
   ui.run.addEventListener('click', () => { if (!frame.busy && check().length === 0) runBatch(null); });
   ui.cancel.addEventListener('click', () => batches.cancel());
 
-  ui.status.textContent = caps.threads ? `${caps.poolThreads} worker threads ready.` : 'Ready (one thread).';
+  ui.status.textContent = caps.threads ? `${caps.poolThreads} worker threads ready.`
+    : caps.processes ? `Ready: ${caps.processes} processes, no threads.` : 'Ready (one thread).';
   frame.ready = true;
   document.body.dataset.ready = 'true';
   resolveEngine(handle);

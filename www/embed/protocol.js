@@ -18,7 +18,7 @@ export const VERSION = 1;
  * The engine's strategies, for host pages that load no wasm (the engine states them: pg.strategies;
  * tests/unit/protocol.test.mjs fails when this copy differs).
  */
-export const STRATEGIES = ['sequential', 'concurrent', 'parallel', 'hybrid'];
+export const STRATEGIES = ['sequential', 'concurrent', 'parallel', 'hybrid', 'processes'];
 const MAX_STRATEGIES = 8; // runs per request: more is a mistake, not a demo
 
 /** Message types each side sends. */

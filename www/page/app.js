@@ -62,7 +62,7 @@ async function main() {
     ui.presets.append(button);
   }
 
-  const editor = createEditor(ui.editor, { strategies: pg.strategies, limits: pg.limits, onChange: edited });
+  const editor = createEditor(ui.editor, { strategies: pg.strategies, limits: pg.limits, workers: caps.maxThreads, onChange: edited });
 
   function validate(workload) {
     const errors = pg.validate(workload);
@@ -169,15 +169,19 @@ async function main() {
     page.busy = true;
     setBusy(true);
     try {
-      const points = await batches.exclusive((signal) => measureScaling(pg, editor.get(), caps.maxThreads, {
+      // Threads and processes; where threads are off, parallel would run as processes anyway.
+      const strategies = caps.threads ? ['parallel', 'processes'] : ['processes'];
+      const series = await batches.exclusive((signal) => measureScaling(pg, editor.get(), caps.maxThreads, {
         signal,
-        onStep: (n, max) => say(`Scaling: running on ${n} of ${max} threads…`),
+        strategies,
+        onStep: (strategy, n, max) => say(`Scaling: ${strategy} on ${n} of ${max} workers…`),
       }));
-      if (points) {
+      if (series) {
         ui.scalingFigure.hidden = false;
-        const sentence = drawScaling(ui.scalingFigure, points, caps.hardwareConcurrency);
+        const sentence = drawScaling(ui.scalingFigure, series, caps.hardwareConcurrency);
         ui.scalingText.textContent = sentence;
-        page.scaling = points;
+        page.scaling = series[strategies[0]];
+        page.scalingSeries = series;
         say(sentence);
       } else {
         say('Scaling cancelled.');
@@ -214,9 +218,6 @@ async function main() {
   // Start from the link: a workload, a preset, or the default preset.
   const state = readState(location.search, PRESETS.map((p) => p.id));
   const problems = [...state.problems];
-  if (state.workload && state.workload.threads > caps.maxThreads) {
-    problems.push(`The link asks for ${state.workload.threads} threads; this page has ${caps.maxThreads}.`);
-  }
   selectPreset(state.presetId ?? DEFAULT_PRESET, { workload: state.workload });
   if (state.workload && !state.presetId) {
     page.preset = null;
@@ -228,7 +229,7 @@ async function main() {
   showProblems(problems);
   ui.status.textContent = caps.threads
     ? `Ready: ${caps.poolThreads} worker threads on ${caps.hardwareConcurrency} cores.`
-    : 'Ready, without threads (see below why).';
+    : `Ready, without threads (see below why)${caps.processes ? `: parallel runs use up to ${caps.processes} processes` : ''}.`;
   document.body.dataset.ready = 'true';
 }
 

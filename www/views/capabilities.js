@@ -1,13 +1,16 @@
-// What this browser gives the playground: threads or not, and why.
+// What this browser gives the playground: threads or not and why, processes, cores, clock.
 
 import { seconds } from '../app/metrics.js';
+import { threadsOffWords } from '../app/words.js';
 
 export function renderCapabilities(root, caps) {
-  const yes = caps.threads;
   const items = [
     ['Cross-origin isolated', caps.crossOriginIsolated ? 'yes' : 'no'],
-    ['Threads', yes ? `on: ${caps.poolThreads} workers` : 'off'],
-    ['Cores', String(caps.hardwareConcurrency)],
+    ['Threads', caps.threads ? `on: ${caps.poolThreads} workers sharing memory` : 'off'],
+    ['Processes', caps.processes > 0 ? `up to ${caps.processes}, each with its own memory (started when a run needs them)` : 'none (no Web Workers)'],
+    // As the browser reports it: some report more than the machine has (WebKitGTK said 4 on
+    // a 2-core machine). The scaling plot measures what a run really gets.
+    ['Cores', `${caps.hardwareConcurrency} (as this browser reports it)`],
     ['Timer resolution', caps.timerResolutionMs < 0.1 ? `${Math.round(caps.timerResolutionMs * 1000)} µs` : seconds(caps.timerResolutionMs)],
     ['CPU kernel', `${(caps.calibration.iterationsPerMs / 1e6).toFixed(2)} M iterations/ms (calibrated in ${Math.round(caps.calibration.measuredMs)} ms)`],
   ];
@@ -18,20 +21,16 @@ export function renderCapabilities(root, caps) {
     dl.append(div);
   }
   root.replaceChildren(dl);
-  root.dataset.threads = yes ? 'on' : 'off';
-  if (!yes) {
-    const why = document.createElement('p');
-    why.className = 'threads-off';
-    why.textContent = `Threads are off because ${caps.noPoolReason}. Everything still runs, on the page’s thread only: ` +
-      'parallel runs as sequential and hybrid as concurrent. To get threads, open the playground in its own tab, ' +
-      'or serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp ' +
-      '(./build.sh serve does).';
-    root.append(why);
+  root.dataset.threads = caps.threads ? 'on' : 'off';
+  if (!caps.threads) {
+    const { why, advice } = threadsOffWords(caps);
+    root.append(Object.assign(document.createElement('p'), { className: 'threads-off', textContent: advice ? `${why} ${advice}` : why }));
   }
-  if (caps.hardwareConcurrency < caps.poolThreads) {
+  const workers = Math.max(caps.poolThreads, caps.processes);
+  if (caps.hardwareConcurrency < workers) {
     const note = document.createElement('p');
     note.className = 'cores-note';
-    note.textContent = `This machine has ${caps.hardwareConcurrency} cores and the pool has ${caps.poolThreads} workers: with more threads than cores, threads take turns on the cores.`;
+    note.textContent = `This machine has ${caps.hardwareConcurrency} cores and a pool has ${workers} workers: with more workers than cores, they take turns on the cores.`;
     root.append(note);
   }
 }

@@ -9,6 +9,8 @@ const GROUP_FIELDS = [
   { key: 'cpuMs', label: 'Compute (ms)', type: 'number', min: 0, step: 'any' },
   { key: 'ioMs', label: 'Wait (ms)', type: 'number', min: 0, step: 'any' },
   { key: 'steps', label: 'Steps', type: 'number', min: 1, step: 1 },
+  // Optional: blank is the engine's default, no input.
+  { key: 'dataKb', label: 'Input (KiB)', type: 'number', min: 0, step: 1, placeholder: '0', optional: true },
 ];
 
 function el(tag, props = {}, ...children) {
@@ -22,9 +24,11 @@ const nextId = (base) => `${base}-${++uid}`;
 
 /**
  * `strategies` and `limits` are the engine's (`pg.strategies`, `pg.limits`): the choices and
- * bounds offered. `onChange(workload)` fires on every edit.
+ * bounds offered; `workers` is how many workers a pool has here (the slider goes that far, or
+ * further for a workload that asks for more: its run says what it got). `onChange(workload)`
+ * fires on every edit.
  */
-export function createEditor(root, { strategies, limits, onChange }) {
+export function createEditor(root, { strategies, limits, workers, onChange }) {
   let extra = {}; // fields the editor has no control for (jitter, seed): kept as they are
   const errorSlots = new Map(); // field path -> element that shows its message
 
@@ -50,7 +54,7 @@ export function createEditor(root, { strategies, limits, onChange }) {
   strategyBox.append(errorSlot('strategy'));
 
   // Threads, lock, yield
-  const threads = el('input', { type: 'range', min: 1, max: limits.maxThreads, step: 1, id: nextId('threads') });
+  const threads = el('input', { type: 'range', min: 1, max: workers, step: 1, id: nextId('threads') });
   const threadsOut = el('output', { htmlFor: threads.id });
   const lock = el('input', { type: 'checkbox', id: nextId('lock') });
   const yieldMs = el('input', { type: 'number', min: 0, max: limits.maxYieldMs, step: 'any', id: nextId('yield'), inputMode: 'decimal' });
@@ -82,6 +86,7 @@ export function createEditor(root, { strategies, limits, onChange }) {
       const input = el('input', { type: f.type, step: f.step ?? '', inputMode: f.type === 'number' ? 'decimal' : 'text' });
       if (f.min !== undefined) input.min = f.min;
       if (f.width) input.style.width = f.width;
+      if (f.placeholder) input.placeholder = f.placeholder;
       input.setAttribute('aria-label', `${f.label}, group ${index + 1}`);
       input.value = group[f.key] ?? '';
       inputs[f.key] = input;
@@ -118,13 +123,15 @@ export function createEditor(root, { strategies, limits, onChange }) {
       threads: Number(threads.value),
       globalLock: lock.checked,
       yieldMs: number(yieldMs),
-      groups: rows.map(({ inputs }) => ({
-        name: inputs.name.value,
-        count: number(inputs.count),
-        cpuMs: number(inputs.cpuMs),
-        ioMs: number(inputs.ioMs),
-        steps: number(inputs.steps),
-      })),
+      groups: rows.map(({ inputs }) => {
+        const group = {};
+        for (const f of GROUP_FIELDS) {
+          const input = inputs[f.key];
+          if (f.optional && input.value.trim() === '') continue;
+          group[f.key] = f.type === 'text' ? input.value : number(input);
+        }
+        return group;
+      }),
     };
   }
 
@@ -132,6 +139,7 @@ export function createEditor(root, { strategies, limits, onChange }) {
     const { strategy, threads: t, globalLock, yieldMs: y, groups, ...rest } = workload;
     extra = rest;
     strategyInputs.forEach((i) => { i.checked = i.value === strategy; });
+    threads.max = String(Math.min(limits.maxThreads, Math.max(workers, Number(t) || 1)));
     threads.value = String(t ?? 1);
     threadsOut.value = threads.value;
     lock.checked = Boolean(globalLock);

@@ -39,6 +39,10 @@ export const LAYERS = [
   { name: 'lock', alpha: 'wait' }, // lock wait tint
   { name: 'lockHatch', hatch: 45 }, // lock wait stripes
   { name: 'lockLine', line: true }, // lock wait outline
+  { name: 'startup', alpha: 'wait' }, // a process starting: neutral tint
+  { name: 'startupHatch', hatch: 45 }, // ...and stripes
+  { name: 'transfer', alpha: 0.45 }, // a copy of the input: the task's colour, lighter
+  { name: 'transferHatch', hatch: 90 }, // ...with vertical stripes
   { name: 'cpu' }, // computing
 ];
 const LAYER = Object.fromEntries(LAYERS.map((layer, i) => [layer.name, i]));
@@ -78,7 +82,7 @@ export function packSpans(lanes, spans, sizes) {
  * row taken, a span goes to the row that frees up first and overlaps there.
  */
 export function packLane(list, limit) {
-  const counts = { cpu: 0, io: 0, lockWait: 0 };
+  const counts = { cpu: 0, io: 0, lockWait: 0, transfer: 0, startup: 0 };
   const solid = [];
   const waits = [];
   for (const span of list) {
@@ -178,7 +182,8 @@ export function ticks(scale, plotW) {
  * Everything a frame paints, for a canvas `width` px wide at device pixel ratio `dpr`:
  * `{ items, bottom, height, plotW, labelW, scale, ticks, bars }`. `items` are the lanes, top to
  * bottom (`{ lane, top, height, rowsTop, rowH, rows }`); `bars` the rectangles of the spans,
- * snapped to device pixels (`{ layer, key, x, y, w, h }`, `key` the group's index or 'lock').
+ * snapped to device pixels (`{ layer, key, x, y, w, h }`, `key` the group's index, 'lock' or
+ * 'neutral').
  */
 export function layoutFrame({ packed, width, scale, sizes, dpr = 1 }) {
   const { labelW, rowH, lanePad } = sizes;
@@ -214,7 +219,7 @@ function rowBars(list, y, h, toX, snap, out) {
   for (const span of list) {
     const x0 = toX(span.start);
     const x1 = toX(span.end);
-    const key = span.kind === 'lockWait' ? 'lock' : `${span.group}:${span.kind}`; // lock waits: one colour
+    const key = `${colorKey(span)}:${span.kind}`;
     if (x1 - x0 < 1) {
       if (run && run.key === key && x0 <= run.x1 + 1) { run.x1 = Math.max(run.x1, x1); continue; }
       if (x1 <= Math.ceil(run ? run.x1 : painted)) continue;
@@ -225,11 +230,14 @@ function rowBars(list, y, h, toX, snap, out) {
   if (run) barRects(run, y, h, snap, out);
 }
 
+/** The colour key of a span: its group's, or one for the kind itself. */
+const colorKey = (span) => ({ lockWait: 'lock', startup: 'neutral' }[span.kind] ?? span.group);
+
 /** The rectangles of one bar (a span, or a run of tiny ones), by kind. Returns its right end. */
 function barRects({ span, x0, x1 }, y, h, snap, out) {
   const left = snap(x0);
   const width = Math.max(1, snap(x1) - left);
-  const key = span.kind === 'lockWait' ? 'lock' : span.group;
+  const key = colorKey(span);
   const add = (layer, x, top, w, height) => out.push({ layer: LAYER[layer], key, x, y: top, w, h: height });
   const inset = h >= 6 ? 1 : 0; // px, gap between rows
   const line = width >= 3 && h >= 6; // room for an outline
@@ -243,6 +251,12 @@ function barRects({ span, x0, x1 }, y, h, snap, out) {
     add('lock', left, y + inset, width, h - 2 * inset);
     add('lockHatch', left, y + inset, width, h - 2 * inset);
     if (line) add('lockLine', left + 0.5, y + inset + 0.5, width - 1, h - 2 * inset - 1);
+  } else if (span.kind === 'startup') { // grey stripes: not the task's work
+    add('startup', left, y + inset, width, h - 2 * inset);
+    add('startupHatch', left, y + inset, width, h - 2 * inset);
+  } else if (span.kind === 'transfer') { // the task's colour, light and striped: copying
+    add('transfer', left, y + inset, width, h - 2 * inset);
+    if (width >= 3) add('transferHatch', left, y + inset, width, h - 2 * inset);
   } else { // computing: solid, a 1 px gap between back-to-back tasks
     add('cpu', left, y + inset, width >= 4 ? width - 1 : width, h - 2 * inset);
   }
@@ -263,6 +277,9 @@ export function hitTest(frame, x, y) {
 export function summary(packed) {
   return packed.lanes.map(({ id, name }) => {
     const { count, counts, rows } = packed.byLane.get(id);
-    return { id, name, spans: count, cpuSpans: counts.cpu, ioSpans: counts.io, lockWaitSpans: counts.lockWait, rows: rows.length };
+    return {
+      id, name, spans: count, cpuSpans: counts.cpu, ioSpans: counts.io, lockWaitSpans: counts.lockWait,
+      transferSpans: counts.transfer, startupSpans: counts.startup, rows: rows.length,
+    };
   });
 }

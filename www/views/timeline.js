@@ -83,6 +83,9 @@ export function createTimeline(container, { compact = false, title = '' } = {}) 
     key(KIND_WORDS.io, `repeating-linear-gradient(135deg, ${NEUTRAL} 0 1.5px, transparent 1.5px 4px)`)
       .style.border = `1px solid ${NEUTRAL}`;
     lockSwatch = key(KIND_WORDS.lockWait, '');
+    key(KIND_WORDS.transfer, `repeating-linear-gradient(90deg, ${NEUTRAL} 0 1.5px, transparent 1.5px 3.5px)`)
+      .style.border = `1px solid ${NEUTRAL}`;
+    key(KIND_WORDS.startup, `repeating-linear-gradient(45deg, ${NEUTRAL} 0 2px, transparent 2px 5px)`);
   }
   container.append(...made);
   const ctx = canvas.getContext('2d');
@@ -202,7 +205,7 @@ export function createTimeline(container, { compact = false, title = '' } = {}) 
   function paintBars(bars) {
     const byLayer = LAYERS.map(() => new Map()); // per layer: colour -> [x, y, w, h, ...]
     for (const { layer, key, x, y, w, h } of bars) {
-      const color = key === 'lock' ? theme.lock : PALETTE[key % PALETTE.length];
+      const color = key === 'lock' ? theme.lock : key === 'neutral' ? NEUTRAL : PALETTE[key % PALETTE.length];
       const rects = byLayer[layer].get(color);
       if (rects) rects.push(x, y, w, h); else byLayer[layer].set(color, [x, y, w, h]);
     }
@@ -236,7 +239,7 @@ export function createTimeline(container, { compact = false, title = '' } = {}) 
     ctx.fillText(text, x, y, maxWidth);
   }
 
-  /** Diagonal lines in `color`, HATCH px apart in CSS pixels at any pixel ratio. */
+  /** Lines in `color` at `angle` (45, 90 or 135 degrees), HATCH px apart in CSS pixels at any pixel ratio. */
   function pattern(color, angle) {
     const key = `${color} ${angle}`;
     if (!patterns.has(key)) {
@@ -247,9 +250,14 @@ export function createTimeline(container, { compact = false, title = '' } = {}) 
       t.strokeStyle = color;
       t.lineWidth = angle === 45 ? 2 : 1.2; // px: lock stripes are bolder
       t.beginPath();
-      for (const d of [-HATCH, 0, HATCH]) { // three lines so the tile wraps seamlessly
-        t.moveTo(d, angle === 45 ? 0 : HATCH);
-        t.lineTo(d + HATCH, angle === 45 ? HATCH : 0);
+      if (angle === 90) {
+        t.moveTo(HATCH / 2, 0);
+        t.lineTo(HATCH / 2, HATCH);
+      } else {
+        for (const d of [-HATCH, 0, HATCH]) { // three lines so the tile wraps seamlessly
+          t.moveTo(d, angle === 45 ? 0 : HATCH);
+          t.lineTo(d + HATCH, angle === 45 ? HATCH : 0);
+        }
       }
       t.stroke();
       const p = ctx.createPattern(tile, 'repeat');
@@ -264,8 +272,9 @@ export function createTimeline(container, { compact = false, title = '' } = {}) 
     const span = frame && hitTest(frame, x, y);
     tip.hidden = !span;
     if (!span) return;
-    tipSwatch.style.background = span.kind === 'lockWait' ? theme.lock : PALETTE[span.group % PALETTE.length];
-    tipGroup.textContent = `${span.groupName ?? groupNames[span.group] ?? `group ${span.group}`} · task ${span.task + 1}`;
+    tipSwatch.style.background = { lockWait: theme.lock, startup: NEUTRAL }[span.kind] ?? PALETTE[span.group % PALETTE.length];
+    tipGroup.textContent = span.kind === 'startup' ? 'a new process'
+      : `${span.groupName ?? groupNames[span.group] ?? `group ${span.group}`} · task ${span.task + 1}`;
     tipLines[0].textContent = `${KIND_WORDS[span.kind] ?? span.kind} · step ${span.step + 1}`;
     tipLines[1].textContent = `${span.start.toFixed(1)}–${span.end.toFixed(1)} ms (${(span.end - span.start).toFixed(1)} ms)`;
     const lane = packed.lanes.find((l) => l.id === span.lane);
