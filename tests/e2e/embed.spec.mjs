@@ -202,21 +202,25 @@ test('with an origin allowlist, a page that is not on it gets no answer', async 
   expect(warnings.some((w) => w.includes(`ignored a message from ${HOST}: not in origin=https://tutorial.example`))).toBe(true);
 });
 
-test('a frame without isolation runs on one thread and offers a new tab', async ({ page }) => {
+test('a frame without isolation runs parallel work on processes and offers a new tab for threads', async ({ page }) => {
   // What Firefox and Safari do with an embed on a plain page: no Document-Isolation-Policy.
   await openHostPage(page, 'no-threads.html', `<iframe id="f" src="${PLAIN}/embed.html?preset=cpu&amp;strategies=sequential,parallel&amp;theme=dark&amp;compact=1" style="width:100%;height:600px;border:0"></iframe>`);
   const ready = await waitForMessage(page, 'ready', { timeout: READY_MS });
   expect(ready.data.capabilities.threads).toBe(false);
+  expect(ready.data.capabilities.processes).toBeGreaterThanOrEqual(4);
   const frame = page.frameLocator('#f');
-  await expect(frame.locator('#threads-off')).toHaveText(
-    'Threads are off in this frame (other browsers may not allow them in iframes): open in a new tab for the threaded version.');
+  await expect(frame.locator('#threads-off')).toHaveText(new RegExp(
+    '^Threads are off in this frame: it is not cross-origin isolated\\. Parallel runs use \\d+ processes instead: workers with their own memory, ' +
+    'which get a copy of their input \\(like Python’s multiprocessing\\)\\. Open in a new tab for threads\\.$'));
   const href = await frame.locator('#threads-off a').getAttribute('href');
   expect(href).toMatch(new RegExp(`^${PLAIN}/index\\.html\\?workload=.*&preset=cpu$`));
   expect(await frame.locator('#threads-off a').getAttribute('target')).toBe('_blank');
   expect(await frame.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor)).toBe('rgb(20, 22, 27)'); // theme=dark
-  await postToFrame(page, 'f', { type: 'run', id: 'one-thread' });
-  const result = await waitForMessage(page, 'result', { id: 'one-thread' });
-  expect(result.data.runs.map((r) => [r.label, r.status, r.workerLanesUsed])).toEqual([['sequential', 'completed', 0], ['parallel', 'completed', 0]]);
+  await postToFrame(page, 'f', { type: 'run', id: 'no-threads' });
+  const result = await waitForMessage(page, 'result', { id: 'no-threads' });
+  expect(result.data.runs.map((r) => [r.label, r.strategy, r.status])).toEqual([['sequential', 'sequential', 'completed'], ['parallel', 'processes', 'completed']]);
+  expect(run(result.data, 'parallel').workerLanesUsed).toBe(2);
+  expect(run(result.data, 'parallel').speedup).toBeGreaterThan(1.3);
 });
 
 test('dist/ served with its _headers behaves like the dev server', async ({ page, request }) => {
@@ -229,7 +233,7 @@ test('dist/ served with its _headers behaves like the dev server', async ({ page
   expect((await request.get(`${DIST}/pkg/playground_bg.wasm`)).headers()['content-type']).toBe('application/wasm');
   expect((await request.get(`${DIST}/embed-host.js`)).headers()['access-control-allow-origin']).toBe('*');
   expect((await request.get(`${DIST}/coi-serviceworker.js`)).status()).toBe(200);
-  for (const devOnly of ['/bench.html', '/bench.js', '/pkg/.stamp', '/pkg/playground.d.ts']) {
+  for (const devOnly of ['/bench.html', '/bench.js', '/bench/bench.html', '/bench/bench.js', '/pkg/.stamp', '/pkg/playground.d.ts']) {
     expect((await request.get(`${DIST}${devOnly}`)).status(), devOnly).toBe(404);
   }
 

@@ -48,16 +48,17 @@ test('concurrent waits all overlap on the main lane; wall is close to the longes
   expect(r.predictedMs).toBe(200);
 });
 
-test('all four strategies run and report their figures', async ({ page }) => {
+test('every strategy runs and reports its figures', async ({ page }) => {
   await openPlayground(page);
   const results = await page.evaluate(async () => {
     const w = { threads: 2, yieldMs: 10, groups: [{ name: 'job', count: 4, cpuMs: 40, ioMs: 60, steps: 2 }] };
     const out = {};
-    for (const strategy of ['sequential', 'concurrent', 'parallel', 'hybrid']) {
-      out[strategy] = await window.playground.run({ ...w, strategy });
+    for (const { name } of window.playground.strategies) {
+      out[name] = await window.playground.run({ ...w, strategy: name });
     }
     return out;
   });
+  expect(Object.keys(results)).toEqual(['sequential', 'concurrent', 'parallel', 'hybrid', 'processes']);
   for (const [strategy, r] of Object.entries(results)) {
     expect(r.strategy).toBe(strategy);
     expect(r.status).toBe('completed');
@@ -67,7 +68,7 @@ test('all four strategies run and report their figures', async ({ page }) => {
     expect(r.notice).toBeUndefined();
   }
   // Waits overlap in every strategy but sequential, so they all beat it.
-  for (const s of ['concurrent', 'parallel', 'hybrid']) expect(results[s].wallMs).toBeLessThan(results.sequential.wallMs * 0.8);
+  for (const s of ['concurrent', 'parallel', 'hybrid', 'processes']) expect(results[s].wallMs).toBeLessThan(results.sequential.wallMs * 0.8);
   // Hybrid computes on workers only, and waits on the main lane only.
   expect(results.hybrid.spans.filter((s) => s.kind === 'cpu').every((s) => s.lane > 0)).toBe(true);
   expect(results.hybrid.spans.filter((s) => s.kind === 'io').every((s) => s.lane === 0)).toBe(true);
@@ -130,8 +131,8 @@ test('bad input rejects with an Error naming the field, the value and the range'
     }
     return out;
   });
-  expect(messages[0]).toContain('true: invalid workload: strategy: "fastest" is not a strategy: use sequential, concurrent, parallel or hybrid');
-  expect(messages[1]).toMatch(/threads: 99 is out of range: must be a whole number from 1 to \d+ \(threads available in the worker pool\)/);
+  expect(messages[0]).toContain('true: invalid workload: strategy: "fastest" is not a strategy: use sequential, concurrent, parallel, hybrid or processes');
+  expect(messages[1]).toContain('threads: 99 is out of range: must be a whole number from 1 to 16 (the most workers a pool has; a run gets what its pool has)');
   expect(messages[2]).toContain('groups[0].cpuMs: -5 is out of range: must be from 0 to 5000');
   expect(messages[2]).toContain('groups[0].ioMs: must be a number from 0 to 10000, got null');
   expect(messages[3]).toContain('groups[0].count: 5000 is out of range');
@@ -156,25 +157,154 @@ test('a run exports as Chrome trace JSON', async ({ page }) => {
   expect(threads).toContain('worker 1');
 });
 
-test('without isolation every strategy still runs, single-threaded, and says why', async ({ page }) => {
+test('without isolation every strategy still runs: parallel on processes, hybrid on the page’s thread, and says why', async ({ page }) => {
   await openPlayground(page, PLAIN);
   const caps = await page.evaluate(() => window.playground.capabilities);
   expect(caps.crossOriginIsolated).toBe(false);
   expect(caps.threads).toBe(false);
   expect(caps.noPoolReason).toContain('not cross-origin isolated');
+  expect(caps.processes).toBeGreaterThanOrEqual(4);
   const results = await page.evaluate(async () => {
     const out = [];
-    for (const strategy of ['sequential', 'concurrent', 'parallel', 'hybrid']) {
-      out.push(await window.playground.run({ strategy, threads: 1,
+    for (const strategy of ['sequential', 'concurrent', 'parallel', 'hybrid', 'processes']) {
+      out.push(await window.playground.run({ strategy, threads: 2,
         groups: [{ name: 'a', count: 3, cpuMs: 20, ioMs: 50, steps: 1 }] }));
     }
-    return out.map(({ strategy, requestedStrategy, status, notice, spans }) =>
-      ({ strategy, requestedStrategy, status, notice, lanes: [...new Set(spans.map((s) => s.lane))] }));
+    return out.map(({ strategy, requestedStrategy, status, notice, spans, lanes }) =>
+      ({ strategy, requestedStrategy, status, notice, used: [...new Set(spans.map((s) => s.lane))].length, lanes: lanes.map((l) => l.name) }));
   });
-  expect(results.map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
-  expect(results.map((r) => r.strategy)).toEqual(['sequential', 'concurrent', 'sequential', 'concurrent']);
-  expect(results[2].notice).toContain('Threads are off (this page is not cross-origin isolated), so parallel ran as sequential');
+  expect(results.map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'completed', 'completed']);
+  expect(results.map((r) => r.strategy)).toEqual(['sequential', 'concurrent', 'processes', 'concurrent', 'processes']);
+  expect(results[2].notice).toContain('Threads are off (this page is not cross-origin isolated), so parallel ran as processes');
   expect(results[3].notice).toContain('hybrid ran as concurrent');
-  expect(results.every((r) => r.lanes.length === 1 && r.lanes[0] === 0)).toBe(true);
-  await expect(page.locator('#capabilities')).toContainText('Threads are off because this page is not cross-origin isolated');
+  expect(results[4].notice).toBeUndefined();
+  for (const i of [0, 1, 3]) expect(results[i].lanes).toEqual(['main']);
+  for (const i of [2, 4]) {
+    expect(results[i].lanes.slice(0, 3)).toEqual(['main', 'process 1', 'process 2']);
+    expect(results[i].used).toBe(2); // two processes; nothing on main
+  }
+  await expect(page.locator('#capabilities')).toContainText('Threads are off: this page is not cross-origin isolated');
+});
+
+test('a run asking for more workers than its pool has runs on all there are and says so', async ({ page }) => {
+  await openPlayground(page);
+  const r = await page.evaluate(() => window.playground.run({ strategy: 'parallel', threads: 16,
+    groups: [{ name: 'a', count: 2, cpuMs: 10, ioMs: 0 }] }));
+  const caps = await page.evaluate(() => window.playground.capabilities);
+  expect(r.status).toBe('completed');
+  expect(r.threads).toBe(caps.poolThreads);
+  expect(r.notice).toBe(`It asked for 16 worker threads; there are ${caps.poolThreads} here, so it ran on ${caps.poolThreads}.`);
+});
+
+/** Runs `workloads` in turn in the page and returns the results without their spans but with per-kind figures. */
+function runAll(page, workloads) {
+  return page.evaluate(async (list) => {
+    const out = [];
+    for (const w of list) {
+      const r = await window.playground.run(w);
+      const byKind = (kind) => r.spans.filter((s) => s.kind === kind);
+      const cpu = byKind('cpu');
+      out.push({ strategy: r.strategy, status: r.status, wallMs: r.wallMs, threads: r.threads, notice: r.notice,
+        lanes: r.lanes.map((l) => l.name), cpuLanes: [...new Set(cpu.map((s) => s.lane))],
+        busyMs: cpu.reduce((ms, s) => ms + s.end - s.start, 0),
+        startups: byKind('startup').length, transfers: byKind('transfer').length, lockWaits: byKind('lockWait').length });
+    }
+    return out;
+  }, workloads);
+}
+
+const resizes = (strategy, extra = {}) => ({ strategy, threads: 2, ...extra,
+  groups: [{ name: 'resize', count: 6, cpuMs: 150, ioMs: 0, steps: 1 }] });
+
+for (const [name, base] of [['isolated page', ISOLATED], ['plain page', PLAIN]]) {
+  test(`processes compute at the same time on their own lanes, start once, and beat sequential (${name})`, async ({ page }) => {
+    await openPlayground(page, base);
+    const [seq, first, second] = await runAll(page, [resizes('sequential'), resizes('processes'), resizes('processes')]);
+    expect(first.lanes.slice(0, 3)).toEqual(['main', 'process 1', 'process 2']);
+    expect(first.cpuLanes.sort()).toEqual([1, 2]);
+    expect(first.startups).toBe(2); // the first run that needs them shows them starting
+    expect(second.startups).toBe(0); // later runs reuse them
+    console.log(`processes (${name}): sequential ${seq.wallMs.toFixed(0)} ms, processes ${second.wallMs.toFixed(0)} ms ` +
+      `(${(seq.wallMs / second.wallMs).toFixed(2)}x), first run with start-up ${first.wallMs.toFixed(0)} ms`);
+    // Two processes computed at once for most of the run (generous bounds: 2 shared cores).
+    expect(second.busyMs).toBeGreaterThan(1.5 * second.wallMs);
+    expect(seq.wallMs / second.wallMs).toBeGreaterThan(1.4);
+  });
+}
+
+test('processes escape the global lock; threads under it take turns', async ({ page }) => {
+  await openPlayground(page);
+  const [seq, threads, processes] = await runAll(page, [resizes('sequential'), resizes('parallel', { globalLock: true }),
+    resizes('processes', { globalLock: true })]);
+  console.log(`global lock: threads ${(seq.wallMs / threads.wallMs).toFixed(2)}x, processes ${(seq.wallMs / processes.wallMs).toFixed(2)}x`);
+  expect(seq.wallMs / threads.wallMs).toBeLessThan(1.3);
+  expect(threads.lockWaits).toBeGreaterThan(0);
+  expect(processes.lockWaits).toBe(0);
+  expect(seq.wallMs / processes.wallMs).toBeGreaterThan(1.4);
+});
+
+test('input is copied to processes (transfer spans) and read in place by threads and the event loop', async ({ page }) => {
+  await openPlayground(page);
+  const data = (strategy) => ({ strategy, threads: 2, groups: [{ name: 'parse', count: 4, cpuMs: 10, ioMs: 0, dataKb: 2048 }] });
+  const [processes, threads, loop] = await runAll(page, [data('processes'), data('parallel'), data('concurrent')]);
+  expect(processes.transfers).toBe(4);
+  expect(threads.transfers).toBe(0);
+  expect(loop.transfers).toBe(0);
+  expect([processes, threads, loop].every((r) => r.status === 'completed')).toBe(true);
+});
+
+test('cancel stops a processes run within 100 ms, the processes stay, and the next run works', async ({ page }) => {
+  await openPlayground(page);
+  const r = await page.evaluate(async () => {
+    const pg = window.playground;
+    await pg.run({ strategy: 'processes', threads: 2, groups: [{ name: 'warm', count: 2, cpuMs: 10, ioMs: 0 }] });
+    const stops = [];
+    for (const group of [{ name: 'compute', count: 4, cpuMs: 3000, ioMs: 0 }, { name: 'wait', count: 4, cpuMs: 0, ioMs: 3000 }]) {
+      const controller = new AbortController();
+      const run = pg.run({ strategy: 'processes', threads: 2, groups: [group] }, { signal: controller.signal });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const asked = performance.now();
+      controller.abort();
+      const result = await run;
+      stops.push({ status: result.status, stoppedAfterMs: performance.now() - asked, open: result.spans.length });
+    }
+    const t0 = performance.now();
+    const next = await pg.run({ strategy: 'processes', threads: 2, groups: [{ name: 'after', count: 2, cpuMs: 100, ioMs: 0 }] });
+    return { stops, next: { status: next.status, startups: next.spans.filter((s) => s.kind === 'startup').length,
+      wallMs: next.wallMs, tookMs: performance.now() - t0 }, running: pg.processesRunning };
+  });
+  for (const stop of r.stops) {
+    expect(stop.status).toBe('cancelled');
+    expect(stop.stoppedAfterMs).toBeLessThan(100);
+    expect(stop.open).toBe(2); // what each process had begun, recorded up to the cancel
+  }
+  expect(r.next.status).toBe('completed');
+  expect(r.next.startups).toBe(0); // the same processes: nothing was terminated
+  expect(r.running).toBe(2);
+  // Both processes were free again: 2 x 100 ms side by side, not slowed by leftover work.
+  expect(r.next.wallMs).toBeLessThan(180);
+});
+
+test('exportTrace takes only a run of this engine: forged input is an Error and the engine keeps working', async ({ page }) => {
+  await openPlayground(page);
+  const outcome = await page.evaluate(async () => {
+    const pg = window.playground;
+    const tried = [];
+    const forged = { strategy: 'parallel', lanes: [], groupNames: [],
+      spans: Array.from({ length: 1_000_000 }, (_, i) => ({ task: i, group: 0, step: 0, lane: 99, kind: 'cpu', start: i, end: i + 1 })) };
+    for (const input of [forged, null, 'run', { runId: -1 }, { runId: 2 ** 40 }, { runId: 999_999 }]) {
+      try {
+        pg.exportTrace(input);
+        tried.push('accepted!');
+      } catch (error) {
+        tried.push(`${error instanceof Error}: ${error.message}`);
+      }
+    }
+    const result = await pg.run({ strategy: 'concurrent', groups: [{ name: 'a', count: 2, cpuMs: 0, ioMs: 20 }] });
+    const trace = JSON.parse(pg.exportTrace(result));
+    return { tried, events: trace.traceEvents.filter((e) => e.ph === 'X').length };
+  });
+  expect(outcome.tried.slice(0, 5).every((m) => m.startsWith('true: exportTrace: expected a result of pg.run'))).toBe(true);
+  expect(outcome.tried[5]).toBe('true: the spans of run 999999 are not kept: the engine keeps those of its last 16 runs');
+  expect(outcome.events).toBe(2);
 });

@@ -50,6 +50,9 @@ test('global lock preset: threads do not speed up computing, waits still overlap
   expect(wall(b, 'waits under the lock')).toBeLessThan(400);
   const lockWaits = b.runs['parallel, global lock'].timeline.lanes.reduce((n, l) => n + l.lockWaitSpans, 0);
   expect(lockWaits).toBeGreaterThan(0);
+  // Processes, each with its own lock, escape it.
+  expect(wall(b, 'sequential') / wall(b, 'processes, global lock')).toBeGreaterThan(1.4);
+  expect(b.verdict).toMatch(/\d processes, each with its own lock, computed \d\.\d\dx as fast: that is how multiprocessing escapes the GIL/);
 });
 
 test('responsiveness preset: the event loop freezes, yielding and workers keep frames coming', async ({ page }) => {
@@ -199,10 +202,25 @@ test('small screens and dark mode: the page fits 360 px and keeps working', asyn
   await context.close();
 });
 
-test('without threads a preset says it cannot show its claim instead of a false verdict', async ({ page }) => {
+test('processes preset: threads and processes both speed up; with big inputs processes pay for the copy', async ({ page }) => {
+  await openPlayground(page);
+  const b = await runPreset(page, 'processes');
+  expect(wall(b, 'sequential') / wall(b, 'parallel')).toBeGreaterThan(1.4);
+  expect(wall(b, 'sequential') / wall(b, 'processes')).toBeGreaterThan(1.4);
+  const transfers = (label) => b.runs[label].timeline.lanes.reduce((n, l) => n + l.transferSpans, 0);
+  expect(transfers('processes, 8 MB input each')).toBe(8);
+  expect(transfers('threads, 8 MB input each')).toBe(0);
+  expect(b.verdict).toMatch(/With 8 MB of input per task, processes spent \d+(\.\d+)? (ms|s) copying it in \(\d+ % of their time\)/);
+});
+
+test('without threads, presets that need parallelism run processes and say so; those that need threads say they can’t', async ({ page }) => {
   await openPlayground(page, PLAIN);
-  await page.click('button[data-preset="cpu"]');
-  await page.click('#preset-run');
-  await expect(page.locator('#verdict')).toContainText('Threads are off here (this page is not cross-origin isolated), so parallel ran as sequential', { timeout: 60_000 });
-  await expect(page.locator('#verdict')).not.toContainText('faster than one after another');
+  const cpu = await runPreset(page, 'cpu');
+  expect(cpu.verdict).toMatch(/^Threads are off here \(this page is not cross-origin isolated\), so these workers are processes: On 2 workers the 8 resizes ran \d\.\d\dx faster/);
+  expect(wall(cpu, 'sequential') / wall(cpu, 'parallel')).toBeGreaterThan(1.4);
+  const gil = await runPreset(page, 'gil');
+  expect(gil.verdict).toContain('so the global lock can’t be shown holding threads back: every “parallel” run ran as processes');
+  const mixed = await runPreset(page, 'mixed');
+  expect(mixed.verdict).toContain('Threads are off here (this page is not cross-origin isolated), so hybrid ran as concurrent on the page’s thread and this demo can’t show its claim');
+  await expect(page.locator('#verdict')).not.toContainText('faster than');
 });
