@@ -38,7 +38,8 @@ Usage: ./build.sh <command>
 
   serve   build the wasm module and serve www/ on http://127.0.0.1:${PORT}/ (PORT=... to change)
           with the cross-origin isolation headers that wasm threads need
-  test    native cargo test, then wasm-bindgen tests and Playwright tests in headless Chromium
+  test    native cargo test, then wasm-bindgen tests and Playwright tests in headless Chromium,
+          then a focused set of page tests in Firefox ESR, WebKitGTK and Chromium (WebDriver)
   bench   build, then run tests/bench/run.mjs
   dist    build dist/: www/ for any static host, with a _headers file (Netlify, Cloudflare
           Pages) and coi-serviceworker.js (DIST_SERVICE_WORKER=1 turns it on; docs/embedding.md)
@@ -242,6 +243,14 @@ test_e2e() {
   NO_UPDATE_CHECK=1 node_modules/.bin/playwright test --config tests/e2e/playwright.config.mjs
 }
 
+test_engines() {
+  # A focused set, not the Playwright suite again: in each engine the page with and without
+  # isolation headers, and the embed view framed by a plain page of another site (about 2 min
+  # for the three). Screenshots and figures go to artifacts/engines/.
+  step "page tests in Firefox ESR, WebKitGTK and Chromium over WebDriver (node --test tests/engines/)"
+  node --test tests/engines/engines.test.mjs
+}
+
 cmd_test() {
   setup
   install_chromium
@@ -252,6 +261,7 @@ cmd_test() {
   test_native
   test_wasm
   test_e2e
+  test_engines
   step "all tests passed"
 }
 
