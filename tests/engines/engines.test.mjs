@@ -20,9 +20,12 @@
 //                      or rejection, from the page's first line, in frames and workers too.
 //   WebKitGTK          no BiDi in Debian's build, and no console output of automation sessions
 //                      anywhere: the test installs listeners (error, unhandledrejection,
-//                      console.error) once the page is ready, so it misses errors raised while
-//                      the page loads and inside workers. What covers load: the page must
-//                      become ready, and its status line must not say it could not start.
+//                      console.error) once the page is ready. They catch what happens after:
+//                      the page's errors, failed resource loads, and a worker's uncaught error
+//                      (reported again on the page), but not what was raised while the page
+//                      loaded. What covers loading: the page must become ready, and its status
+//                      line must not say it could not start.
+//   All engines        the same listeners run in Firefox and Chromium too (a second net).
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
