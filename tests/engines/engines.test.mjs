@@ -70,6 +70,9 @@ const EXPECTED = {
 
 /** ENGINES=firefox,webkit,chromium (the default: all three). */
 const selected = (process.env.ENGINES ?? 'firefox,webkit,chromium').split(',').map((s) => s.trim()).filter(Boolean);
+for (const name of selected) {
+  if (!EXPECTED[name]) throw new Error(`ENGINES: unknown engine “${name}” (known: ${Object.keys(EXPECTED).join(', ')})`);
+}
 
 /** Records uncaught errors, rejections and console.error calls of the current document. */
 const RECORD_ERRORS = `
@@ -101,17 +104,33 @@ async function run(driver, workload) {
 }
 
 const group = (name, count, cpuMs, ioMs) => ({ name, count, cpuMs, ioMs, steps: 1 });
-const workload = (strategy, threads, groups) => ({ strategy, threads, globalLock: false, yieldMs: 0, groups });
+const workloadOf = (strategy, threads, groups) => ({ strategy, threads, globalLock: false, yieldMs: 0, groups });
 
 /** Waits until `script` (run in the current document) returns something truthy, and returns it. */
-function waitFor(driver, script, timeoutMs, what) {
-  return driver.wait(() => driver.executeScript(script), timeoutMs, `timed out after ${timeoutMs} ms waiting for ${what}`);
+async function waitFor(driver, script, timeoutMs, what) {
+  try {
+    return await driver.wait(() => driver.executeScript(script), timeoutMs);
+  } catch (error) {
+    if (error.name !== 'TimeoutError') throw error;
+    throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; the page then: ${await pageState(driver)}`);
+  }
 }
 
-/**
- * The three ways to open the playground. `open` navigates and leaves the driver in the
- * playground's document (inside the frame for `embed`); `top` goes back to the top document.
- */
+/** What the current document (and its playground frame, if any) shows: for timeout messages. */
+async function pageState(driver) {
+  const STATE = `return [document.visibilityState, document.hasFocus() ? 'focused' : 'not focused',
+    ...['status', 'summary'].map((id) => document.getElementById(id)?.textContent).filter(Boolean)].join(' · ')`;
+  const states = [await driver.executeScript(STATE)];
+  const frames = await driver.findElements(By.id('playground'));
+  if (frames.length > 0) {
+    await driver.switchTo().frame(frames[0]);
+    states.push(`frame: ${await driver.executeScript(STATE)}`);
+    await driver.switchTo().parentFrame();
+  }
+  return states.join('; ');
+}
+
+/** The three ways to open the playground (openPlayground leaves the driver inside the frame for `embed`). */
 const CONTEXTS = {
   isolated: { title: 'isolated page (COOP + COEP)', url: `${ISOLATED}/index.html` },
   plain: { title: 'plain page (no isolation headers)', url: `${PLAIN}/index.html` },
@@ -127,9 +146,12 @@ async function openPlayground(driver, context) {
   await driver.get(context.url);
   if (context.framed) {
     await driver.executeScript(RECORD_ERRORS); // the host page's own errors
-    await waitFor(driver, `return window.received.some((m) => m.data?.source === '${SOURCE}' && m.data.type === 'ready')`, READY_MS, 'the frame’s ready message');
+    // `error` (start-failed) too: then the first test reads why in the frame's status line.
+    await waitFor(driver, `return window.received.some((m) => m.data?.source === '${SOURCE}' && ['ready', 'error'].includes(m.data.type))`,
+      READY_MS, 'the frame’s ready message');
     await driver.switchTo().frame(await driver.findElement(By.id('playground')));
-    await waitFor(driver, 'return window.embedFrame?.ready === true && Boolean(window.playground)', READY_MS, 'window.playground in the frame');
+    await waitFor(driver, `return window.embedFrame?.ready === true && Boolean(window.playground)
+      || document.getElementById('status').textContent.startsWith('The playground could not start')`, READY_MS, 'window.playground in the frame');
   } else {
     await waitFor(driver, `return document.body.dataset.ready === 'true' && Boolean(window.playground)
       || document.getElementById('status').textContent.startsWith('The playground could not start')`, READY_MS, 'window.playground');
@@ -253,7 +275,7 @@ for (const name of selected) {
         it('concurrent waits overlap; every strategy runs, or falls back with a notice; threads speed up computing', async () => {
           const { driver } = session;
           // 8 waits of 150 ms on the event loop: about 150 ms together, 1200 ms one after another.
-          const waits = await run(driver, workload('concurrent', 1, [group('download', 8, 0, 150)]));
+          const waits = await run(driver, workloadOf('concurrent', 1, [group('download', 8, 0, 150)]));
           assert.equal(waits.status, 'completed');
           assert.equal(waits.waits, 8);
           figure.waitOverlap = waits.wallMs / waits.longestWaitMs;
@@ -265,7 +287,7 @@ for (const name of selected) {
           const fallback = { sequential: 'sequential', concurrent: 'concurrent', parallel: 'sequential', hybrid: 'concurrent' };
           figure.strategies = {};
           for (const strategy of ['sequential', 'concurrent', 'parallel', 'hybrid']) {
-            const result = await run(driver, workload(strategy, threads, [group('mixed', 4, 20, 20)]));
+            const result = await run(driver, workloadOf(strategy, threads, [group('mixed', 4, 20, 20)]));
             figure.strategies[strategy] = { ranAs: result.strategy, notice: result.notice };
             assert.equal(result.status, 'completed', strategy);
             assert.equal(result.tasksDone, 4, strategy);
@@ -284,8 +306,8 @@ for (const name of selected) {
             // Measured again once if the first pair falls short: another process may have taken a core.
             const computing = [group('compute', 6, 200, 0)];
             const measure = async () => {
-              const sequential = await run(driver, workload('sequential', 2, computing));
-              const parallel = await run(driver, workload('parallel', 2, computing));
+              const sequential = await run(driver, workloadOf('sequential', 2, computing));
+              const parallel = await run(driver, workloadOf('parallel', 2, computing));
               return { sequential, parallel, speedup: sequential.wallMs / parallel.wallMs };
             };
             let pair = await measure();

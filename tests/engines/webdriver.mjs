@@ -37,16 +37,16 @@ function miniBrowser() {
 }
 
 /**
- * Each engine: how to start its WebDriver server, the session's capabilities, and whether it
- * has WebDriver BiDi (log.entryAdded: every console error and uncaught exception, from the
- * first line the page runs, in its frames and workers too).
+ * Each engine: how to start its WebDriver server, and the session's capabilities.
+ * `webSocketUrl: true` asks for WebDriver BiDi, whose log.entryAdded reports every console
+ * error and uncaught exception, from the first line the page runs, in its frames and workers.
  */
 export const ENGINES = {
   firefox: {
     title: 'Firefox ESR',
     port: 4444,
-    // --websocket-port: BiDi's own port (9222 by default, which a Chromium may hold).
-    driver: () => ['geckodriver', ['--port', '4444', '--websocket-port', '4447']],
+    // --websocket-port: BiDi's own port (4447, not the default 9222, which a Chromium may hold).
+    driver: (port) => ['geckodriver', ['--port', `${port}`, '--websocket-port', `${port + 3}`]],
     capabilities: () => ({
       browserName: 'firefox',
       webSocketUrl: true,
@@ -57,32 +57,29 @@ export const ENGINES = {
         prefs: { 'devtools.console.stdout.content': true },
       },
     }),
-    bidi: true,
   },
   webkit: {
     title: 'WebKitGTK',
     port: 4445,
     // MiniBrowser has no headless mode: without a display the new-session request hangs.
-    driver: () => ['xvfb-run', ['-a', '-s', '-screen 0 1600x1200x24', 'WebKitWebDriver', '--port=4445']],
+    driver: (port) => ['xvfb-run', ['-a', '-s', '-screen 0 1600x1200x24', 'WebKitWebDriver', `--port=${port}`]],
+    // No webSocketUrl: Debian's WebKitGTK 2.50 is built without BiDi (it answers it with
+    // "Failed to match capabilities"), and MiniBrowser's
+    // --enable-write-console-messages-to-stdout prints nothing for an automation session.
     capabilities: () => ({
       browserName: 'MiniBrowser',
       'webkitgtk:browserOptions': { binary: miniBrowser(), args: ['--automation'] },
     }),
-    // Debian's WebKitGTK 2.50 is built without BiDi (it answers `webSocketUrl: true` with
-    // "Failed to match capabilities"), and MiniBrowser's
-    // --enable-write-console-messages-to-stdout prints nothing for an automation session.
-    bidi: false,
   },
   chromium: {
     title: 'Chromium',
     port: 4446,
-    driver: () => ['/usr/bin/chromedriver', ['--port=4446']],
+    driver: (port) => ['/usr/bin/chromedriver', [`--port=${port}`]],
     capabilities: () => ({
       browserName: 'chrome',
       webSocketUrl: true,
       'goog:chromeOptions': { binary: CHROMIUM, args: ['--headless=new', ...CHROMIUM_ARGS] },
     }),
-    bidi: true,
   },
 };
 
@@ -156,15 +153,15 @@ export async function startServers() {
 }
 
 /**
- * Starts `name`'s WebDriver server and a session. Returns `{ driver, errors, stop }`:
- * `errors` holds what BiDi reported (console errors, uncaught exceptions) where the engine
+ * Starts `name`'s WebDriver server and a session. Returns `{ engine, driver, errors, stop }`:
+ * `errors` collects what BiDi reports (console errors, uncaught exceptions) where the engine
  * has BiDi; `stop()` ends the session and the server.
  */
 export async function startEngine(name) {
   const engine = ENGINES[name];
   if (!engine) throw new Error(`unknown engine ${name} (known: ${Object.keys(ENGINES).join(', ')})`);
   mkdirSync(ARTIFACTS, { recursive: true });
-  const [command, args] = engine.driver();
+  const [command, args] = engine.driver(engine.port);
   const server = startProcess(command, args, `${ARTIFACTS}/${name}-driver.log`);
   const url = `http://127.0.0.1:${engine.port}`;
   let driver = null;
@@ -174,11 +171,12 @@ export async function startEngine(name) {
   };
   try {
     await waitForHttp(`${url}/status`, server, `${command} (${engine.title}'s WebDriver server)`, DRIVER_START_MS);
-    driver = await new Builder().usingServer(url).withCapabilities(engine.capabilities()).build();
+    const capabilities = engine.capabilities();
+    driver = await new Builder().usingServer(url).withCapabilities(capabilities).build();
     await driver.manage().setTimeouts({ script: 120_000, pageLoad: 60_000 });
     await driver.manage().window().setRect({ width: 1280, height: 1000 });
     const errors = [];
-    if (engine.bidi) {
+    if (capabilities.webSocketUrl) {
       const inspector = await getLogInspector(driver);
       await inspector.onLog((entry) => {
         if (entry.level === 'error') errors.push(`${entry.type} error: ${entry.text}`);
