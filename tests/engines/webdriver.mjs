@@ -6,6 +6,7 @@
 // builds. Both speak W3C WebDriver, so selenium-webdriver drives them, and Chromium too.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Builder } from 'selenium-webdriver';
 import getLogInspector from 'selenium-webdriver/bidi/logInspector.js';
@@ -107,6 +108,18 @@ function startProcess(command, args, log) {
   };
 }
 
+/**
+ * Fails unless `port` is free on 127.0.0.1: `serve` would quietly pick another port, and the
+ * tests would then talk to whatever holds this one (a server left over from another run).
+ */
+async function checkPortFree(port, what) {
+  await new Promise((resolve, reject) => {
+    const probe = createServer()
+      .once('error', () => reject(new Error(`port ${port} for ${what} is in use: is another test run going on?`)))
+      .listen(port, '127.0.0.1', () => probe.close(resolve));
+  });
+}
+
 /** Waits until `url` answers (any HTTP status), or fails with what the process said. */
 async function waitForHttp(url, child, what, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
@@ -137,6 +150,9 @@ export async function startServers() {
     throw new Error('www/pkg is missing: run ./build.sh test (it builds the wasm module first)');
   }
   mkdirSync(ARTIFACTS, { recursive: true });
+  for (const [port, what] of [[ISOLATED_PORT, 'the isolated server'], [PLAIN_PORT, 'the plain server'], [HOST_PORT, 'the host page']]) {
+    await checkPortFree(port, what);
+  }
   const servers = [
     ['isolated', serveCommand(ISOLATED_SERVE_CONFIG, ISOLATED_PORT), ISOLATED],
     ['plain', serveCommand(PLAIN_SERVE_CONFIG, PLAIN_PORT), PLAIN],
@@ -161,6 +177,7 @@ export async function startEngine(name) {
   const engine = ENGINES[name];
   if (!engine) throw new Error(`unknown engine ${name} (known: ${Object.keys(ENGINES).join(', ')})`);
   mkdirSync(ARTIFACTS, { recursive: true });
+  await checkPortFree(engine.port, `${engine.title}'s WebDriver server`);
   const [command, args] = engine.driver(engine.port);
   const server = startProcess(command, args, `${ARTIFACTS}/${name}-driver.log`);
   const url = `http://127.0.0.1:${engine.port}`;
