@@ -10,6 +10,11 @@ NIGHTLY=nightly-2026-05-20
 WASM_TARGET=wasm32-unknown-unknown
 CHROMIUM=/usr/bin/chromium
 CHROMEDRIVER=/usr/bin/chromedriver
+# The other engines (tests/engines/): Debian's Firefox ESR driven by geckodriver, and WebKitGTK
+# (Safari's engine) driven by WebKitWebDriver, which starts WebKitGTK's MiniBrowser in Xvfb.
+FIREFOX=/usr/bin/firefox-esr
+WEBKIT_DRIVER=/usr/bin/WebKitWebDriver
+GECKODRIVER_VERSION=0.37.1
 PORT="${PORT:-8000}"
 
 # rustc no longer passes the shared-memory linker flags by itself. Without the link args the
@@ -34,7 +39,8 @@ Usage: ./build.sh <command>
   serve   build the wasm module and serve www/ on http://127.0.0.1:${PORT}/ (PORT=... to change)
           with the cross-origin isolation headers that wasm threads need
   test    checks (rustfmt, clippy on the host and on wasm32), native cargo test, node unit
-          tests, then wasm-bindgen tests and Playwright tests in headless Chromium
+          tests, then wasm-bindgen tests and Playwright tests in headless Chromium, then a
+          focused set of page tests in Firefox ESR, WebKitGTK and Chromium (WebDriver)
   bench   build, then run tests/bench/run.mjs
   dist    build dist/: www/ for any static host, with a _headers file (Netlify, Cloudflare
           Pages) and coi-serviceworker.js (DIST_SERVICE_WORKER=1 turns it on; docs/embedding.md)
@@ -42,7 +48,8 @@ Usage: ./build.sh <command>
 
 Installs what is missing first: Rust ${NIGHTLY} (+ rust-src, ${WASM_TARGET}),
 wasm-bindgen-cli at the version in Cargo.lock, npm devDependencies, and for test/bench
-Debian's chromium + chromium-driver.
+Debian's chromium + chromium-driver; for test also Debian's firefox-esr, webkit2gtk-driver
+and xvfb, and geckodriver ${GECKODRIVER_VERSION} (cargo).
 EOF
 }
 
@@ -122,6 +129,36 @@ install_chromium() {
   step "installing chromium and chromium-driver (apt)"
   apt-get update
   apt-get install -y chromium chromium-driver
+}
+
+install_engines() {
+  if [[ -x "${FIREFOX}" && -x "${WEBKIT_DRIVER}" ]] && command -v xvfb-run >/dev/null; then
+    step "firefox-esr, webkit2gtk-driver and xvfb already installed"
+    return
+  fi
+  if [[ "$(id -u)" -ne 0 ]]; then
+    die "tests need ${FIREFOX}, ${WEBKIT_DRIVER} and xvfb-run: run
+    sudo apt-get update && sudo apt-get install -y firefox-esr webkit2gtk-driver xvfb"
+  fi
+  # webkit2gtk-driver brings WebKitGTK (libwebkit2gtk-4.1-0), whose MiniBrowser is the browser
+  # it drives; MiniBrowser has no headless mode, so it runs in Xvfb (xvfb-run).
+  # The lock timeout: another apt-get (a second checkout's build.sh) may be installing.
+  step "installing firefox-esr, webkit2gtk-driver and xvfb (apt)"
+  apt-get -o DPkg::Lock::Timeout=600 update
+  apt-get -o DPkg::Lock::Timeout=600 install -y firefox-esr webkit2gtk-driver xvfb
+}
+
+install_geckodriver() {
+  local have
+  have=$(geckodriver --version 2>/dev/null | awk 'NR == 1 { print $2 }' || true)
+  if [[ "${have}" == "${GECKODRIVER_VERSION}" ]]; then
+    step "geckodriver ${GECKODRIVER_VERSION} already installed"
+    return
+  fi
+  # Debian packages no geckodriver, and a prebuilt one can't be downloaded here: build the
+  # pinned release from crates.io, with the versions its own lock file names.
+  step "installing geckodriver ${GECKODRIVER_VERSION} (found: ${have:-none}; about 1.5 min on 2 idle cores)"
+  cargo install geckodriver --version "${GECKODRIVER_VERSION}" --locked
 }
 
 setup() {
@@ -233,9 +270,19 @@ test_e2e() {
   NO_UPDATE_CHECK=1 node_modules/.bin/playwright test --config tests/e2e/playwright.config.mjs
 }
 
+test_engines() {
+  # A focused set, not the Playwright suite again: in each engine the page with and without
+  # isolation headers, and the embed view framed by a plain page of another site (about 2 min
+  # for the three). Screenshots and figures go to artifacts/engines/.
+  step "page tests in Firefox ESR, WebKitGTK and Chromium over WebDriver (node --test tests/engines/)"
+  node --test tests/engines/engines.test.mjs
+}
+
 cmd_test() {
   setup
   install_chromium
+  install_engines
+  install_geckodriver
   build_wasm
   build_dist # the Playwright tests also serve dist/, with its _headers applied
   check_style
@@ -243,6 +290,7 @@ cmd_test() {
   test_unit
   test_wasm
   test_e2e
+  test_engines
   step "all tests passed"
 }
 
