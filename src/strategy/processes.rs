@@ -258,10 +258,9 @@ impl ProcessTask {
         let now = self.machine.now_ms();
         let current = self.current.get_or_insert_with(|| {
             let (kind, left) = match piece {
-                Piece::Read { .. } | Piece::Compute { .. } => {
-                    let ms = if let Piece::Compute { ms } = piece { ms } else { 0.0 };
-                    (SpanKind::Cpu, Left::Compute(ms))
-                }
+                // Reading is computing too: it happens on the first chunk.
+                Piece::Read { .. } => (SpanKind::Cpu, Left::Compute(0.0)),
+                Piece::Compute { ms } => (SpanKind::Cpu, Left::Compute(ms)),
                 Piece::Wait { ms } => (SpanKind::Io, Left::Until(now + ms)),
             };
             Current {

@@ -547,7 +547,11 @@ fn a_process_task_runs_piece_by_piece_in_chunks_a_cancel_can_come_between() {
             kinds.push((kind, span.end - span.start));
         }
     }
-    assert_eq!(chunks, 1 + 3 + 3 + 1 + 3, "read, 5 + 5 + 2 ms of computing, 5 ms of waiting");
+    assert_eq!(
+        chunks,
+        1 + 3 + 3 + 1 + 3,
+        "read, 5 + 5 + 2 ms of computing, 5 ms of waiting"
+    );
     // Read the input, 12 ms in three slices of at most 5 ms, then wait.
     use SpanKind::*;
     assert_eq!(
