@@ -27,7 +27,8 @@ use std::sync::Arc;
 pub struct ProcessJob {
     pub task: Task,
     pub global_lock: bool,
-    /// Slices of computing (the global lock's switch interval), as on a worker thread.
+    /// Slices of computing, if computing is sliced (the page sends none: a process's lock
+    /// never changes hands).
     pub quantum: Option<f64>,
     /// The kernel speed the page calibrated: the same work as on any other thread.
     pub iterations_per_ms: f64,
@@ -93,7 +94,9 @@ pub async fn run(state: &Arc<RunState>, pool: &dyn Processes, count: usize) -> R
                 let job = ProcessJob {
                     task: task.clone(),
                     global_lock: state.settings.global_lock,
-                    quantum: state.settings.worker_quantum,
+                    // A process runs one thread: its lock never changes hands, so computing
+                    // is not cut at the switch interval (as in a one-thread Python process).
+                    quantum: None,
                     iterations_per_ms: state.machine.iterations_per_ms(),
                     posted_at: state.machine.now_ms(),
                 };
@@ -177,8 +180,8 @@ fn recorder(
 /// process computing in a tight loop reads no messages, and a terminated worker may go on
 /// computing for two seconds: Chromium terminates a busy worker only after that delay.)
 ///
-/// A process has its own global lock, which nobody else wants: taking it never waits. Under
-/// it, computing is still cut at every switch interval, as on a thread.
+/// A process has its own global lock, which nobody else wants: taking it never waits, and it
+/// never changes hands.
 pub struct ProcessTask {
     machine: Arc<dyn Machine>,
     task: Task,

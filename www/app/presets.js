@@ -12,6 +12,9 @@ export function coreThreads(capabilities) {
 
 const group = (name, count, cpuMs, ioMs, steps = 1) => ({ name, count, cpuMs, ioMs, steps });
 
+/** What a run's workers were: threads, or processes (where a parallel run ran as processes). */
+const workers = (result) => (result.strategy === 'processes' ? 'processes' : 'threads');
+
 function find(results, label) {
   return results.find((r) => r.label === label)?.result;
 }
@@ -43,7 +46,7 @@ export const PRESETS = [
       const con = find(results, 'concurrent');
       const par = find(results, 'parallel');
       return `8 downloads took ${seconds(con.wallMs)} concurrently instead of ${seconds(seq.wallMs)} one after another: ` +
-        `they waited at the same time. ${par.threads} threads took ${seconds(par.wallMs)}, each blocking through its own waits.`;
+        `they waited at the same time. ${par.threads} ${workers(par)} took ${seconds(par.wallMs)}, each blocking through its own waits.`;
     },
   },
   {

@@ -45,7 +45,7 @@ function showProblems(messages) {
 }
 
 async function main() {
-  createSpinner(ui.spinner);
+  const spinner = createSpinner(ui.spinner);
   ui.status.textContent = 'Loading the engine and measuring this machine…';
   const pg = await startPlayground();
   window.playground = pg;
@@ -137,6 +137,7 @@ async function main() {
 
   function setBusy(busy) {
     document.body.classList.toggle('busy', busy);
+    if (busy) spinner.spin(); else spinner.rest();
     ui.cancel.disabled = !busy;
     editor.setDisabled(busy);
     for (const b of [ui.run, ui.compare, ui.scaling, ui.presetRun]) b.disabled = busy;
