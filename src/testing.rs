@@ -34,7 +34,8 @@ impl FakeTime {
         *self.now.lock().unwrap() += ms;
     }
 
-    /// Moves the clock to the earliest timer and wakes every timer due by then.
+    /// Moves the clock to the earliest timer and wakes it: one timer at a time, the first set
+    /// first, as a browser runs each due timer (and each posted message) as a task of its own.
     /// Returns false if there is no timer.
     fn fire_next(&self) -> bool {
         let mut timers = self.timers.lock().unwrap();
@@ -43,14 +44,13 @@ impl FakeTime {
         };
         let mut now = self.now.lock().unwrap();
         *now = now.max(next);
-        let due: Vec<Waker> = timers
+        let index = timers
             .iter()
-            .filter(|(t, _)| *t <= *now)
-            .map(|(_, w)| w.clone())
-            .collect();
-        timers.retain(|(t, _)| *t > *now);
+            .position(|(t, _)| *t <= *now)
+            .expect("a due timer");
+        let (_, waker) = timers.remove(index);
         drop((now, timers));
-        due.into_iter().for_each(Waker::wake);
+        waker.wake();
         true
     }
 }

@@ -5,7 +5,7 @@ use crate::cancel::Cancelled;
 use crate::plan::{pieces, Piece, Task};
 use crate::trace::SpanKind;
 use futures::future::{join_all, LocalBoxFuture};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -68,13 +68,21 @@ impl Drop for PermitGuard {
     }
 }
 
+/// How much the event loop's thread has computed since it last gave the page a turn, over
+/// all the tasks of a run: with `yieldMs`, the thread (not each task) yields before it would
+/// compute longer than that. (Counting per task, eight concurrent tasks each computed a slice
+/// in turn, and the page waited eight slices for a frame.)
+#[derive(Clone, Default)]
+struct Budget(Rc<Cell<f64>>);
+
 /// One task at a time, in order.
 pub async fn sequential(
     state: &Arc<RunState>,
     event_loop: &dyn EventLoop,
 ) -> Result<(), Cancelled> {
+    let budget = Budget::default();
     for task in &state.tasks {
-        run_task(state, task, event_loop, None).await?;
+        run_task(state, task, event_loop, None, &budget).await?;
     }
     Ok(())
 }
@@ -86,10 +94,11 @@ pub async fn concurrent(
     event_loop: &dyn EventLoop,
     permits: Option<Permits>,
 ) -> Result<(), Cancelled> {
+    let budget = Budget::default();
     let tasks = state
         .tasks
         .iter()
-        .map(|task| run_task(state, task, event_loop, permits.as_ref()));
+        .map(|task| run_task(state, task, event_loop, permits.as_ref(), &budget));
     join_all(tasks).await.into_iter().collect()
 }
 
@@ -98,34 +107,37 @@ async fn run_task(
     task: &Task,
     event_loop: &dyn EventLoop,
     permits: Option<&Permits>,
+    budget: &Budget,
 ) -> Result<(), Cancelled> {
     // On the pool (hybrid) a piece of computing is sliced by the worker; here, by `yieldMs`.
     let quantum = match permits {
         Some(_) => None,
         None => state.settings.event_loop_quantum,
     };
-    let mut previous = None;
     for (step, piece) in pieces(task, quantum) {
         match (piece, permits) {
             (Piece::Wait { ms }, _) => wait(state, task, step, ms, event_loop).await?,
             (_, Some(permits)) => compute_on_pool(state, task, step, piece, permits).await?,
             (_, None) => {
-                // Slices of one step's computing take turns with everything else ready: yield
-                // between them.
-                let same_step_again = matches!(
-                    (previous, piece),
-                    (Some((before, Piece::Compute { .. })), Piece::Compute { .. }) if before == step
-                );
-                if same_step_again {
-                    event_loop.yield_now().await;
-                    state.cancel.check()?;
+                // Computing takes turns with everything else ready (other tasks, input,
+                // rendering): the thread yields before it would compute more than `yieldMs`.
+                let ms = match piece {
+                    Piece::Compute { ms } => ms,
+                    _ => 0.0,
+                };
+                if let Some(quantum) = quantum {
+                    if budget.0.get() > 0.0 && budget.0.get() + ms > quantum + 1e-9 {
+                        event_loop.yield_now().await;
+                        budget.0.set(0.0);
+                        state.cancel.check()?;
+                    }
                 }
                 // On one thread the global lock is never contended: nobody else computes
                 // meanwhile.
                 state.run_piece(task, step, piece)?;
+                budget.0.set(budget.0.get() + ms);
             }
         }
-        previous = Some((step, piece));
     }
     state.task_finished();
     Ok(())

@@ -107,11 +107,51 @@ fn yielding_interleaves_slices_of_different_tasks() {
     );
     assert_eq!(r.wall_ms, 60.0);
     let order: Vec<u32> = r.spans.iter().map(|s| s.task).collect();
+    // The thread yields before it would compute past 10 ms, whichever task computes, and the
+    // tasks get their turns in the order they yielded: task 0 asked for its second slice
+    // before task 1 (polled after it) asked for its first.
     assert_eq!(
         order,
-        vec![0, 1, 0, 1, 0, 1],
+        vec![0, 0, 1, 0, 1, 1],
         "slices alternate between the tasks"
     );
+    // No 10 ms of computing follows another without a yield between: at 10 ms a slice ends,
+    // and the next one starts after the page's turn.
+    let mut starts: Vec<f64> = r.spans.iter().map(|s| s.start).collect();
+    starts.dedup();
+    assert_eq!(starts, vec![0.0, 10.0, 20.0, 30.0, 40.0, 50.0]);
+}
+
+#[test]
+fn concurrent_tasks_yield_as_one_thread_not_each() {
+    // Eight tasks, one slice each: the thread yields between every two of them (a yield per
+    // slice on the fake event loop), not after all eight (80 ms without a frame).
+    struct CountYields(FakeLoop, std::cell::Cell<u32>);
+    impl EventLoop for CountYields {
+        fn sleep(&self, ms: f64) -> LocalBoxFuture<'static, ()> {
+            self.0.sleep(ms)
+        }
+        fn yield_now(&self) -> LocalBoxFuture<'static, ()> {
+            self.1.set(self.1.get() + 1);
+            self.0.yield_now()
+        }
+    }
+    let time = FakeTime::new();
+    let run = PreparedRun::new(
+        workload(
+            r#"{"strategy":"concurrent","yieldMs":10,"groups":[{"name":"a","count":8,"cpuMs":10,"ioMs":0}]}"#,
+        ),
+        &HOST,
+        Arc::new(FakeMachine(time.clone())),
+        true,
+    );
+    let event_loop = Rc::new(CountYields(FakeLoop(time.clone()), Default::default()));
+    let platform = Platform {
+        event_loop: event_loop.clone(),
+        processes: None,
+    };
+    run_on_fake_time(&time, run.execute(time.now(), platform)).unwrap();
+    assert_eq!(event_loop.1.get(), 7);
 }
 
 #[test]
