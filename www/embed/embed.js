@@ -209,7 +209,7 @@ async function main() {
     : null;
   ui.editor.hidden = !editor;
 
-  /** Runs of the current settings: `strategies` if given, else the preset's, else all four. */
+  /** Runs of the current settings: `strategies` if given, else the preset's, else every strategy. */
   function runsFor() {
     if (strategies) return strategies.map((strategy) => ({ label: strategy, workload: { ...base, strategy } }));
     if (preset) return preset.runs.map((run) => ({ label: run.label, workload: runWorkload(base, run, caps) }));
