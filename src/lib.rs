@@ -9,6 +9,7 @@ pub mod contract;
 pub mod machine;
 pub mod model;
 pub mod plan;
+pub mod probe;
 pub mod runner;
 pub mod strategy;
 pub mod trace;

@@ -26,6 +26,8 @@ pub struct Task {
     pub group: u16,
     /// Input it reads before computing, KiB.
     pub data_kb: u32,
+    /// When it arrives, ms after the run starts: no strategy starts it before.
+    pub arrival_ms: f64,
     pub steps: Vec<Step>,
 }
 
@@ -83,7 +85,7 @@ impl Plan {
 pub fn tasks(workload: &Workload) -> Vec<Task> {
     let mut tasks = Vec::with_capacity(workload.task_count() as usize);
     for (group_index, group) in workload.groups.iter().enumerate() {
-        for _ in 0..group.count {
+        for k in 0..group.count {
             let id = tasks.len() as u32;
             let mut rng = SplitMix::new(((workload.seed as u64) << 32) | id as u64);
             let mut vary = |ms: f64| {
@@ -103,11 +105,25 @@ pub fn tasks(workload: &Workload) -> Vec<Task> {
                 id,
                 group: group_index as u16,
                 data_kb: group.data_kb,
+                arrival_ms: k as f64 * group.every_ms,
                 steps,
             });
         }
     }
     tasks
+}
+
+/// The tasks' indices in the order they arrive (by arrival, then id): the order a worker or
+/// process takes them in, and a sequential run runs them in. Without arrivals, id order.
+pub fn arrival_order(tasks: &[Task]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..tasks.len()).collect();
+    order.sort_by(|&a, &b| {
+        tasks[a]
+            .arrival_ms
+            .total_cmp(&tasks[b].arrival_ms)
+            .then(a.cmp(&b))
+    });
+    order
 }
 
 /// The longest slice of computing that runs without a break, if computing is sliced: on the
@@ -243,6 +259,19 @@ mod tests {
                 io_ms: 7.0
             }
         );
+    }
+
+    #[test]
+    fn tasks_arrive_every_ms_of_their_group_and_are_taken_in_arrival_order() {
+        let w = workload(
+            r#"{"strategy":"sequential","groups":[
+            {"name":"a","count":3,"cpuMs":1,"ioMs":0,"everyMs":40},
+            {"name":"b","count":2,"cpuMs":1,"ioMs":0,"everyMs":30}]}"#,
+        );
+        let t = tasks(&w);
+        let arrivals: Vec<f64> = t.iter().map(|t| t.arrival_ms).collect();
+        assert_eq!(arrivals, vec![0.0, 40.0, 80.0, 0.0, 30.0]);
+        assert_eq!(arrival_order(&t), vec![0, 3, 4, 1, 2]);
     }
 
     #[test]

@@ -4,10 +4,13 @@
 use crate::machine::Machine;
 use crate::model::predicted_ms;
 use crate::plan::Plan;
-use crate::strategy::{self, Platform, RunState, Status};
+use crate::probe::{latency, DelayMs, LatencyMs, Probe};
+use crate::strategy::{self, Platform, RunState, Status, TaskTime};
 use crate::trace::{busy_ms, lane_name, LaneInfo, Span, Trace, MAIN_LANE};
 use crate::workload::{Pool, Strategy, Workload, MAX_POOL_THREADS, MIN_POOL_THREADS};
+use futures::future::{select, Either};
 use serde::Serialize;
+use std::pin::pin;
 use std::sync::Arc;
 
 /// How many workers a pool gets on a machine with `cores` cores (threads and processes alike).
@@ -170,14 +173,35 @@ impl PreparedRun {
     /// read spans relative to the same instant agrees with the result. Fails only when the
     /// platform fails the run (a process that can't start): the message says how.
     pub async fn execute(self, start: f64, platform: Platform) -> Result<RunResult, String> {
-        let status = strategy::run(
+        self.state.begin(start);
+        // The probe watches the page's event loop while the run goes; polled first, so its
+        // first timer is set before the run's first piece of work.
+        let probe = Probe::new();
+        let event_loop = platform.event_loop.clone();
+        let watching = probe.watch(&*event_loop, &*self.state.machine);
+        let running = strategy::run(
             self.state.clone(),
             self.strategy,
             self.threads as usize,
             platform,
-        )
-        .await?;
+        );
+        let status = match select(pin!(watching), pin!(running)).await {
+            Either::Right((outcome, _)) => outcome?,
+            Either::Left(((), _)) => unreachable!("the probe watches until the run ends"),
+        };
         let end = self.state.machine.now_ms();
+        let event_loop_delay_ms = probe.finish(end);
+        let task_times: Vec<TaskTime> = self
+            .state
+            .task_times()
+            .into_iter()
+            .map(|t| TaskTime {
+                arrival: t.arrival - start,
+                start: t.start.map(|s| s - start),
+                end: t.end.map(|e| e - start),
+                ..t
+            })
+            .collect();
         let spans: Vec<Span> = self
             .state
             .trace
@@ -197,18 +221,27 @@ impl PreparedRun {
                 ..lane.clone()
             })
             .collect();
+        let tasks_done = self.state.tasks_done();
         Ok(RunResult {
             strategy: self.strategy,
             requested_strategy: self.requested,
             threads: self.threads,
             status,
             wall_ms: end - start,
+            latency_ms: latency(&task_times),
+            throughput_per_s: if end > start {
+                tasks_done as f64 / ((end - start) / 1e3)
+            } else {
+                0.0
+            },
+            event_loop_delay_ms,
+            task_times,
             busy_ms: lanes.iter().map(|l| l.busy_ms).sum(),
             predicted_ms: self.predicted_ms,
             lanes,
             notice: self.notice,
             tasks: self.state.tasks.len() as u32,
-            tasks_done: self.state.tasks_done(),
+            tasks_done,
             dropped_spans: self.state.trace.dropped(),
             started_at_ms: start,
             group_names: self
@@ -231,6 +264,15 @@ pub struct RunResult {
     pub threads: u32,
     pub status: Status,
     pub wall_ms: f64,
+    /// From each finished task's arrival to its end; null when none finished.
+    pub latency_ms: Option<LatencyMs>,
+    /// Finished tasks per second of wall time.
+    pub throughput_per_s: f64,
+    /// How late the page's event loop answered a timer set every 10 ms during the run; null
+    /// for a run too short to ask.
+    pub event_loop_delay_ms: Option<DelayMs>,
+    /// When each task arrived, started (was taken) and ended, ms from the run's start.
+    pub task_times: Vec<TaskTime>,
     /// Time spent computing, summed over lanes.
     pub busy_ms: f64,
     /// The ideal model's wall time for this strategy (no overhead).

@@ -15,10 +15,19 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
 
+/// A clock that only moves when told to, and its timers.
 #[derive(Default)]
 pub struct FakeTime {
     now: Mutex<f64>,
-    timers: Mutex<Vec<(f64, Waker)>>,
+    timers: Mutex<Timers>,
+}
+
+/// Timers waiting (due time, id, waker), and the ids of those that fired.
+#[derive(Default)]
+struct Timers {
+    waiting: Vec<(f64, u64, Waker)>,
+    fired: std::collections::HashSet<u64>,
+    next_id: u64,
 }
 
 impl FakeTime {
@@ -34,24 +43,82 @@ impl FakeTime {
         *self.now.lock().unwrap() += ms;
     }
 
-    /// Moves the clock to the earliest timer and wakes it: one timer at a time, the first set
+    fn timer_id(&self) -> u64 {
+        let mut timers = self.timers.lock().unwrap();
+        timers.next_id += 1;
+        timers.next_id
+    }
+
+    /// Whether timer `id` (due at `at`) has fired; if not, it waits (once) with `waker`.
+    fn fired(&self, id: u64, at: f64, waker: &Waker) -> bool {
+        let mut timers = self.timers.lock().unwrap();
+        if timers.fired.remove(&id) {
+            return true;
+        }
+        match timers.waiting.iter_mut().find(|(_, i, _)| *i == id) {
+            Some(entry) => entry.2 = waker.clone(),
+            None => timers.waiting.push((at, id, waker.clone())),
+        }
+        false
+    }
+
+    fn forget(&self, id: u64) {
+        let mut timers = self.timers.lock().unwrap();
+        timers.waiting.retain(|(_, i, _)| *i != id);
+        timers.fired.remove(&id);
+    }
+
+    /// Moves the clock to the earliest timer and fires it: one timer at a time, the first set
     /// first, as a browser runs each due timer (and each posted message) as a task of its own.
     /// Returns false if there is no timer.
     fn fire_next(&self) -> bool {
         let mut timers = self.timers.lock().unwrap();
-        let Some(next) = timers.iter().map(|(t, _)| *t).reduce(f64::min) else {
+        let Some(next) = timers.waiting.iter().map(|(t, _, _)| *t).reduce(f64::min) else {
             return false;
         };
         let mut now = self.now.lock().unwrap();
         *now = now.max(next);
         let index = timers
+            .waiting
             .iter()
-            .position(|(t, _)| *t <= *now)
+            .position(|(t, _, _)| *t <= *now)
             .expect("a due timer");
-        let (_, waker) = timers.remove(index);
+        let (_, id, waker) = timers.waiting.remove(index);
+        timers.fired.insert(id);
         drop((now, timers));
         waker.wake();
         true
+    }
+}
+
+/// A timer on fake time: ready once fired (see [`FakeTime::fire_next`]).
+struct Timer {
+    time: Arc<FakeTime>,
+    id: u64,
+    at: f64,
+}
+
+impl Timer {
+    fn new(time: Arc<FakeTime>, at: f64) -> Timer {
+        let id = time.timer_id();
+        Timer { time, id, at }
+    }
+}
+
+impl Future for Timer {
+    type Output = ();
+    fn poll(self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.time.fired(self.id, self.at, cx.waker()) {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    }
+}
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        self.time.forget(self.id);
     }
 }
 
@@ -75,49 +142,16 @@ impl Machine for FakeMachine {
     }
 }
 
-/// An event loop on fake time.
+/// An event loop on fake time: a sleep is a timer `ms` from now, a yield a timer due now
+/// (everything else that is ready runs first, and earlier timers fire first).
 pub struct FakeLoop(pub Arc<FakeTime>);
-
-struct Sleep {
-    time: Arc<FakeTime>,
-    deadline: f64,
-}
-
-impl Future for Sleep {
-    type Output = ();
-    fn poll(self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.time.now() >= self.deadline {
-            return Poll::Ready(());
-        }
-        self.time
-            .timers
-            .lock()
-            .unwrap()
-            .push((self.deadline, cx.waker().clone()));
-        Poll::Pending
-    }
-}
 
 impl EventLoop for FakeLoop {
     fn sleep(&self, ms: f64) -> LocalBoxFuture<'static, ()> {
-        Box::pin(Sleep {
-            time: self.0.clone(),
-            deadline: self.0.now() + ms,
-        })
+        Box::pin(Timer::new(self.0.clone(), self.0.now() + ms))
     }
     fn yield_now(&self) -> LocalBoxFuture<'static, ()> {
-        // A timer due now: everything else that is ready runs first.
-        let mut yielded = false;
-        let time = self.0.clone();
-        Box::pin(std::future::poll_fn(move |cx| {
-            if yielded {
-                return Poll::Ready(());
-            }
-            yielded = true;
-            let now = time.now();
-            time.timers.lock().unwrap().push((now, cx.waker().clone()));
-            Poll::Pending
-        }))
+        Box::pin(Timer::new(self.0.clone(), self.0.now()))
     }
 }
 

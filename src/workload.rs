@@ -91,8 +91,9 @@ impl fmt::Display for Strategy {
     }
 }
 
-/// A group of identical tasks. Each task first reads `data_kb` of input, then runs `steps`
-/// times: `cpu_ms` of computing, then `io_ms` of waiting.
+/// A group of identical tasks. Task `k` of the group (from 0) arrives `k * every_ms` after the
+/// run starts; it first reads `data_kb` of input, then runs `steps` times: `cpu_ms` of
+/// computing, then `io_ms` of waiting.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TaskGroup {
@@ -104,6 +105,9 @@ pub struct TaskGroup {
     /// Input each task reads before computing, in KiB: threads read it where it is (shared
     /// memory); a process gets a copy by message.
     pub data_kb: u32,
+    /// Time between two tasks' arrivals, ms: 0, they all arrive at the start; else requests
+    /// keep arriving, as at a server.
+    pub every_ms: f64,
 }
 
 /// A validated workload. Build one with `Workload::from_json` or `Workload::from_value`.
@@ -160,6 +164,10 @@ pub struct Limits {
     pub max_data_kb: u32,
     /// Input over all tasks, KiB: what processes copy in all.
     pub max_total_data_kb: u64,
+    /// Time between two arrivals, ms.
+    pub max_every_ms: f64,
+    /// When the last task may arrive, ms after the start.
+    pub max_arrival_ms: f64,
 }
 
 impl Limits {
@@ -179,6 +187,8 @@ impl Limits {
         max_spans: 200_000,
         max_data_kb: 8 * 1024,
         max_total_data_kb: 256 * 1024,
+        max_every_ms: 10_000.0,
+        max_arrival_ms: 120_000.0,
     };
 }
 
@@ -221,6 +231,13 @@ impl fmt::Display for WorkloadError {
 }
 
 impl std::error::Error for WorkloadError {}
+
+impl TaskGroup {
+    /// When its last task arrives, ms after the start.
+    pub fn last_arrival_ms(&self) -> f64 {
+        self.count.saturating_sub(1) as f64 * self.every_ms
+    }
+}
 
 impl Workload {
     /// Parses and validates JSON text against `limits`.
@@ -344,6 +361,18 @@ impl Workload {
                     limits.max_total_data_kb
                 ),
             });
+        }
+        for (i, g) in self.groups.iter().enumerate() {
+            let last = g.last_arrival_ms();
+            if last > limits.max_arrival_ms {
+                errors.push(FieldError {
+                    field: format!("groups[{i}].everyMs"),
+                    message: format!(
+                        "the last of {} tasks every {} ms would arrive at {last:.0} ms, over the limit of {:.0} ms",
+                        g.count, g.every_ms, limits.max_arrival_ms
+                    ),
+                });
+            }
         }
         let work = self.total_work_ms();
         if work > limits.max_total_work_ms {
@@ -530,7 +559,7 @@ impl<'a> Fields<'a> {
                 self.errors.push(FieldError {
                     field: format!("groups[{i}]"),
                     message: format!(
-                        "must be an object with name, count, cpuMs, ioMs, steps and dataKb, got {}",
+                        "must be an object with name, count, cpuMs, ioMs, steps, dataKb and everyMs, got {}",
                         describe(item)
                     ),
                 });
@@ -542,13 +571,16 @@ impl<'a> Fields<'a> {
                 errors: Vec::new(),
                 limits,
             };
-            group.reject_unknown(&["name", "count", "cpuMs", "ioMs", "steps", "dataKb"]);
+            group.reject_unknown(&[
+                "name", "count", "cpuMs", "ioMs", "steps", "dataKb", "everyMs",
+            ]);
             let name = group.name();
             let count = group.integer("count", None, 0, limits.max_tasks_per_group, None);
             let cpu_ms = group.number("cpuMs", None, 0.0, limits.max_cpu_ms);
             let io_ms = group.number("ioMs", None, 0.0, limits.max_io_ms);
             let steps = group.integer("steps", Some(1), 1, limits.max_steps, None);
             let data_kb = group.integer("dataKb", Some(0), 0, limits.max_data_kb, Some("KiB"));
+            let every_ms = group.number("everyMs", Some(0.0), 0.0, limits.max_every_ms);
             self.errors.append(&mut group.errors);
             groups.push(TaskGroup {
                 name,
@@ -557,6 +589,7 @@ impl<'a> Fields<'a> {
                 io_ms,
                 steps,
                 data_kb,
+                every_ms,
             });
         }
         groups
@@ -640,6 +673,7 @@ mod tests {
                 io_ms: 0.0,
                 steps: 1,
                 data_kb: 0,
+                every_ms: 0.0,
             }
         );
         assert_eq!(w.total_work_ms(), 8.0 * 200.0 + 4.0 * 120.0);
@@ -790,6 +824,29 @@ mod tests {
         assert!(only_error(v)
             .message
             .starts_with("327680 KiB of input in all is over the limit of 262144 KiB"));
+    }
+
+    #[test]
+    fn arrivals_are_bounded_between_two_and_for_the_last() {
+        let mut v = example();
+        v["groups"][0]["everyMs"] = json!(40);
+        let w = Workload::from_value(&v, LIMITS).unwrap();
+        assert_eq!(
+            (w.groups[0].every_ms, w.groups[0].last_arrival_ms()),
+            (40.0, 280.0)
+        );
+        v["groups"][0]["everyMs"] = json!(-1);
+        assert_eq!(
+            only_error(v.clone()).to_string(),
+            "groups[0].everyMs: -1 is out of range: must be from 0 to 10000"
+        );
+        v["groups"][0]["everyMs"] = json!(10000);
+        v["groups"][0]["count"] = json!(20);
+        v["groups"][0]["ioMs"] = json!(1);
+        assert_eq!(
+            only_error(v).to_string(),
+            "groups[0].everyMs: the last of 20 tasks every 10000 ms would arrive at 190000 ms, over the limit of 120000 ms"
+        );
     }
 
     #[test]

@@ -81,8 +81,8 @@ pub async fn sequential(
     event_loop: &dyn EventLoop,
 ) -> Result<(), Cancelled> {
     let budget = Budget::default();
-    for task in &state.tasks {
-        run_task(state, task, event_loop, None, &budget).await?;
+    for &index in &state.order {
+        run_task(state, &state.tasks[index], event_loop, None, &budget).await?;
     }
     Ok(())
 }
@@ -95,11 +95,29 @@ pub async fn concurrent(
     permits: Option<Permits>,
 ) -> Result<(), Cancelled> {
     let budget = Budget::default();
-    let tasks = state
-        .tasks
-        .iter()
-        .map(|task| run_task(state, task, event_loop, permits.as_ref(), &budget));
+    let tasks = state.order.iter().map(|&index| {
+        run_task(
+            state,
+            &state.tasks[index],
+            event_loop,
+            permits.as_ref(),
+            &budget,
+        )
+    });
     join_all(tasks).await.into_iter().collect()
+}
+
+/// Waits on the event loop until `task` arrives (at once if it has).
+pub(super) async fn arrival(
+    state: &RunState,
+    task: &Task,
+    event_loop: &dyn EventLoop,
+) -> Result<(), Cancelled> {
+    let wait = state.arrives_at(task) - state.machine.now_ms();
+    if wait > 0.0 {
+        cancellable(state, event_loop.sleep(wait)).await?;
+    }
+    Ok(())
 }
 
 async fn run_task(
@@ -109,6 +127,8 @@ async fn run_task(
     permits: Option<&Permits>,
     budget: &Budget,
 ) -> Result<(), Cancelled> {
+    arrival(state, task, event_loop).await?;
+    state.task_started(task);
     // On the pool (hybrid) a piece of computing is sliced by the worker; here, by `yieldMs`.
     let quantum = match permits {
         Some(_) => None,
@@ -139,7 +159,7 @@ async fn run_task(
             }
         }
     }
-    state.task_finished();
+    state.task_finished(task);
     Ok(())
 }
 

@@ -24,11 +24,11 @@ pub use processes::{ProcessEvent, ProcessFailed, ProcessJob, ProcessTask, Proces
 
 use crate::cancel::{Cancel, Cancelled};
 use crate::machine::{checksum, Machine, SINK};
-use crate::plan::{cpu_quantum, pieces, slices, Piece, SplitMix, Task};
+use crate::plan::{arrival_order, cpu_quantum, pieces, slices, Piece, SplitMix, Task};
 use crate::trace::{current_lane, Span, SpanKind, Trace};
 use crate::workload::{Strategy, Workload};
 use std::rc::Rc;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// Lock waits shorter than this are not recorded: the uncontended case costs ~0.
@@ -64,6 +64,43 @@ pub fn input_bytes(kb: u32, seed: u32) -> Vec<u8> {
     bytes
 }
 
+/// An instant on the machine's clock held in an atomic (f64 bits), unset until stored.
+struct Instant(AtomicU64);
+
+impl Instant {
+    const UNSET: u64 = u64::MAX; // a NaN: no clock reads it
+
+    fn new() -> Instant {
+        Instant(AtomicU64::new(Instant::UNSET))
+    }
+
+    fn get(&self) -> Option<f64> {
+        let bits = self.0.load(Ordering::Relaxed);
+        (bits != Instant::UNSET).then(|| f64::from_bits(bits))
+    }
+
+    /// Stores `at` unless an instant is already stored.
+    fn set_once(&self, at: f64) {
+        let _ = self.0.compare_exchange(
+            Instant::UNSET,
+            at.to_bits(),
+            Ordering::Relaxed,
+            Ordering::Relaxed,
+        );
+    }
+}
+
+/// When a task arrived, started (was taken by a thread, worker or process) and ended, on the
+/// machine's clock (in a result: ms from the run's start; null: not yet).
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct TaskTime {
+    pub task: u32,
+    pub group: u16,
+    pub arrival: f64,
+    pub start: Option<f64>,
+    pub end: Option<f64>,
+}
+
 /// Everything the threads of one run share.
 pub struct RunState {
     pub machine: Arc<dyn Machine>,
@@ -71,10 +108,16 @@ pub struct RunState {
     pub cancel: Cancel,
     pub lock: Option<GlobalLock>,
     pub tasks: Vec<Task>,
+    /// The tasks' indices in the order they arrive: the order they are taken in.
+    pub order: Vec<usize>,
     pub settings: Settings,
     /// The tasks' input, in memory every thread of the run shares (a process gets a copy).
     pub input: Arc<[u8]>,
     tasks_done: AtomicU32,
+    /// The run's start (see [`RunState::begin`]): arrivals count from it.
+    origin: Instant,
+    started: Box<[Instant]>,
+    ended: Box<[Instant]>,
 }
 
 impl RunState {
@@ -85,15 +128,20 @@ impl RunState {
         machine: Arc<dyn Machine>,
         trace: Trace,
     ) -> RunState {
+        let times = || tasks.iter().map(|_| Instant::new()).collect();
         RunState {
             machine,
             trace,
             cancel: Cancel::new(),
             lock: settings.global_lock.then(GlobalLock::new),
+            order: arrival_order(&tasks),
+            started: times(),
+            ended: times(),
             tasks,
             settings,
             input,
             tasks_done: AtomicU32::new(0),
+            origin: Instant::new(),
         }
     }
 
@@ -113,8 +161,38 @@ impl RunState {
         self.tasks_done.load(Ordering::Relaxed)
     }
 
-    fn task_finished(&self) {
+    /// The run starts now, at `at` on the machine's clock: tasks arrive from then on.
+    pub fn begin(&self, at: f64) {
+        self.origin.set_once(at);
+    }
+
+    /// When `task` arrives, on the machine's clock.
+    pub fn arrives_at(&self, task: &Task) -> f64 {
+        self.origin.get().unwrap_or(0.0) + task.arrival_ms
+    }
+
+    /// `task` is taken (by a thread, a worker or a process): it is no longer waiting to start.
+    fn task_started(&self, task: &Task) {
+        self.started[task.id as usize].set_once(self.machine.now_ms());
+    }
+
+    fn task_finished(&self, task: &Task) {
+        self.ended[task.id as usize].set_once(self.machine.now_ms());
         self.tasks_done.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// When each task arrived, started and ended (so far), in task order.
+    pub fn task_times(&self) -> Vec<TaskTime> {
+        self.tasks
+            .iter()
+            .map(|task| TaskTime {
+                task: task.id,
+                group: task.group,
+                arrival: self.arrives_at(task),
+                start: self.started[task.id as usize].get(),
+                end: self.ended[task.id as usize].get(),
+            })
+            .collect()
     }
 
     fn record(&self, task: &Task, step: usize, kind: SpanKind, start: f64, end: f64) {
@@ -186,12 +264,18 @@ impl RunState {
         }
     }
 
-    /// Runs a whole task on the calling (worker) thread.
+    /// Runs a whole task on the calling (worker) thread, once it has arrived: until then the
+    /// thread waits, idle, as a server's thread waits for the next request.
     fn run_task_blocking(&self, task: &Task) -> Result<(), Cancelled> {
+        let wait = self.arrives_at(task) - self.machine.now_ms();
+        if wait > 0.0 {
+            self.machine.block(wait, &self.cancel)?;
+        }
+        self.task_started(task);
         for (step, piece) in pieces(task, self.settings.worker_quantum) {
             self.run_piece(task, step, piece)?;
         }
-        self.task_finished();
+        self.task_finished(task);
         Ok(())
     }
 }
@@ -284,7 +368,7 @@ pub async fn run(
                 .map_err(Halt::from)
         }
         Strategy::Processes => match &platform.processes {
-            Some(pool) => processes::run(&state, &**pool, workers).await,
+            Some(pool) => processes::run(&state, &**pool, workers, event_loop).await,
             None => Err(Halt::Failed("there are no processes here".into())),
         },
     };

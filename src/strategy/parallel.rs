@@ -7,17 +7,17 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// Runs every task on `threads` workers. Call it on the pool (see `on_pool`), never from the
 /// page's main thread: `rayon::scope` blocks its caller until all workers are done.
 ///
-/// Each of the `threads` jobs takes the next task from a shared counter and runs it start to
-/// finish (self-scheduling), so tasks go to whichever worker is free, and a run with fewer
-/// threads than the pool leaves the other workers idle.
+/// Each of the `threads` jobs takes the next task, in the order they arrive, from a shared
+/// counter and runs it start to finish (self-scheduling), so tasks go to whichever worker is
+/// free, and a run with fewer threads than the pool leaves the other workers idle.
 pub fn run(state: &RunState, threads: usize) -> Result<(), Cancelled> {
     let next = AtomicUsize::new(0);
     let cancelled = std::sync::atomic::AtomicBool::new(false);
     rayon::scope(|scope| {
         for _ in 0..threads.max(1) {
             scope.spawn(|_| {
-                while let Some(task) = state.tasks.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    if state.run_task_blocking(task).is_err() {
+                while let Some(&index) = state.order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    if state.run_task_blocking(&state.tasks[index]).is_err() {
                         cancelled.store(true, Ordering::Relaxed);
                         return;
                     }

@@ -11,7 +11,8 @@
 //! needs one records its start as a `startup` span on its lane. A cancel stops busy processes
 //! at once (a process computing in a tight loop reads no messages: the platform terminates it).
 
-use super::{cancellable, Halt, RunState};
+use super::event_loop::arrival;
+use super::{cancellable, EventLoop, Halt, RunState};
 use crate::machine::Machine;
 use crate::plan::{pieces, Piece, Task};
 use crate::trace::{Lane, Span, SpanKind};
@@ -77,9 +78,15 @@ pub trait Processes {
 /// Where each lane is: the piece a process began and hasn't finished.
 type OpenPieces = Rc<RefCell<Vec<Option<(Span, f64)>>>>;
 
-/// Runs every task on `count` processes: each lane takes the next task when its process is
-/// free. Spans are recorded as the processes report them, on lanes `1..=count`.
-pub async fn run(state: &Arc<RunState>, pool: &dyn Processes, count: usize) -> Result<(), Halt> {
+/// Runs every task on `count` processes: each lane takes the next task (in the order they
+/// arrive, once it has) when its process is free. Spans are recorded as the processes report
+/// them, on lanes `1..=count`.
+pub async fn run(
+    state: &Arc<RunState>,
+    pool: &dyn Processes,
+    count: usize,
+    event_loop: &dyn EventLoop,
+) -> Result<(), Halt> {
     let count = count.clamp(1, pool.size().max(1));
     let run_start = state.machine.now_ms();
     let next = Cell::new(0);
@@ -87,8 +94,11 @@ pub async fn run(state: &Arc<RunState>, pool: &dyn Processes, count: usize) -> R
     let lanes = (0..count).map(|index| {
         let (next, open) = (&next, open.clone());
         async move {
-            while let Some(task) = state.tasks.get(next.get()) {
+            while let Some(&taken) = state.order.get(next.get()) {
                 next.set(next.get() + 1);
+                let task = &state.tasks[taken];
+                arrival(state, task, event_loop).await?;
+                state.task_started(task);
                 let input = (task.data_kb > 0)
                     .then(|| &state.input[..(task.data_kb as usize * 1024).min(state.input.len())]);
                 let job = ProcessJob {
@@ -102,7 +112,7 @@ pub async fn run(state: &Arc<RunState>, pool: &dyn Processes, count: usize) -> R
                 };
                 let events = recorder(state.clone(), open.clone(), index, task, run_start);
                 match cancellable(state, pool.run(index, &job, input, events)).await {
-                    Ok(Ok(())) => state.task_finished(),
+                    Ok(Ok(())) => state.task_finished(task),
                     Ok(Err(ProcessFailed(message))) => {
                         let lane = index + 1;
                         return Err(Halt::Failed(format!("process {lane} failed: {message}")));

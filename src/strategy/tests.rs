@@ -174,7 +174,8 @@ fn cancel_stops_an_event_loop_run_and_reports_it() {
         true,
     );
     let state = run.state.clone();
-    // An event loop that cancels the run when the third wait starts.
+    // An event loop that cancels the run when the third wait starts (the downloads' 100 ms
+    // waits: the event-loop probe sets timers of its own).
     struct CancelOnThird(
         FakeLoop,
         Arc<crate::strategy::RunState>,
@@ -182,8 +183,8 @@ fn cancel_stops_an_event_loop_run_and_reports_it() {
     );
     impl EventLoop for CancelOnThird {
         fn sleep(&self, ms: f64) -> LocalBoxFuture<'static, ()> {
-            self.2.set(self.2.get() + 1);
-            if self.2.get() == 3 {
+            self.2.set(self.2.get() + u32::from(ms == 100.0));
+            if self.2.get() == 3 && ms == 100.0 {
                 self.1.cancel.cancel();
             }
             self.0.sleep(ms)
@@ -222,7 +223,9 @@ fn on_real_pool(json: &str, machine: Arc<dyn Machine>) -> RunResult {
     struct NoEventLoop;
     impl EventLoop for NoEventLoop {
         fn sleep(&self, _: f64) -> LocalBoxFuture<'static, ()> {
-            unreachable!("parallel runs never wait on the event loop")
+            // Parallel runs never wait on the event loop; only the probe asks, and it gets no
+            // answer here (it would measure this test's thread, which blocks on the pool).
+            Box::pin(futures::future::pending())
         }
         fn yield_now(&self) -> LocalBoxFuture<'static, ()> {
             unreachable!()
@@ -563,6 +566,7 @@ fn a_process_task_runs_piece_by_piece_in_chunks_a_cancel_can_come_between() {
             id: 7,
             group: 1,
             data_kb: 64,
+            arrival_ms: 0.0,
             steps: vec![crate::plan::Step {
                 cpu_ms: 12.0,
                 io_ms: 5.0,
@@ -597,5 +601,96 @@ fn a_process_task_runs_piece_by_piece_in_chunks_a_cancel_can_come_between() {
     assert_eq!(
         kinds,
         vec![(Cpu, 0.0), (Cpu, 5.0), (Cpu, 5.0), (Cpu, 2.0), (Io, 5.0)]
+    );
+}
+
+// --- arrivals, latency, the event loop's delay --------------------------------------------------
+
+const REQUESTS: &str = r#"{"strategy":"STRATEGY","groups":[{"name":"request","count":10,"cpuMs":0,"ioMs":100,"everyMs":40}]}"#;
+
+#[test]
+fn one_at_a_time_requests_queue_up_concurrently_they_do_not() {
+    let sequential = on_fake_time(&with(REQUESTS, "sequential"));
+    let concurrent = on_fake_time(&with(REQUESTS, "concurrent"));
+    // No request starts before it arrives; concurrently each starts the moment it arrives.
+    for r in [&sequential, &concurrent] {
+        assert!(r
+            .task_times
+            .iter()
+            .all(|t| t.start.unwrap() >= t.arrival && t.end.unwrap() > t.start.unwrap()));
+    }
+    assert!(concurrent
+        .task_times
+        .iter()
+        .all(|t| t.start == Some(t.arrival) && t.end == Some(t.arrival + 100.0)));
+    let latency = |r: &RunResult| r.latency_ms.unwrap();
+    assert_eq!(
+        (latency(&concurrent).p50, latency(&concurrent).max),
+        (100.0, 100.0)
+    );
+    // One at a time: request k ends at 100 (k + 1), having arrived at 40 k.
+    let ends: Vec<f64> = sequential
+        .task_times
+        .iter()
+        .map(|t| t.end.unwrap())
+        .collect();
+    assert_eq!(ends, (1..=10).map(|k| 100.0 * k as f64).collect::<Vec<_>>());
+    assert_eq!(latency(&sequential).max, 1000.0 - 360.0);
+    assert_eq!((sequential.wall_ms, concurrent.wall_ms), (1000.0, 460.0));
+    assert_eq!(concurrent.throughput_per_s, 10.0 / 0.46);
+    assert_eq!(
+        (sequential.predicted_ms, concurrent.predicted_ms),
+        (1000.0, 460.0)
+    );
+}
+
+#[test]
+fn the_event_loop_answers_late_while_it_computes_and_at_once_while_it_waits() {
+    let computing = on_fake_time(
+        r#"{"strategy":"sequential","groups":[{"name":"render","count":3,"cpuMs":100,"ioMs":0}]}"#,
+    );
+    let delay = computing.event_loop_delay_ms.unwrap();
+    // The probe's first timer was due at 10 ms; the loop was busy until 300 ms.
+    assert_eq!(delay.max, 290.0);
+    let yielding = on_fake_time(
+        r#"{"strategy":"sequential","yieldMs":10,"groups":[{"name":"render","count":3,"cpuMs":100,"ioMs":0}]}"#,
+    );
+    assert!(yielding.event_loop_delay_ms.unwrap().max <= 10.0);
+    let waiting = on_fake_time(&with(EIGHT_DOWNLOADS, "concurrent"));
+    let delay = waiting.event_loop_delay_ms.unwrap();
+    assert_eq!((delay.p50, delay.p99, delay.max), (0.0, 0.0, 0.0));
+}
+
+#[test]
+fn a_process_takes_a_request_only_once_it_has_arrived() {
+    let json = r#"{"strategy":"processes","threads":2,"groups":[{"name":"request","count":4,"cpuMs":30,"ioMs":0,"everyMs":50}]}"#;
+    let r = on_fake_processes(json, &NO_THREADS, None).0.unwrap();
+    let starts: Vec<f64> = r.task_times.iter().map(|t| t.start.unwrap()).collect();
+    assert_eq!(starts, vec![0.0, 50.0, 100.0, 150.0]);
+    assert!(r
+        .task_times
+        .iter()
+        .all(|t| t.end.unwrap() >= t.arrival + 30.0));
+}
+
+#[test]
+fn a_worker_thread_takes_a_request_only_once_it_has_arrived() {
+    let r = on_real_pool(
+        r#"{"strategy":"parallel","threads":2,"groups":[{"name":"request","count":4,"cpuMs":5,"ioMs":0,"everyMs":30}]}"#,
+        real_machine(),
+    );
+    for t in &r.task_times {
+        assert!(
+            t.start.unwrap() >= t.arrival - 0.5,
+            "task {} started at {:?}, before it arrived at {}",
+            t.task,
+            t.start,
+            t.arrival
+        );
+    }
+    assert!(
+        r.wall_ms >= 90.0,
+        "the last arrives at 90 ms: {}",
+        r.wall_ms
     );
 }

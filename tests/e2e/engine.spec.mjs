@@ -309,3 +309,49 @@ test('exportTrace takes only a run of this engine: forged input is an Error and 
   expect(outcome.tried[5]).toBe('true: the spans of run 999999 are not kept: the engine keeps those of its last 16 runs');
   expect(outcome.events).toBe(2);
 });
+
+test('requests that keep arriving: none starts before it arrives; waits overlap concurrently, one at a time they queue', async ({ page }) => {
+  await openPlayground(page);
+  const requests = (strategy) => ({ strategy, threads: 2, groups: [{ name: 'request', count: 10, cpuMs: 0, ioMs: 100, everyMs: 40 }] });
+  const [sequential, concurrent] = await page.evaluate(async (ws) => {
+    const out = [];
+    for (const w of ws) out.push(await window.playground.run(w));
+    return out.map(({ taskTimes, latencyMs, throughputPerS, wallMs }) => ({ taskTimes, latencyMs, throughputPerS, wallMs }));
+  }, [requests('sequential'), requests('concurrent')]);
+  for (const r of [sequential, concurrent]) {
+    expect(r.taskTimes.map((t) => t.arrival)).toEqual([0, 40, 80, 120, 160, 200, 240, 280, 320, 360]);
+    for (const t of r.taskTimes) expect(t.start).toBeGreaterThanOrEqual(t.arrival - 1); // timer resolution
+  }
+  console.log(`arrivals: p95 latency one at a time ${sequential.latencyMs.p95.toFixed(0)} ms, concurrently ${concurrent.latencyMs.p95.toFixed(0)} ms`);
+  expect(concurrent.latencyMs.p95).toBeLessThan(150); // about the 100 ms wait itself
+  expect(sequential.latencyMs.max).toBeGreaterThan(500); // the last waited for all before it: 1000 - 360
+  expect(concurrent.throughputPerS).toBeGreaterThan(sequential.throughputPerS);
+});
+
+test('computing requests at 1.5 cores’ worth: one thread falls behind, two workers keep up', async ({ page }) => {
+  await openPlayground(page);
+  const requests = (strategy) => ({ strategy, threads: 2, yieldMs: 10,
+    groups: [{ name: 'request', count: 20, cpuMs: 30, ioMs: 0, everyMs: 20 }] });
+  const [thread, workers] = await page.evaluate(async (ws) => {
+    const out = [];
+    for (const w of ws) out.push((await window.playground.run(w)).latencyMs);
+    return out;
+  }, [requests('concurrent'), requests('parallel')]);
+  console.log(`computing arrivals: p95 latency one thread ${thread.p95.toFixed(0)} ms, 2 workers ${workers.p95.toFixed(0)} ms`);
+  expect(thread.p95).toBeGreaterThan(2 * workers.p95);
+  expect(workers.p95).toBeLessThan(3 * 30); // kept up
+});
+
+test('the event loop answers late while it computes, and at once while workers compute', async ({ page }) => {
+  await openPlayground(page);
+  const delays = await page.evaluate(async () => {
+    const w = (strategy) => ({ strategy, threads: 2, groups: [{ name: 'render', count: 4, cpuMs: 100, ioMs: 0 }] });
+    const out = {};
+    for (const s of ['concurrent', 'parallel']) out[s] = (await window.playground.run(w(s))).eventLoopDelayMs;
+    return out;
+  });
+  console.log(`event loop delay: on the loop max ${delays.concurrent.max.toFixed(0)} ms, workers max ${delays.parallel.max.toFixed(0)} ms`);
+  expect(delays.concurrent.max).toBeGreaterThan(200); // a 100 ms piece at a time, no yielding
+  expect(delays.parallel.max).toBeLessThan(60);
+  expect(delays.parallel.p99).toBeLessThanOrEqual(delays.parallel.max);
+});

@@ -224,3 +224,29 @@ test('without threads, presets that need parallelism run processes and say so; t
   expect(mixed.verdict).toContain('Threads are off here (this page is not cross-origin isolated), so hybrid ran as concurrent on the page’s thread and this demo can’t show its claim');
   await expect(page.locator('#verdict')).not.toContainText('faster than');
 });
+
+test('server preset: one at a time falls behind, concurrency keeps up with waits, workers with computing', async ({ page }) => {
+  await openPlayground(page);
+  const b = await runPreset(page, 'server');
+  const latency = '(\\d+ ms|\\d\\.\\d\\d s)';
+  expect(b.verdict).toMatch(new RegExp(`^Requests every 40 ms, each waiting 100 ms: one at a time, p95 latency ${latency} \\(fell behind: its queue grew\\); ` +
+    `concurrently, p95 latency ${latency} \\(kept up\\)\\.`));
+  expect(b.verdict).toMatch(new RegExp(`on one thread, p95 latency ${latency} \\(fell behind: its queue grew\\); on 2 threads, p95 latency ${latency} \\(kept up\\)\\.$`));
+  await expect(page.locator('.bars figcaption').nth(1)).toContainText('p95 latency');
+});
+
+test('responsiveness preset: the reader’s own keypress waits while the page is frozen', async ({ page }) => {
+  await openPlayground(page);
+  await page.click('button[data-preset="responsive"]');
+  await expect(page.locator('#try-input')).toBeVisible();
+  // Click without waiting: the click's handler starts the freezing run, and Playwright would
+  // wait for the page to answer the click, after the freeze.
+  await page.evaluate(() => setTimeout(() => document.getElementById('preset-run').click(), 0));
+  await page.waitForTimeout(400); // inside the first run's freeze (about 1 s)
+  await page.keyboard.press('a');
+  await expect(page.locator('#verdict')).not.toBeEmpty({ timeout: 90_000 });
+  const verdict = await page.locator('#verdict').textContent();
+  const waited = Number(/Your input waited up to (\d+) ms \(during “event loop, no yield”\)/.exec(verdict)?.[1]);
+  expect(waited).toBeGreaterThan(100);
+  expect(verdict).toMatch(/a 10 ms timer fired up to \d+ ms late/);
+});

@@ -8,7 +8,7 @@
 //   batch = { runs: [{ label, workload, result, smoothness, baseline, row }], complete, verdict }
 //   batches.cancel();
 
-import { FrameMonitor } from './smoothness.js';
+import { FrameMonitor, InputMonitor } from './smoothness.js';
 import { tasksKey } from './metrics.js';
 
 /** Room right of the longest predicted run while a batch goes (its runs take longer than ideal). */
@@ -45,6 +45,7 @@ export function createBatchRunner(pg, results, { bars = false } = {}) {
       const predicted = runs.map((r) => pg.predict(r.workload)[r.workload.strategy]);
       const shared = runs.length > 1 ? Math.max(...predicted) * PREDICTED_HEADROOM : null;
       const done = [];
+      const inputs = new InputMonitor();
       for (const [index, { label, workload }] of runs.entries()) {
         if (signal.aborted) break;
         const row = results.addRun(label, pg.lanes(workload), predicted[index]);
@@ -69,6 +70,8 @@ export function createBatchRunner(pg, results, { bars = false } = {}) {
         onRunEnd?.(done.at(-1), index);
         if (result.status === 'cancelled') break;
       }
+      await inputs.stop(done);
+      for (const d of done) if (d.smoothness.inputs) d.row.finish(d.result, d.smoothness, d.baseline);
       if (done.length > 1) {
         results.shareScale(Math.max(...done.map((d) => d.result.wallMs)));
         if (bars) results.showBars();

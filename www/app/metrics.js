@@ -38,6 +38,19 @@ export function tasksKey(workload) {
   return JSON.stringify({ groups, jitter, seed });
 }
 
+/** Whether a run's tasks arrived over time (a group with `everyMs`), rather than all at once. */
+export function hasArrivals(result) {
+  return result.taskTimes?.some((t) => t.arrival > 0) ?? false;
+}
+
+/**
+ * Whether a run served its requests as fast as they came: its p95 latency is within 3 times
+ * the work one request needs (`serviceMs`), so no queue kept growing.
+ */
+export function keptUp(result, serviceMs) {
+  return Boolean(result.latencyMs) && result.latencyMs.p95 <= 3 * serviceMs;
+}
+
 /** The numbers of one run of a batch, without its spans: what the embed tells its host. */
 export function summarize({ label, result, smoothness, baseline }) {
   const workerLanes = new Set(result.spans.filter((s) => s.lane !== 0).map((s) => s.lane));
@@ -54,6 +67,10 @@ export function summarize({ label, result, smoothness, baseline }) {
     tasks: result.tasks,
     tasksDone: result.tasksDone,
     longestFrameGapMs: smoothness ? Math.round(smoothness.longestGapMs) : null,
+    latencyMs: result.latencyMs,
+    throughputPerS: result.throughputPerS,
+    eventLoopDelayMs: result.eventLoopDelayMs,
+    longestInputDelayMs: smoothness?.longestInputDelayMs ?? null,
   };
 }
 

@@ -2,7 +2,7 @@
 // (strategies, sometimes with a setting changed), and a verdict computed from what those
 // runs measured. Nothing here is asserted without a run behind it.
 
-import { percent, seconds, speedup, times } from './metrics.js';
+import { keptUp, percent, seconds, speedup, times } from './metrics.js';
 import { threadsOffWords } from './words.js';
 
 /** Threads for "use the cores": the pool's workers, at most the machine's cores, at least 2. */
@@ -133,6 +133,7 @@ export const PRESETS = [
     title: 'Responsiveness: computing on the event loop freezes the page',
     claim: 'While the page’s thread computes, it cannot draw or react. Yielding often, or computing on workers, keeps it smooth.',
     freezes: 'The first run freezes this page on purpose for about a second: watch the spinner stop.',
+    tryInput: 'Type or click here while it runs: how long does your input wait?',
     workload: (caps) => ({ strategy: 'concurrent', threads: coreThreads(caps), globalLock: false, yieldMs: 0,
       groups: [group('render', 4, 250, 0)] }),
     runs: [
@@ -141,9 +142,41 @@ export const PRESETS = [
       { label: 'workers', strategy: 'parallel' },
     ],
     verdict(results) {
-      const gap = (label) => `${Math.round(results.find((r) => r.label === label).smoothness.longestGapMs)} ms`;
-      return `Computing on the event loop froze the page: the longest gap between frames was ${gap('event loop, no yield')}. ` +
-        `Yielding every 10 ms: ${gap('event loop, yield every 10 ms')}. On workers: ${gap('workers')}.`;
+      const run = (label) => results.find((r) => r.label === label);
+      const gap = (label) => `${Math.round(run(label).smoothness.longestGapMs)} ms`;
+      const late = (label) => `${Math.round(run(label).result.eventLoopDelayMs?.max ?? 0)} ms`;
+      const inputs = results.filter((r) => r.smoothness.inputs > 0);
+      const waited = inputs.length ? inputs.reduce((a, b) => (b.smoothness.longestInputDelayMs > a.smoothness.longestInputDelayMs ? b : a)) : null;
+      return `Computing on the event loop froze the page: the longest gap between frames was ${gap('event loop, no yield')}, ` +
+        `and a 10 ms timer fired up to ${late('event loop, no yield')} late. Yielding every 10 ms: ${gap('event loop, yield every 10 ms')} ` +
+        `(timer ${late('event loop, yield every 10 ms')} late). On workers: ${gap('workers')} (timer ${late('workers')} late).` +
+        (waited ? ` Your input waited up to ${Math.round(waited.smoothness.longestInputDelayMs)} ms (during “${waited.label}”).`
+          : ' Type or click while it runs to see how long your input waits.');
+    },
+  },
+  {
+    id: 'server',
+    title: 'A web server: requests keep arriving',
+    claim: 'Requests arrive every few milliseconds. Served one at a time, each waits for all before it: latency grows. Concurrently, their waits overlap. When they need more than one core’s worth of computing, one thread falls behind and workers keep up.',
+    workload: (caps) => ({ strategy: 'concurrent', threads: 2, globalLock: false, yieldMs: 10,
+      groups: [{ ...group('request', 20, 0, 100), everyMs: 40 }] }),
+    runs: [
+      { label: 'one at a time, waiting', strategy: 'sequential' },
+      { label: 'concurrent, waiting', strategy: 'concurrent' },
+      { label: 'one thread, computing', strategy: 'concurrent', groups: [{ ...group('request', 20, 30, 0), everyMs: 20 }] },
+      { label: '2 workers, computing', strategy: 'parallel', threads: 2, groups: [{ ...group('request', 20, 30, 0), everyMs: 20 }] },
+    ],
+    verdict(results) {
+      const said = (label) => {
+        const { result, workload } = results.find((r) => r.label === label);
+        const g = workload.groups[0];
+        const service = (g.steps ?? 1) * (g.cpuMs + g.ioMs);
+        return `p95 latency ${seconds(result.latencyMs?.p95 ?? NaN)} (${keptUp(result, service) ? 'kept up' : 'fell behind: its queue grew'})`;
+      };
+      const computing = find(results, '2 workers, computing');
+      return `Requests every 40 ms, each waiting 100 ms: one at a time, ${said('one at a time, waiting')}; ` +
+        `concurrently, ${said('concurrent, waiting')}. Requests every 20 ms, each computing 30 ms (1.5 cores’ worth): ` +
+        `on one thread, ${said('one thread, computing')}; on ${computing.threads} ${workers(computing)}, ${said('2 workers, computing')}.`;
     },
   },
   {

@@ -18,7 +18,7 @@ const ui = {
   status: $('status'), problems: $('problems'), capabilities: $('capabilities'),
   presets: $('presets'), presetClaim: $('preset-claim'), presetRun: $('preset-run'),
   editor: $('editor'), run: $('run'), compare: $('compare'), scaling: $('scaling-run'), cancel: $('cancel'),
-  copyLink: $('copy-link'), exportTrace: $('export-trace'), verdict: $('verdict'), freeze: $('freeze'),
+  copyLink: $('copy-link'), exportTrace: $('export-trace'), verdict: $('verdict'), freeze: $('freeze'), tryInput: $('try-input'),
   summary: $('summary'), results: $('results'), scalingFigure: $('scaling'), scalingText: $('scaling-text'),
   spinner: $('spinner'),
 };
@@ -91,6 +91,8 @@ async function main() {
     ui.presetRun.textContent = `Run this demo (${preset.runs.map((r) => r.label).join(' · ')})`;
     ui.freeze.hidden = !preset.freezes;
     ui.freeze.textContent = preset.freezes ?? '';
+    ui.tryInput.hidden = !preset.tryInput;
+    ui.tryInput.querySelector('span').textContent = preset.tryInput ?? '';
     const w = workload ?? preset.workload(caps);
     editor.set(w);
     writeState(editor.get(), preset.id);
@@ -226,6 +228,7 @@ async function main() {
     ui.presetClaim.textContent = 'A workload from a link. Pick a preset to see one claim at a time, or run this one.';
     ui.presetRun.hidden = true;
     ui.freeze.hidden = true;
+    ui.tryInput.hidden = true;
   }
   showProblems(problems);
   ui.status.textContent = caps.threads

@@ -9,8 +9,9 @@ const GROUP_FIELDS = [
   { key: 'cpuMs', label: 'Compute (ms)', type: 'number', min: 0, step: 'any' },
   { key: 'ioMs', label: 'Wait (ms)', type: 'number', min: 0, step: 'any' },
   { key: 'steps', label: 'Steps', type: 'number', min: 1, step: 1 },
-  // Optional: blank is the engine's default, no input.
+  // Optional: blank is the engine's default (no input; all arrive at the start).
   { key: 'dataKb', label: 'Input (KiB)', type: 'number', min: 0, step: 1, placeholder: '0', optional: true },
+  { key: 'everyMs', label: 'Arrive every (ms)', type: 'number', min: 0, step: 'any', placeholder: '0', optional: true },
 ];
 
 function el(tag, props = {}, ...children) {

@@ -2,7 +2,7 @@
 // scale when several runs are compared, with a bar chart of their wall times.
 
 import { createTimeline } from './timeline.js';
-import { efficiency, percent, seconds, speedup, threadsUsed, times } from '../app/metrics.js';
+import { efficiency, hasArrivals, percent, seconds, speedup, threadsUsed, times } from '../app/metrics.js';
 
 function el(tag, props = {}, ...children) {
   const node = Object.assign(document.createElement(tag), props);
@@ -79,6 +79,17 @@ export function createResults(root, { compact = false } = {}) {
           metric('Page smoothness', smoothness
             ? `${Math.round(smoothness.fps)} fps, longest frame gap ${Math.round(smoothness.longestGapMs)} ms, ${smoothness.longTasks} long tasks`
             : '—', 'Frames the page drew during the run'),
+          metric('Event loop', result.eventLoopDelayMs
+            ? `answered up to ${Math.round(result.eventLoopDelayMs.max)} ms late (p99 ${Math.round(result.eventLoopDelayMs.p99)} ms)`
+            : '—', 'How late the page’s event loop answered a 10 ms timer set again and again during the run'),
+          ...(smoothness?.inputs ? [metric('Your input', `waited up to ${Math.round(smoothness.longestInputDelayMs)} ms (${smoothness.inputs} ${smoothness.inputs === 1 ? 'input' : 'inputs'})`,
+            'How long your keypresses and clicks during the run waited for the page to answer')] : []),
+          ...(hasArrivals(result) ? [
+            metric('Latency', result.latencyMs
+              ? `p50 ${seconds(result.latencyMs.p50)}, p95 ${seconds(result.latencyMs.p95)}, max ${seconds(result.latencyMs.max)}` : '—',
+            'From each request’s arrival to its end'),
+            metric('Throughput', `${result.throughputPerS.toFixed(1)} requests/s`, 'Finished requests per second of wall time'),
+          ] : []),
         );
         const notes = [result.notice, result.droppedSpans ? `${result.droppedSpans} spans were not recorded (trace full).` : ''].filter(Boolean);
         notice.hidden = notes.length === 0;
@@ -94,35 +105,48 @@ export function createResults(root, { compact = false } = {}) {
     rows.forEach((row) => row.timeline.setScale(ms));
   }
 
-  /** A bar per finished run: wall time, on one scale. */
+  /**
+   * A bar per finished run, on one scale: wall time; and, when requests arrived over time, p95
+   * latency (how long a request's user waited).
+   */
   function showBars() {
     const done = rows.filter((r) => r.result);
     if (done.length < 2) return;
-    const max = Math.max(...done.map((r) => r.result.wallMs));
-    const BAR = 22; // px
-    const LABEL = 190; // px
-    const WIDTH = 600; // px, scaled to fit by viewBox
-    const svgNs = 'http://www.w3.org/2000/svg';
-    const svg = document.createElementNS(svgNs, 'svg');
-    svg.setAttribute('viewBox', `0 0 ${WIDTH} ${done.length * (BAR + 8)}`);
-    svg.setAttribute('role', 'img');
-    svg.setAttribute('aria-label', `Wall times: ${done.map((r) => `${r.label} ${seconds(r.result.wallMs)}`).join(', ')}`);
-    done.forEach((row, i) => {
-      const y = i * (BAR + 8);
-      const w = ((WIDTH - LABEL - 70) * row.result.wallMs) / max;
-      const add = (tag, attrs, text) => {
-        const node = document.createElementNS(svgNs, tag);
-        Object.entries(attrs).forEach(([k, v]) => node.setAttribute(k, v));
-        if (text) node.textContent = text;
-        svg.append(node);
-      };
-      add('text', { x: LABEL - 8, y: y + BAR * 0.7, 'text-anchor': 'end', class: 'bar-label' }, row.label);
-      add('rect', { x: LABEL, y, width: Math.max(w, 1), height: BAR, rx: 3, class: `bar bar-${row.result.strategy}` });
-      add('text', { x: LABEL + w + 6, y: y + BAR * 0.7, class: 'bar-value' }, seconds(row.result.wallMs));
-    });
-    bars.replaceChildren(el('figcaption', {}, 'Wall time of each run (shorter is faster)'), svg);
+    const charts = [{ caption: 'Wall time of each run (shorter is faster)', label: 'Wall times', value: (r) => r.wallMs }];
+    if (done.some((row) => hasArrivals(row.result))) {
+      charts.push({ caption: 'p95 latency: how long 95 % of requests took from arrival to end (shorter is better)',
+        label: 'p95 latencies', value: (r) => r.latencyMs?.p95 ?? 0 });
+    }
+    bars.replaceChildren(...charts.flatMap((chart) => barChart(done, chart)));
     bars.hidden = false;
   }
 
   return { clear, addRun, shareScale, showBars, rows: () => rows };
+}
+
+/** A caption and an SVG bar per row, of `value(result)` in ms, on one scale. */
+function barChart(done, { caption, label, value }) {
+  const max = Math.max(...done.map((r) => value(r.result)), 1e-9);
+  const BAR = 22; // px
+  const LABEL = 190; // px
+  const WIDTH = 600; // px, scaled to fit by viewBox
+  const svgNs = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(svgNs, 'svg');
+  svg.setAttribute('viewBox', `0 0 ${WIDTH} ${done.length * (BAR + 8)}`);
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', `${label}: ${done.map((r) => `${r.label} ${seconds(value(r.result))}`).join(', ')}`);
+  done.forEach((row, i) => {
+    const y = i * (BAR + 8);
+    const w = ((WIDTH - LABEL - 70) * value(row.result)) / max;
+    const add = (tag, attrs, text) => {
+      const node = document.createElementNS(svgNs, tag);
+      Object.entries(attrs).forEach(([k, v]) => node.setAttribute(k, v));
+      if (text) node.textContent = text;
+      svg.append(node);
+    };
+    add('text', { x: LABEL - 8, y: y + BAR * 0.7, 'text-anchor': 'end', class: 'bar-label' }, row.label);
+    add('rect', { x: LABEL, y, width: Math.max(w, 1), height: BAR, rx: 3, class: `bar bar-${row.result.strategy}` });
+    add('text', { x: LABEL + w + 6, y: y + BAR * 0.7, class: 'bar-value' }, seconds(value(row.result)));
+  });
+  return [el('figcaption', {}, caption), svg];
 }
