@@ -15,6 +15,7 @@ CHROMEDRIVER=/usr/bin/chromedriver
 FIREFOX=/usr/bin/firefox-esr
 WEBKIT_DRIVER=/usr/bin/WebKitWebDriver
 GECKODRIVER_VERSION=0.37.1
+MDBOOK_VERSION=0.4.52
 PORT="${PORT:-8000}"
 
 # rustc no longer passes the shared-memory linker flags by itself. Without the link args the
@@ -148,6 +149,18 @@ install_engines() {
   apt-get -o DPkg::Lock::Timeout=600 install -y firefox-esr webkit2gtk-driver xvfb
 }
 
+install_mdbook() {
+  local have
+  have=$(mdbook --version 2>/dev/null | awk '{ print $2 }' || true)
+  if [[ "${have}" == "v${MDBOOK_VERSION}" ]]; then
+    step "mdbook ${MDBOOK_VERSION} already installed"
+    return
+  fi
+  # The tests embed the playground in a chapter mdBook builds (a real static-site generator).
+  step "installing mdbook ${MDBOOK_VERSION} (found: ${have:-none}; a few minutes)"
+  cargo install mdbook --version "${MDBOOK_VERSION}" --locked
+}
+
 install_geckodriver() {
   local have
   have=$(geckodriver --version 2>/dev/null | awk 'NR == 1 { print $2 }' || true)
@@ -265,7 +278,14 @@ test_wasm() {
     cargo "+${NIGHTLY}" test --release --target "${WASM_TARGET}" "${BUILD_STD[@]}" --test '*'
 }
 
+build_book() {
+  step "building the mdBook tutorial that embeds the playground (tests/e2e/book -> artifacts/book)"
+  rm -rf artifacts/book
+  mdbook build tests/e2e/book --dest-dir "${PWD}/artifacts/book"
+}
+
 test_e2e() {
+  build_book
   step "page tests in headless chromium (playwright)"
   NO_UPDATE_CHECK=1 node_modules/.bin/playwright test --config tests/e2e/playwright.config.mjs
 }
@@ -283,6 +303,7 @@ cmd_test() {
   install_chromium
   install_engines
   install_geckodriver
+  install_mdbook
   build_wasm
   build_dist # the Playwright tests also serve dist/, with its _headers applied
   check_style

@@ -223,10 +223,23 @@ impl WorkloadError {
     }
 }
 
+/// An error message names at most this many problems (the rest are counted): a message stays
+/// short whatever the input.
+pub const MAX_LISTED_ERRORS: usize = 12;
+
 impl fmt::Display for WorkloadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let parts: Vec<String> = self.errors.iter().map(ToString::to_string).collect();
-        write!(f, "invalid workload: {}", parts.join("; "))
+        let parts: Vec<String> = self
+            .errors
+            .iter()
+            .take(MAX_LISTED_ERRORS)
+            .map(ToString::to_string)
+            .collect();
+        write!(f, "invalid workload: {}", parts.join("; "))?;
+        match self.errors.len().saturating_sub(MAX_LISTED_ERRORS) {
+            0 => Ok(()),
+            more => write!(f, "; and {more} more problems"),
+        }
     }
 }
 
@@ -407,18 +420,30 @@ impl<'a> Fields<'a> {
         self.errors.push(FieldError { field, message });
     }
 
+    /// Names each field that isn't one of `known` (its name shortened; at most a few).
     fn reject_unknown(&mut self, known: &[&str]) {
-        let unknown: Vec<String> = self
+        const LISTED: usize = 4;
+        let unknown: Vec<&String> = self
             .object
             .keys()
             .filter(|k| !known.contains(&k.as_str()))
-            .cloned()
             .collect();
-        for key in unknown {
+        for key in unknown.iter().take(LISTED) {
             self.error(
-                &key,
+                &shorten(key),
                 format!("is not a known field (known: {})", known.join(", ")),
             );
+        }
+        if unknown.len() > LISTED {
+            let more = unknown.len() - LISTED;
+            let object = match self.prefix.trim_end_matches('.') {
+                "" => "workload",
+                path => path,
+            };
+            self.errors.push(FieldError {
+                field: object.to_string(),
+                message: format!("has {more} more fields that are not known"),
+            });
         }
     }
 
@@ -475,7 +500,7 @@ impl<'a> Fields<'a> {
             Some(n) => {
                 self.error(
                     key,
-                    format!("{n} is out of range: must be from {min} to {max}"),
+                    format!("{} is out of range: must be from {min} to {max}", number(n)),
                 );
                 fallback
             }
@@ -515,7 +540,10 @@ impl<'a> Fields<'a> {
             Some(n) => {
                 self.error(
                     key,
-                    format!("{n} is out of range: must be a whole number {range}"),
+                    format!(
+                        "{} is out of range: must be a whole number {range}",
+                        number(n)
+                    ),
                 );
                 fallback
             }
@@ -616,16 +644,34 @@ impl<'a> Fields<'a> {
     }
 }
 
-/// A short description of a JSON value for an error message.
+/// A short description of a JSON value for an error message: never more than a prefix of
+/// what it was given.
 fn describe(value: &Value) -> String {
     match value {
         Value::Null => "null (NaN and missing numbers become null in JSON)".into(),
-        Value::String(s) if s.chars().count() > 40 => {
-            format!("\"{}...\"", s.chars().take(40).collect::<String>())
-        }
+        Value::String(s) => format!("\"{}\"", shorten(s)),
+        Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), number),
         Value::Array(_) => "a list".into(),
         Value::Object(_) => "an object".into(),
         other => other.to_string(),
+    }
+}
+
+/// At most the first 40 characters of `text`, with "..." when there were more.
+fn shorten(text: &str) -> String {
+    const KEPT: usize = 40;
+    match text.char_indices().nth(KEPT) {
+        Some((end, _)) => format!("{}...", &text[..end]),
+        None => text.to_string(),
+    }
+}
+
+/// A number as a person reads it: huge and tiny ones in exponent form (1e308, not 309 digits).
+fn number(n: f64) -> String {
+    if n != 0.0 && !(1e-6..1e15).contains(&n.abs()) {
+        format!("{n:e}")
+    } else {
+        format!("{n}")
     }
 }
 
@@ -847,6 +893,38 @@ mod tests {
             only_error(v).to_string(),
             "groups[0].everyMs: the last of 20 tasks every 10000 ms would arrive at 190000 ms, over the limit of 120000 ms"
         );
+    }
+
+    #[test]
+    fn messages_stay_short_whatever_the_input() {
+        let huge = "x".repeat(1_000_000);
+        let mut v = example();
+        v[huge.as_str()] = json!(1);
+        v["groups"][0]["name"] = json!(huge);
+        v["groups"][1]["cpuMs"] = json!(1e308);
+        for i in 0..20 {
+            v[format!("extra{i}")] = json!(i);
+        }
+        let e = Workload::from_value(&v, LIMITS).unwrap_err();
+        let text = e.to_string();
+        assert!(text.len() < 2_000, "{} characters", text.len());
+        assert!(
+            text.contains("groups[1].cpuMs: 1e308 is out of range"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...\""),
+            "{text}"
+        );
+        assert!(
+            text.contains("workload: has 17 more fields that are not known"),
+            "{text}"
+        );
+        // Many bad fields: a dozen are named, the rest counted.
+        let bad = json!({ "name": "", "count": -1, "cpuMs": "a", "ioMs": [] });
+        let v = json!({ "strategy": "parallel", "groups": vec![bad; 12] });
+        let text = Workload::from_value(&v, LIMITS).unwrap_err().to_string();
+        assert!(text.ends_with("; and 36 more problems"), "{text}");
     }
 
     #[test]

@@ -7,6 +7,7 @@ import {
   ROOT, ISOLATED, ISOLATED_PORT, PLAIN_PORT, ISOLATED_SERVE_CONFIG, PLAIN_SERVE_CONFIG,
   CHROMIUM, CHROMIUM_ARGS, serveCommand,
   HOST_PORT, HOST_FOLDER, TUTORIAL_PORT, TUTORIAL_FOLDER, DIST_PORT, DIST_HEADERS_FILE, DIST_SERVE_CONFIG, distServeConfig, serveFolderCommand,
+  BOOK_PORT, BOOK_FOLDER,
 } from './util.mjs';
 
 if (!existsSync(`${ROOT}/www/pkg/playground.js`)) {
@@ -65,5 +66,7 @@ export default defineConfig({
     staticServer('host', PLAIN_SERVE_CONFIG, HOST_PORT, HOST_FOLDER),
     staticServer('tutorial', PLAIN_SERVE_CONFIG, TUTORIAL_PORT, TUTORIAL_FOLDER),
     ...(HAS_DIST ? [staticServer('dist', DIST_SERVE_CONFIG, DIST_PORT, 'dist')] : []),
+    // The mdBook tutorial: ./build.sh test builds it (book.spec.mjs says how when it's missing).
+    ...(existsSync(`${ROOT}/${BOOK_FOLDER}/cores.html`) ? [staticServer('book', PLAIN_SERVE_CONFIG, BOOK_PORT, BOOK_FOLDER)] : []),
   ],
 });

@@ -86,6 +86,10 @@ export async function openPlayground(page, base = ISOLATED, query = '') {
 export const HOST_PORT = 8125;
 export const DIST_PORT = 8126;
 export const TUTORIAL_PORT = 8127;
+/** The mdBook tutorial (tests/e2e/book), built into BOOK_FOLDER by ./build.sh test. */
+export const BOOK_PORT = 8128;
+export const BOOK = `http://127.0.0.1:${BOOK_PORT}`;
+export const BOOK_FOLDER = 'artifacts/book';
 export const HOST = `http://127.0.0.1:${HOST_PORT}`;
 export const DIST = `http://127.0.0.1:${DIST_PORT}`;
 export const TUTORIAL = `http://127.0.0.1:${TUTORIAL_PORT}`;

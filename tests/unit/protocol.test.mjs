@@ -2,7 +2,7 @@
 // must be the engine's list, in the engine's order.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { STRATEGIES, parseMessage, makeMessage } from '../../www/embed/protocol.js';
+import { FRAME_TYPES, HOST_TYPES, STRATEGIES, makeMessage, parseMessage } from '../../www/embed/protocol.js';
 import { engineContract } from './contract.mjs';
 
 test("the protocol's strategies are the engine's", () => {
@@ -13,4 +13,32 @@ test('a run request naming a strategy the engine lacks is refused with the allow
   const parsed = parseMessage(makeMessage('run', { strategies: ['warp'] }));
   assert.equal(parsed.ok, false);
   assert.match(parsed.reason, new RegExp(`run: strategies must be a list of 1 to 8 of ${STRATEGIES.join(', ')}`));
+});
+
+test('every message the frame posts passes the host helper’s parser, for host runs and the reader’s own', () => {
+  // What embed/embed.js posts (the fields it fills), with the id of a host request or null.
+  for (const id of ['req-1', 7, null]) {
+    const sent = [
+      makeMessage('progress', { id, label: 'parallel', strategy: 'parallel', index: 0, count: 2, tasksDone: 1, tasks: 8, elapsedMs: 120.5 }),
+      makeMessage('result', { id, preset: 'cpu', verdict: null, cancelled: false,
+        runs: [{ label: 'parallel', strategy: 'processes', status: 'completed', wallMs: 612.2, latencyMs: null }] }),
+      makeMessage('error', { id, code: 'run-failed', message: 'process 2 failed: it could not start' }),
+    ];
+    for (const message of sent) assert.deepEqual(parseMessage(message, { accept: FRAME_TYPES }), { ok: true, message }, message.type);
+  }
+  for (const message of [makeMessage('ready', { capabilities: { threads: false, processes: 4 } }), makeMessage('resize', { height: 640 })]) {
+    assert.equal(parseMessage(message, { accept: FRAME_TYPES }).ok, true, message.type);
+  }
+});
+
+test('every message the host helper sends passes the frame’s parser; the frame’s own types do not', () => {
+  const sent = [
+    makeMessage('hello'),
+    makeMessage('run', { id: 'req-2', strategies: ['sequential', 'processes'] }),
+    makeMessage('cancel'),
+    makeMessage('setWorkload', { workload: { strategy: 'processes', groups: [] } }),
+  ];
+  for (const message of sent) assert.equal(parseMessage(message, { accept: HOST_TYPES }).ok, true, message.type);
+  assert.match(parseMessage(makeMessage('result', { runs: [] }), { accept: HOST_TYPES }).reason, /unexpected type "result"/);
+  assert.match(parseMessage(makeMessage('run', { id: null }), { accept: HOST_TYPES }).reason, /run: id must be a string or a number/);
 });

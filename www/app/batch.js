@@ -11,6 +11,20 @@
 import { FrameMonitor, InputMonitor } from './smoothness.js';
 import { tasksKey } from './metrics.js';
 
+/**
+ * Whether a cancel can reach a run of `workload`, and the words for the Cancel button: a run
+ * that computes on the page's thread without ever yielding or waiting leaves nothing on the
+ * page able to run, a cancel included, until it ends. `{ can, label, title }`.
+ */
+export function cancelFor(pg, workload) {
+  const onPageThread = pg.lanes(workload).length === 1;
+  const groups = workload.groups ?? [];
+  const never = onPageThread && !(workload.yieldMs > 0) && groups.some((g) => g.cpuMs > 0) && groups.every((g) => !(g.ioMs > 0));
+  return never
+    ? { can: false, label: 'Can’t cancel: it never yields', title: 'This run computes on the page’s thread without yielding or waiting: nothing on the page can run, a cancel included, until it ends.' }
+    : { can: true, label: 'Cancel', title: '' };
+}
+
 /** Room right of the longest predicted run while a batch goes (its runs take longer than ideal). */
 const PREDICTED_HEADROOM = 1.15;
 

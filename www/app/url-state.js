@@ -13,9 +13,16 @@ export const DEFAULT_PRESET = 'io';
 export function readState(search, knownPresets) {
   const params = new URLSearchParams(search);
   const problems = [];
+  // A parameter given twice: the first counts, and the reader is told.
+  for (const name of new Set(params.keys())) {
+    const values = params.getAll(name);
+    if (values.length > 1) {
+      problems.push(`The link gives “${short(name)}” ${values.length} times: the first (${short(values[0]) || 'empty'}) counts.`);
+    }
+  }
   let presetId = params.get('preset');
   if (presetId !== null && !knownPresets.includes(presetId)) {
-    problems.push(`Unknown preset “${presetId}” in the link (known: ${knownPresets.join(', ')}); showing “${DEFAULT_PRESET}”.`);
+    problems.push(`Unknown preset “${short(presetId)}” in the link (known: ${knownPresets.join(', ')}); showing “${DEFAULT_PRESET}”.`);
     presetId = null;
   }
   let workload = null;
@@ -26,11 +33,23 @@ export function readState(search, knownPresets) {
       if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
       workload = parsed;
     } catch (error) {
-      problems.push(`The workload in the link could not be read (${error.message}); showing the “${presetId ?? DEFAULT_PRESET}” preset instead.`);
+      problems.push(`The workload in the link could not be read (${short(error.message, 80)}); showing the “${presetId ?? DEFAULT_PRESET}” preset instead.`);
     }
   }
   return { presetId: presetId ?? (workload ? null : DEFAULT_PRESET), workload, problems, params };
 }
+
+/** At most the first `length` characters of `text`, with "…" when there were more: messages stay short. */
+export function short(text, length = 40) {
+  const value = String(text);
+  return value.length > length ? `${value.slice(0, length)}…` : value;
+}
+
+/**
+ * The longest link the page makes (characters): servers refuse longer request lines (serve
+ * answers 431 beyond about 16 KB), so a state that would need more is never put in a link.
+ */
+export const MAX_LINK = 8_000;
 
 /** The URL for a workload (keeping other parameters, e.g. embed ones). */
 export function urlFor(workload, { presetId = null, base = location.href } = {}) {
@@ -41,6 +60,10 @@ export function urlFor(workload, { presetId = null, base = location.href } = {})
   return url;
 }
 
+/** Puts the workload in the page's address, unless its link would be too long (then it says so: false). */
 export function writeState(workload, presetId) {
-  history.replaceState(null, '', urlFor(workload, { presetId }));
+  const url = urlFor(workload, { presetId });
+  if (url.href.length > MAX_LINK) return false;
+  history.replaceState(null, '', url);
+  return true;
 }

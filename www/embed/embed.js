@@ -4,10 +4,10 @@
 // messages are ignored with a console warning. See docs/embedding.md.
 
 import { startPlayground } from '../engine/engine.js';
-import { createBatchRunner } from '../app/batch.js';
+import { cancelFor, createBatchRunner } from '../app/batch.js';
 import { seconds, speedup, summarize, times } from '../app/metrics.js';
 import { PRESETS, presetById, presetVerdict, runWorkload } from '../app/presets.js';
-import { readState, urlFor } from '../app/url-state.js';
+import { readState, short, urlFor } from '../app/url-state.js';
 import { threadsOffWords } from '../app/words.js';
 import { createEditor } from '../views/editor.js';
 import { createResults } from '../views/results.js';
@@ -17,7 +17,8 @@ import { HOST_TYPES, STRATEGIES, makeMessage, parseMessage } from './protocol.js
 
 const PROGRESS_INTERVAL_MS = 100; // at most one progress message per run per 100 ms
 const THEMES = ['light', 'dark', 'auto'];
-const FLAGS = { 1: true, true: true, yes: true, '': true, 0: false, false: false, no: false };
+// A Map, not an object: "constructor" or "__proto__" must not read as a flag.
+const FLAGS = new Map([['1', true], ['true', true], ['yes', true], ['', true], ['0', false], ['false', false], ['no', false]]);
 const PRESET_IDS = PRESETS.map((p) => p.id);
 
 /** Every parameter the embed view reads, with what it accepts (shown when one is wrong). */
@@ -36,13 +37,13 @@ export const PARAMS = {
 export function readParams(search) {
   const { presetId, workload, problems, params } = readState(search, PRESET_IDS);
   for (const name of new Set(params.keys())) {
-    if (!(name in PARAMS)) problems.push(`Unknown parameter “${name}” ignored (allowed: ${Object.keys(PARAMS).join(', ')}).`);
+    if (!Object.hasOwn(PARAMS, name)) problems.push(`Unknown parameter “${short(name)}” ignored (allowed: ${Object.keys(PARAMS).join(', ')}).`);
   }
-  const bad = (name, value) => problems.push(`Ignored ${name}=${value}: use ${PARAMS[name]}.`);
+  const bad = (name, value) => problems.push(`Ignored ${name}=${short(value)}: use ${PARAMS[name]}.`);
   const flag = (name) => {
     const value = params.get(name);
     if (value === null) return false;
-    if (value.toLowerCase() in FLAGS) return FLAGS[value.toLowerCase()];
+    if (FLAGS.has(value.toLowerCase())) return FLAGS.get(value.toLowerCase());
     bad(name, value);
     return false;
   };
@@ -53,6 +54,7 @@ export function readParams(search) {
     const names = listed.split(',').map((s) => s.trim()).filter(Boolean);
     const unknown = names.filter((s) => !STRATEGIES.includes(s));
     if (unknown.length) bad('strategies', unknown.join(','));
+    else if (names.length === 0) bad('strategies', listed);
     const known = [...new Set(names.filter((s) => STRATEGIES.includes(s)))];
     strategies = known.length ? known : null;
   }
@@ -271,6 +273,10 @@ async function main() {
         onRunStart: (run, index) => {
           ui.status.textContent = `Running ${run.label}${runs.length > 1 ? ` (${index + 1} of ${runs.length})` : ''}…`;
           lastPost = -Infinity;
+          const cancel = cancelFor(pg, run.workload);
+          ui.cancel.disabled = !cancel.can;
+          ui.cancel.textContent = cancel.label;
+          ui.cancel.title = cancel.title;
         },
         onProgress: (p, run, index) => {
           const now = performance.now();
@@ -314,6 +320,8 @@ async function main() {
   function setBusy(busy) {
     document.body.classList.toggle('busy', busy);
     ui.cancel.disabled = !busy;
+    ui.cancel.textContent = 'Cancel';
+    ui.cancel.title = '';
     editor?.setDisabled(busy);
     check();
   }

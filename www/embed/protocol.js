@@ -29,6 +29,8 @@ const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v)
 const isCount = (v) => Number.isInteger(v) && v >= 0;
 const isMs = (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 const isId = (v) => v === undefined || typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
+/** The frame answers with the id of the host's request, or null for runs the reader started (its Run button). */
+const frameId = (v) => (v === null || isId(v) ? null : 'id must be a string, a number, or null (a run the reader started)');
 
 function optional(check, what) {
   return (v) => (v === undefined || check(v) ? null : what);
@@ -56,19 +58,20 @@ const FIELDS = {
   },
   ready: { capabilities: (v) => (isObject(v) ? null : 'capabilities must be an object') },
   progress: {
+    id: frameId,
     label: (v) => (typeof v === 'string' ? null : 'label must be a string'),
     tasksDone: (v) => (isCount(v) ? null : 'tasksDone must be a whole number'),
     tasks: (v) => (isCount(v) ? null : 'tasks must be a whole number'),
     elapsedMs: (v) => (isMs(v) ? null : 'elapsedMs must be a number of ms'),
   },
   result: {
-    id: request.id,
+    id: frameId,
     runs: (v) => (Array.isArray(v) && v.every((r) => isObject(r) && typeof r.label === 'string' && isMs(r.wallMs))
       ? null : 'runs must be a list of { label, wallMs, ... }'),
   },
   resize: { height: (v) => (isMs(v) ? null : 'height must be a number of px') },
   error: {
-    id: request.id,
+    id: frameId,
     message: (v) => (typeof v === 'string' ? null : 'message must be a string'),
   },
 };

@@ -141,9 +141,10 @@ class Playground {
     this.capabilities = Object.freeze(capabilities);
   }
 
-  /** Every problem with a workload: `[{ field, message }]`, empty when it is valid. */
+  /** Every problem with a workload: `[{ field, message }]`, empty when it is valid. Never throws. */
   validate(workload) {
-    return JSON.parse(this.#engine.validate(toJson(workload)));
+    const encoded = encode(workload);
+    return encoded.problem ? [encoded.problem] : JSON.parse(this.#engine.validate(encoded.json));
   }
 
   /** Ideal wall time (no overhead) of each strategy for this workload: `{ sequential: ms, ... }`. */
@@ -174,7 +175,9 @@ class Playground {
    * AbortSignal) cancels: the result then has `status: "cancelled"`. `onProgress` is called
    * about once a frame with `{ spans, newSpans, elapsedMs, tasksDone, tasks }`.
    */
-  async run(workload, { signal, onProgress, trace = true } = {}) {
+  async run(workload, options = {}) {
+    // Everything is checked before anything starts: a bad option can't orphan a run.
+    const { signal, onProgress, trace = true } = checkOptions(options);
     const groupNames = Array.isArray(workload?.groups) ? workload.groups.map((g) => g?.name) : [];
     const handle = this.#engine.start(toJson(workload), trace); // throws on invalid input
     const spans = [];
@@ -191,10 +194,17 @@ class Playground {
 
     let finished = false;
     const tasks = workload.groups.reduce((n, g) => n + g.count, 0);
+    let listening = Boolean(onProgress);
     const report = () => {
       if (finished) return;
       const newSpans = drain();
-      onProgress?.({ spans, newSpans, elapsedMs: handle.elapsedMs(), tasksDone: handle.tasksDone(), tasks });
+      try {
+        if (listening) onProgress({ spans, newSpans, elapsedMs: handle.elapsedMs(), tasksDone: handle.tasksDone(), tasks });
+      } catch (error) {
+        // The caller's callback failed: the run goes on, without it.
+        listening = false;
+        console.error('playground: onProgress threw, and is not called again during this run:', error);
+      }
       schedule(report);
     };
     if (onProgress) schedule(report);
@@ -232,9 +242,73 @@ function schedule(callback) {
   else setTimeout(callback, BACKGROUND_POLL_MS);
 }
 
-function toJson(workload) {
-  if (workload === null || typeof workload !== 'object') {
-    throw new Error(`invalid workload: workload: must be an object with strategy and groups, got ${workload}`);
+/** The options of pg.run, checked: `{ signal, onProgress, trace }`; throws naming the bad one. */
+function checkOptions(options) {
+  if (options === null || typeof options !== 'object') {
+    throw new Error(`run: options must be an object like { signal, onProgress, trace }, got ${short(options)}`);
   }
-  return JSON.stringify(workload);
+  const { signal, onProgress, trace = true } = options;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new Error(`run: options.signal must be an AbortSignal (from an AbortController), got ${short(signal)}`);
+  }
+  if (onProgress !== undefined && typeof onProgress !== 'function') {
+    throw new Error(`run: options.onProgress must be a function, got ${short(onProgress)}`);
+  }
+  if (typeof trace !== 'boolean') throw new Error(`run: options.trace must be true or false, got ${short(trace)}`);
+  return { signal, onProgress, trace };
+}
+
+/** A short description of any JS value for a message: never its whole text. */
+function short(value) {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return 'a list';
+  return value === null ? 'null' : typeof value === 'object' ? 'an object' : String(value);
+}
+
+/**
+ * A workload as JSON for the engine, or the first thing JSON can't carry, named by its field:
+ * `{ json }` or `{ problem: { field, message } }`. (Fields JSON drops, functions and
+ * undefined, are then missing for the engine, which says so.)
+ */
+function encode(workload) {
+  if (workload === null || typeof workload !== 'object' || Array.isArray(workload)) {
+    return { problem: { field: 'workload', message: `must be an object with strategy and groups, got ${short(workload)}` } };
+  }
+  const paths = new Map([[workload, 'workload']]);
+  let problem = null;
+  const replacer = function (key, value) {
+    if (problem || key === '') return value;
+    const parent = paths.get(this) ?? 'workload';
+    const path = Array.isArray(this) ? `${parent}[${key}]` : parent === 'workload' ? key : `${parent}.${key}`;
+    if (typeof value === 'bigint') {
+      problem = { field: path, message: `${short(value)} is a BigInt: use a plain number` };
+    } else if (typeof value === 'string' && !isWellFormed(value)) {
+      problem = { field: path, message: 'has a lone surrogate: text must be well-formed Unicode' };
+    } else if (value !== null && typeof value === 'object') {
+      paths.set(value, path);
+    }
+    return problem ? undefined : value;
+  };
+  try {
+    const json = JSON.stringify(workload, replacer);
+    return problem ? { problem } : { json };
+  } catch (error) {
+    // The only other failure of JSON.stringify: a structure that contains itself.
+    return { problem: { field: 'workload', message: `refers to itself (${error.message.split('\n')[0]}): it must be plain data` } };
+  }
+}
+
+function isWellFormed(text) {
+  return typeof text.isWellFormed === 'function'
+    ? text.isWellFormed()
+    : !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+}
+
+/** The workload as JSON; throws an Error naming what JSON can't carry (see encode). */
+function toJson(workload) {
+  const { json, problem } = encode(workload);
+  if (problem) throw new Error(`invalid workload: ${problem.field}: ${problem.message}`);
+  return json;
 }

@@ -2,10 +2,10 @@
 // One batch of runs at a time (a single run, a preset's demo, a comparison, a scaling sweep).
 
 import { startPlayground } from '../engine/engine.js';
-import { createBatchRunner } from '../app/batch.js';
+import { cancelFor, createBatchRunner } from '../app/batch.js';
 import { describeRun } from '../app/metrics.js';
 import { PRESETS, presetById, presetVerdict, runWorkload } from '../app/presets.js';
-import { DEFAULT_PRESET, readState, urlFor, writeState } from '../app/url-state.js';
+import { DEFAULT_PRESET, MAX_LINK, readState, urlFor, writeState } from '../app/url-state.js';
 import { renderCapabilities } from '../views/capabilities.js';
 import { createEditor } from '../views/editor.js';
 import { createResults } from '../views/results.js';
@@ -111,7 +111,10 @@ async function main() {
     try {
       const batch = await batches.run(runs, {
         verdict,
-        onRunStart: (run, i) => say(`Running ${run.label} (${i + 1} of ${runs.length})…`),
+        onRunStart: (run, i) => {
+          say(`Running ${run.label} (${i + 1} of ${runs.length})…`);
+          showCancel(run.workload);
+        },
         onRunEnd: ({ label: runLabel, result, smoothness, baseline, row }) => {
           lastResult = result;
           page.batch.runs.push({ label: runLabel, result, smoothness, timeline: row.timeline.model() });
@@ -137,10 +140,20 @@ async function main() {
     }
   }
 
+  /** Cancel where it can work (see cancelFor). */
+  function showCancel(workload) {
+    const cancel = cancelFor(pg, workload);
+    ui.cancel.disabled = !cancel.can;
+    ui.cancel.textContent = cancel.label;
+    ui.cancel.title = cancel.title;
+  }
+
   function setBusy(busy) {
     document.body.classList.toggle('busy', busy);
     if (busy) spinner.spin(); else spinner.rest();
     ui.cancel.disabled = !busy;
+    ui.cancel.textContent = 'Cancel';
+    ui.cancel.title = '';
     editor.setDisabled(busy);
     for (const b of [ui.run, ui.compare, ui.scaling, ui.presetRun]) b.disabled = busy;
     ui.presets.querySelectorAll('button').forEach((b) => { b.disabled = busy; });
@@ -200,6 +213,10 @@ async function main() {
   ui.cancel.addEventListener('click', () => batches.cancel());
   ui.copyLink.addEventListener('click', async () => {
     const url = urlFor(editor.get(), { presetId: page.preset?.id ?? null }).href;
+    if (url.length > MAX_LINK) {
+      say(`This workload’s link would be ${url.length} characters: too long to share (servers refuse links over about 16 KB). Shorten the group names or use fewer groups.`);
+      return;
+    }
     try {
       await navigator.clipboard.writeText(url);
       say('Link copied: it opens this workload.');

@@ -31,6 +31,10 @@ const nextId = (base) => `${base}-${++uid}`;
  */
 export function createEditor(root, { strategies, limits, workers, onChange }) {
   let extra = {}; // fields the editor has no control for (jitter, seed): kept as they are
+  // Values a control can't show (a strategy that doesn't exist, threads: "<img>", a string
+  // where a number goes...), kept exactly as given until the person edits that control: the
+  // editor never coerces, so the engine names each one, with its value, and Run waits.
+  const given = new Map();
   const errorSlots = new Map(); // field path -> element that shows its message
 
   const errorSlot = (field, input) => {
@@ -83,13 +87,18 @@ export function createEditor(root, { strategies, limits, workers, onChange }) {
   function addRow(group) {
     const inputs = {};
     const index = rows.length;
+    const kept = {}; // this row's values its inputs can't show
     const cells = GROUP_FIELDS.map((f) => {
       const input = el('input', { type: f.type, step: f.step ?? '', inputMode: f.type === 'number' ? 'decimal' : 'text' });
       if (f.min !== undefined) input.min = f.min;
       if (f.width) input.style.width = f.width;
       if (f.placeholder) input.placeholder = f.placeholder;
       input.setAttribute('aria-label', `${f.label}, group ${index + 1}`);
-      input.value = group[f.key] ?? '';
+      const value = group[f.key];
+      const shows = f.type === 'text' ? typeof value === 'string' : Number.isFinite(value);
+      if (shows) input.value = String(value);
+      else if (!(f.optional && value === undefined)) kept[f.key] = value; // missing or not a value this input can hold
+      input.addEventListener('input', () => { delete kept[f.key]; });
       inputs[f.key] = input;
       return el('td', {}, input, errorSlot(`groups[${index}].${f.key}`, input));
     });
@@ -102,13 +111,14 @@ export function createEditor(root, { strategies, limits, workers, onChange }) {
       changed();
     });
     const tr = el('tr', {}, ...cells, el('td', {}, remove));
-    const row = { tr, inputs, remove };
+    const row = { tr, inputs, remove, kept };
     rows.push(row);
     tbody.append(tr);
   }
 
   addButton.addEventListener('click', () => {
     const workload = read();
+    if (!Array.isArray(workload.groups)) workload.groups = []; // groups given as something else: start over
     workload.groups.push({ name: `group ${workload.groups.length + 1}`, count: 4, cpuMs: 50, ioMs: 50, steps: 1 });
     set(workload);
     changed();
@@ -117,38 +127,58 @@ export function createEditor(root, { strategies, limits, workers, onChange }) {
 
   const number = (input) => (input.value.trim() === '' ? null : Number(input.value));
 
+  /** A field's value: as given, if its control can't show it, else the control's. */
+  const pick = (key, fromControl) => (given.has(key) ? given.get(key) : fromControl());
+
   function read() {
-    return {
+    const workload = {
       ...extra,
-      strategy: strategyInputs.find((i) => i.checked)?.value ?? 'sequential',
-      threads: Number(threads.value),
-      globalLock: lock.checked,
-      yieldMs: number(yieldMs),
-      groups: rows.map(({ inputs }) => {
+      strategy: pick('strategy', () => strategyInputs.find((i) => i.checked)?.value),
+      threads: pick('threads', () => Number(threads.value)),
+      globalLock: pick('globalLock', () => lock.checked),
+      yieldMs: pick('yieldMs', () => number(yieldMs)),
+      groups: pick('groups', () => rows.map(({ inputs, kept }) => {
         const group = {};
         for (const f of GROUP_FIELDS) {
           const input = inputs[f.key];
-          if (f.optional && input.value.trim() === '') continue;
-          group[f.key] = f.type === 'text' ? input.value : number(input);
+          if (f.key in kept) group[f.key] = kept[f.key];
+          else if (f.optional && input.value.trim() === '') continue;
+          else group[f.key] = f.type === 'text' ? input.value : number(input);
         }
         return group;
-      }),
+      })),
     };
+    // A field given as missing stays missing (JSON would drop it anyway).
+    for (const key of Object.keys(workload)) if (workload[key] === undefined) delete workload[key];
+    return workload;
   }
 
+  /**
+   * Shows `workload` (from a preset, a link, a host page: anything). Each value a control can
+   * show goes into it; any other is kept as given (see `given`) for the engine to name.
+   */
   function set(workload) {
-    const { strategy, threads: t, globalLock, yieldMs: y, groups, ...rest } = workload;
+    const { strategy, threads: t, globalLock, yieldMs: y, groups, ...rest } = workload ?? {};
     extra = rest;
+    given.clear();
+    const keep = (key, value, shows) => { if (!shows) given.set(key, value); };
     strategyInputs.forEach((i) => { i.checked = i.value === strategy; });
-    threads.max = String(Math.min(limits.maxThreads, Math.max(workers, Number(t) || 1)));
-    threads.value = String(t ?? 1);
+    keep('strategy', strategy, strategyInputs.some((i) => i.checked));
+    const wholeThreads = Number.isInteger(t) && t >= 1 && t <= limits.maxThreads;
+    keep('threads', t, t === undefined || wholeThreads);
+    threads.max = String(Math.max(workers, wholeThreads ? t : 1));
+    threads.value = String(wholeThreads ? t : 1);
     threadsOut.value = threads.value;
-    lock.checked = Boolean(globalLock);
-    yieldMs.value = y ?? 0;
+    keep('globalLock', globalLock, globalLock === undefined || typeof globalLock === 'boolean');
+    lock.checked = globalLock === true;
+    keep('yieldMs', y, y === undefined || Number.isFinite(y));
+    yieldMs.value = Number.isFinite(y) ? y : 0;
+    const groupList = Array.isArray(groups) && groups.every((g) => g !== null && typeof g === 'object' && !Array.isArray(g));
+    keep('groups', groups, groupList);
     rows.length = 0;
     tbody.replaceChildren();
     for (const [field] of errorSlots) if (field.startsWith('groups[')) errorSlots.delete(field);
-    (groups ?? []).forEach(addRow);
+    if (groupList) groups.forEach(addRow);
     addButton.disabled = rows.length >= limits.maxGroups;
     updateFreezeWarning();
   }
@@ -157,7 +187,8 @@ export function createEditor(root, { strategies, limits, workers, onChange }) {
   function updateFreezeWarning() {
     const workload = read();
     const onPage = onPageThread.has(workload.strategy);
-    const longest = Math.max(0, ...workload.groups.map((g) => g.cpuMs ?? 0));
+    const cpu = Array.isArray(workload.groups) ? workload.groups.map((g) => (Number.isFinite(g?.cpuMs) ? g.cpuMs : 0)) : [];
+    const longest = Math.max(0, ...cpu);
     const freezes = onPage && !(workload.yieldMs > 0) && longest > 50;
     freezeWarning.hidden = !freezes;
     freezeWarning.textContent = freezes
@@ -171,6 +202,11 @@ export function createEditor(root, { strategies, limits, workers, onChange }) {
     onChange(read());
   }
 
+  // Editing a control replaces the value it couldn't show.
+  threads.addEventListener('input', () => given.delete('threads'));
+  lock.addEventListener('input', () => given.delete('globalLock'));
+  yieldMs.addEventListener('input', () => given.delete('yieldMs'));
+  strategyInputs.forEach((i) => i.addEventListener('change', () => given.delete('strategy')));
   root.addEventListener('input', changed);
   root.addEventListener('change', (event) => { if (event.target.type === 'radio') changed(); });
 

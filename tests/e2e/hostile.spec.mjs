@@ -1,0 +1,345 @@
+// Hostile input at every door: the JS API, the page's link, the embed's parameters and
+// postMessage. Each case must get a clear message (naming the field, quoting at most a short
+// prefix of the value) or a documented behaviour, and leave things working: after the cases of
+// each door, a good run completes. Markup in any text must stay text.
+import { test, expect } from '@playwright/test';
+import { HOST, ISOLATED, openPlayground, watchForErrors } from './util.mjs';
+
+const SOURCE = 'concurrency-playground';
+const GOOD = { strategy: 'concurrent', threads: 2, groups: [{ name: 'ok', count: 2, cpuMs: 5, ioMs: 10, steps: 1 }] };
+const group = (fields = {}) => ({ name: 'g', count: 1, cpuMs: 1, ioMs: 0, steps: 1, ...fields });
+const workload = (fields = {}) => ({ strategy: 'sequential', groups: [group()], ...fields });
+const MARKUP = '<img src=x onerror="window.pwned=1"><script>window.pwned=1</script>';
+const MEGA = 'm'.repeat(1_000_000);
+const MAX_MESSAGE = 2_000; // characters: no message echoes a huge input
+
+let counted = 0;
+test.afterAll(() => console.log(`hostile input: ${counted} cases`));
+
+/**
+ * API cases: `[name, input (a workload, or a function building one in the page), expected
+ * message pattern]`. Workloads that JSON or structured cloning can't carry (BigInt, cycles,
+ * lone surrogates, prototype keys) are built in the page.
+ */
+const API_CASES = [
+  ['undefined', undefined, /^invalid workload: workload: must be an object with strategy and groups, got undefined$/],
+  ['null', null, /workload: must be an object with strategy and groups, got null/],
+  ['a string', 'run fast', /workload: must be an object with strategy and groups, got "run fast"/],
+  ['a number', 42, /got 42/],
+  ['a list', [1, 2], /got a list/],
+  ['an empty object', {}, /strategy: is missing; groups: is missing/],
+  ['a strategy in the wrong case', workload({ strategy: 'Parallel' }), /strategy: "Parallel" is not a strategy: use sequential, concurrent, parallel, hybrid or processes/],
+  ['markup as the strategy', workload({ strategy: MARKUP }), /strategy: "<img src=x onerror=\\?"window\.pwned=1\\?"><scr\.\.\." is not a strategy/],
+  ['a number as the strategy', workload({ strategy: 3 }), /strategy: 3 is not a strategy/],
+  ['NaN threads', workload({ threads: NaN }), /threads: must be a whole number from 1 to 16 .*got null \(NaN and missing numbers become null in JSON\)/],
+  ['Infinity threads', workload({ threads: Infinity }), /threads: must be a whole number .*got null/],
+  ['-0 threads', workload({ threads: -0 }), /threads: 0 is out of range: must be a whole number from 1 to 16/],
+  ['0 threads', workload({ threads: 0 }), /threads: 0 is out of range/],
+  ['1e308 threads', workload({ threads: 1e308 }), /threads: 1e308 is out of range/],
+  ['2.5 threads', workload({ threads: 2.5 }), /threads: must be a whole number from 1 to 16 .*got 2\.5/],
+  ['17 threads', workload({ threads: 17 }), /threads: 17 is out of range: must be a whole number from 1 to 16/],
+  ['BigInt threads', () => ({ strategy: 'sequential', threads: 2n, groups: [{ name: 'g', count: 1, cpuMs: 1, ioMs: 0 }] }), /^invalid workload: threads: 2n is a BigInt: use a plain number$/],
+  ['threads as text', workload({ threads: '2' }), /threads: must be a whole number .*got "2"/],
+  ['threads as a list', workload({ threads: [2] }), /threads: must be a whole number .*got a list/],
+  ['threads as an object', workload({ threads: { n: 2 } }), /threads: must be a whole number .*got an object/],
+  ['globalLock as text', workload({ globalLock: 'yes' }), /globalLock: must be true or false, got "yes"/],
+  ['globalLock as 1', workload({ globalLock: 1 }), /globalLock: must be true or false, got 1/],
+  ['a yield too small', workload({ yieldMs: 0.5 }), /yieldMs: 0\.5 is too small: use 0 \(never yield\) or 1 to 1000 ms/],
+  ['a negative yield', workload({ yieldMs: -1 }), /yieldMs: -1 is out of range: must be from 0 to 1000/],
+  ['too much jitter', workload({ jitter: 2 }), /jitter: 2 is out of range: must be from 0 to 0\.9/],
+  ['a negative seed', workload({ seed: -1 }), /seed: -1 is out of range/],
+  ['groups as text', { strategy: 'sequential', groups: 'abc' }, /groups: must be a list of task groups, got "abc"/],
+  ['groups as an object', { strategy: 'sequential', groups: {} }, /groups: must be a list of task groups, got an object/],
+  ['a null group', { strategy: 'sequential', groups: [null] }, /groups\[0\]: must be an object with name, count, cpuMs, ioMs, steps, dataKb and everyMs, got null/],
+  ['no groups', { strategy: 'sequential', groups: [] }, /groups: has 0 groups: must have from 1 to 12/],
+  ['13 groups', { strategy: 'sequential', groups: Array.from({ length: 13 }, () => group()) }, /groups: has 13 groups: must have from 1 to 12/],
+  ['1000 groups', { strategy: 'sequential', groups: Array.from({ length: 1000 }, () => group()) }, /groups: has 1000 groups/],
+  ['an empty name', workload({ groups: [group({ name: '' })] }), /groups\[0\]\.name: must be text of 1 to 32 characters, got ""/],
+  ['a blank name', workload({ groups: [group({ name: '   ' })] }), /groups\[0\]\.name: must be text of 1 to 32 characters/],
+  ['a name of a million characters', workload({ groups: [group({ name: MEGA })] }), /groups\[0\]\.name: must be text of 1 to 32 characters, got "m{40}\.\.\."$/],
+  ['a name with a lone surrogate', () => ({ strategy: 'sequential', groups: [{ name: 'a\ud800b', count: 1, cpuMs: 1, ioMs: 0 }] }), /^invalid workload: groups\[0\]\.name: has a lone surrogate: text must be well-formed Unicode$/],
+  ['a name as a number', workload({ groups: [group({ name: 7 })] }), /groups\[0\]\.name: must be text of 1 to 32 characters, got 7/],
+  ['5000 tasks', workload({ groups: [group({ count: 5000 })] }), /groups\[0\]\.count: 5000 is out of range: must be a whole number from 0 to 1000/],
+  ['negative computing', workload({ groups: [group({ cpuMs: -5 })] }), /groups\[0\]\.cpuMs: -5 is out of range: must be from 0 to 5000/],
+  ['computing as text', workload({ groups: [group({ cpuMs: 'fast' })] }), /groups\[0\]\.cpuMs: must be a number from 0 to 5000, got "fast"/],
+  ['a misspelt field', workload({ groups: [group({ cpuMS: 3 })] }), /groups\[0\]\.cpuMS: is not a known field/],
+  ['an unknown top field', workload({ speed: 'max' }), /speed: is not a known field \(known: strategy, threads, globalLock, yieldMs, jitter, seed, groups\)/],
+  ['a __proto__ key', () => JSON.parse('{"strategy":"sequential","__proto__":{"polluted":true},"groups":[{"name":"g","count":1,"cpuMs":1,"ioMs":0}]}'), /__proto__: is not a known field/],
+  ['a constructor key', () => JSON.parse('{"strategy":"sequential","groups":[{"name":"g","count":1,"cpuMs":1,"ioMs":0,"constructor":1}]}'), /groups\[0\]\.constructor: is not a known field/],
+  ['a workload that contains itself', () => { const w = { strategy: 'sequential', groups: [] }; w.groups.push({ name: 'g', count: 1, cpuMs: 1, ioMs: 0, parent: w }); return w; }, /^invalid workload: workload: refers to itself \(.*\): it must be plain data$/],
+  ['too much input', workload({ groups: [group({ dataKb: 9000 })] }), /groups\[0\]\.dataKb: 9000 is out of range: must be a whole number from 0 to 8192 \(KiB\)/],
+  ['a negative arrival interval', workload({ groups: [group({ everyMs: -1 })] }), /groups\[0\]\.everyMs: -1 is out of range: must be from 0 to 10000/],
+  ['arrivals past two minutes', workload({ groups: [group({ count: 20, everyMs: 10000 })] }), /groups\[0\]\.everyMs: the last of 20 tasks every 10000 ms would arrive at 190000 ms, over the limit of 120000 ms/],
+  ['too much work', workload({ groups: [group({ count: 100, ioMs: 10000, cpuMs: 0 })] }), /groups: total work 1000000 ms is over the limit of 120000 ms/],
+  ['many problems at once', { strategy: 'x', groups: Array.from({ length: 12 }, () => ({ name: '', count: -1, cpuMs: 'a', ioMs: [] })) }, /; and \d+ more problems$/],
+];
+
+/** Options of pg.run: `[name, options, expected message]`, checked before the run starts. */
+const OPTION_CASES = [
+  ['a signal that is text', { signal: 'nope' }, /^run: options\.signal must be an AbortSignal \(from an AbortController\), got "nope"$/],
+  ['onProgress that is text', { onProgress: 'nope' }, /^run: options\.onProgress must be a function, got "nope"$/],
+  ['trace as text', { trace: 'yes' }, /^run: options\.trace must be true or false, got "yes"$/],
+  ['options that are null', null, /^run: options must be an object like \{ signal, onProgress, trace \}, got null$/],
+];
+
+test('the JS API: every bad workload and option is refused with a short, clear message; the engine keeps working', async ({ page }) => {
+  const problems = watchForErrors(page);
+  await openPlayground(page);
+  const cases = API_CASES.map(([name, input, pattern]) => [name, typeof input === 'function' ? { build: input.toString() } : { value: input }, pattern]);
+  const outcomes = await page.evaluate(async (list) => {
+    const pg = window.playground;
+    const out = [];
+    for (const [name, input] of list) {
+      // eslint-disable-next-line no-eval
+      const value = input.build ? (0, eval)(`(${input.build})`)() : input.value;
+      let message;
+      try {
+        await pg.run(value);
+        message = 'accepted!';
+      } catch (error) {
+        message = error instanceof Error ? error.message : `not an Error: ${error}`;
+      }
+      const problems = pg.validate(value);
+      out.push({ name, message, validated: Array.isArray(problems) && problems.length > 0, running: pg.running });
+    }
+    return out;
+  }, cases.map(([name, input]) => [name, input]));
+  for (const [i, outcome] of outcomes.entries()) {
+    expect(outcome.message, cases[i][0]).toMatch(cases[i][2]);
+    expect(outcome.message.length, `${cases[i][0]}: a short message`).toBeLessThan(MAX_MESSAGE);
+    expect(outcome.validated, `${cases[i][0]}: validate() names the problem too (and never throws)`).toBe(true);
+    expect(outcome.running, `${cases[i][0]}: nothing left running`).toBe(false);
+  }
+  counted += cases.length;
+
+  const options = await page.evaluate(async ([list, good]) => {
+    const out = [];
+    for (const [name, options] of list) {
+      let message;
+      try {
+        await window.playground.run(good, options);
+        message = 'accepted!';
+      } catch (error) {
+        message = error.message;
+      }
+      out.push({ name, message, running: window.playground.running });
+    }
+    return out;
+  }, [OPTION_CASES.map(([name, options]) => [name, options]), GOOD]);
+  for (const [i, outcome] of options.entries()) {
+    expect(outcome.message, OPTION_CASES[i][0]).toMatch(OPTION_CASES[i][2]);
+    expect(outcome.running, `${OPTION_CASES[i][0]}: no run was started`).toBe(false);
+  }
+  counted += OPTION_CASES.length;
+
+  // Calls out of turn, aborts in every state, callbacks that fail, forged results.
+  const behaviour = await page.evaluate(async (good) => {
+    const pg = window.playground;
+    const out = {};
+    const first = pg.run(good);
+    out.second = await pg.run(good).then(() => 'accepted!', (e) => e.message);
+    out.first = (await first).status;
+    const early = new AbortController();
+    early.abort();
+    out.abortedBefore = (await pg.run(good, { signal: early.signal })).status;
+    const twice = new AbortController();
+    const running = pg.run({ ...good, groups: [{ name: 'long', count: 2, cpuMs: 0, ioMs: 2000 }] }, { signal: twice.signal });
+    twice.abort();
+    twice.abort();
+    out.abortedTwice = (await running).status;
+    const late = new AbortController();
+    out.abortedAfter = (await pg.run(good, { signal: late.signal })).status;
+    late.abort();
+    let calls = 0;
+    out.throwingProgress = (await pg.run({ ...good, groups: [{ name: 'p', count: 4, cpuMs: 0, ioMs: 80 }] },
+      { onProgress: () => { calls++; throw new Error('a broken callback'); } })).status;
+    out.progressCalls = calls;
+    for (const forged of [null, 'trace', { runId: 'x' }, { runId: 1e12 }, { runId: 1.5 }]) {
+      try { pg.exportTrace(forged); out[`export ${JSON.stringify(forged)}`] = 'accepted!'; } catch (e) { out[`export ${JSON.stringify(forged)}`] = e.message; }
+    }
+    for (const [name, call] of [['predict', () => pg.predict({})], ['lanes', () => pg.lanes('x')]]) {
+      try { call(); out[name] = 'accepted!'; } catch (e) { out[name] = e.message; }
+    }
+    out.running = pg.running;
+    out.polluted = Object.prototype.polluted ?? null;
+    return out;
+  }, GOOD);
+  expect(behaviour.second).toBe('a run is already in progress: cancel it or wait for its result');
+  expect(behaviour.first).toBe('completed');
+  expect([behaviour.abortedBefore, behaviour.abortedTwice]).toEqual(['cancelled', 'cancelled']);
+  expect(behaviour.abortedAfter).toBe('completed'); // an abort after the end changes nothing
+  expect(behaviour.throwingProgress).toBe('completed');
+  expect(behaviour.progressCalls).toBe(1); // a callback that throws is not called again
+  for (const key of Object.keys(behaviour).filter((k) => k.startsWith('export '))) {
+    expect(behaviour[key], key).toMatch(/^exportTrace: expected a result of pg\.run \(it has a runId\)/);
+  }
+  expect(behaviour.predict).toContain('invalid workload: strategy: is missing; groups: is missing');
+  expect(behaviour.lanes).toContain('invalid workload: workload: must be an object with strategy and groups, got "x"');
+  expect([behaviour.running, behaviour.polluted]).toEqual([false, null]);
+  counted += 14;
+
+  const after = await page.evaluate((good) => window.playground.run(good), GOOD);
+  expect(after.status).toBe('completed');
+  expect(await page.evaluate(() => window.pwned ?? null)).toBeNull();
+  // The one console error allowed: the broken onProgress, reported once.
+  expect(problems.filter((p) => !p.includes('onProgress threw'))).toEqual([]);
+  expect(problems.filter((p) => p.includes('onProgress threw')).length).toBe(1);
+});
+
+/** Link cases: `[name, query, what the page must show]`: it starts, marks and keeps the value. */
+const LINK_CASES = [
+  ['groups as text', { workload: { strategy: 'sequential', groups: 'abc' } }, { field: 'groups', text: 'must be a list of task groups, got "abc"' }],
+  ['groups as an object', { workload: { strategy: 'sequential', groups: {} } }, { field: 'groups', text: 'got an object' }],
+  ['a null group', { workload: { strategy: 'sequential', groups: [null] } }, { field: 'groups', text: 'groups[0]: must be an object with name, count' }],
+  ['markup as threads', { workload: { ...GOOD, threads: MARKUP } }, { field: 'threads', text: 'must be a whole number from 1 to 16 (the most workers a pool has; a run gets what its pool has), got "<img src=x onerror="' }],
+  ['0 threads', { workload: { ...GOOD, threads: 0 } }, { field: 'threads', text: '0 is out of range' }],
+  ['a strategy in the wrong case', { workload: { ...GOOD, strategy: 'Parallel' } }, { field: 'strategy', text: '"Parallel" is not a strategy' }],
+  ['globalLock as text', { workload: { ...GOOD, globalLock: 'yes' } }, { field: 'globalLock', text: 'must be true or false, got "yes"' }],
+  ['yield as text', { workload: { ...GOOD, yieldMs: 'often' } }, { field: 'yieldMs', text: 'got "often"' }],
+  ['a count as text', { workload: { ...GOOD, groups: [{ ...GOOD.groups[0], count: 'many' }] } }, { field: 'groups[0].count', text: 'got "many"' }],
+  ['a missing count', { workload: { ...GOOD, groups: [{ name: 'x', cpuMs: 1, ioMs: 1 }] } }, { field: 'groups[0].count', text: 'is missing' }],
+  ['markup as a name', { workload: { ...GOOD, groups: [{ ...GOOD.groups[0], name: MARKUP }] } }, { field: 'groups[0].name', text: 'must be text of 1 to 32 characters' }],
+];
+
+test('the link: bad values open marked, with their message and value, Run waits; nothing is coerced', async ({ page }) => {
+  const problems = watchForErrors(page);
+  for (const [name, query, expected] of LINK_CASES) {
+    const search = `?workload=${encodeURIComponent(JSON.stringify(query.workload))}`;
+    await openPlayground(page, ISOLATED, search);
+    await expect(page.locator('#run'), name).toBeDisabled();
+    const slot = page.locator(`[aria-invalid="true"] ~ .field-error, .field-error`).filter({ hasText: expected.text });
+    await expect(slot.first(), `${name}: the message is shown`).toBeVisible();
+    // The link still holds what was given: the page did not rewrite it into something else.
+    // (The editor may add the defaults of fields the link left out: they change nothing.)
+    const kept = JSON.parse(new URL(page.url()).searchParams.get('workload'));
+    for (const [key, value] of Object.entries(JSON.parse(JSON.stringify(query.workload)))) {
+      expect(kept[key], `${name}: the link keeps ${key} as given`).toEqual(value);
+    }
+    expect(await page.evaluate(() => window.pwned ?? null), `${name}: markup stays text`).toBeNull();
+  }
+  counted += LINK_CASES.length;
+
+  // Other link troubles: said, with the page working.
+  const said = async (search, text) => {
+    await openPlayground(page, ISOLATED, search);
+    await expect(page.locator('#problems')).toContainText(text);
+    counted++;
+  };
+  await said('?workload=%7Bnot-json&preset=nope', 'Unknown preset “nope”');
+  await said('?workload=[1,2]', 'could not be read (not an object)');
+  await said('?preset=__proto__', 'Unknown preset “__proto__”');
+  await said('?preset=constructor', 'Unknown preset “constructor”');
+  await said('?preset=cpu&preset=io', 'The link gives “preset” 2 times: the first (cpu) counts.');
+  await said(`?preset=${'p'.repeat(5000)}`, `Unknown preset “${'p'.repeat(40)}…”`);
+
+  // Fixing the field is enough: Run comes back and works.
+  await openPlayground(page, ISOLATED, `?workload=${encodeURIComponent(JSON.stringify({ ...GOOD, threads: 0 }))}`);
+  await expect(page.locator('#run')).toBeDisabled();
+  await page.locator('#editor input[type=range]').fill('2');
+  await expect(page.locator('#run')).toBeEnabled();
+  await page.click('#run');
+  await expect(page.locator('.run[data-status="completed"]')).toHaveCount(1, { timeout: 30_000 });
+  // Unicode of every kind is fine as a name.
+  await openPlayground(page, ISOLATED, `?workload=${encodeURIComponent(JSON.stringify({ ...GOOD, groups: [{ ...GOOD.groups[0], name: 'مرحبا 👋 日本' }] }))}`);
+  await expect(page.locator('#run')).toBeEnabled();
+  counted++;
+  expect(problems).toEqual([]);
+});
+
+test('the link stays short for the biggest workload the editor makes', async ({ page }) => {
+  await openPlayground(page);
+  const biggest = {
+    strategy: 'processes', threads: 16, globalLock: true, yieldMs: 999.5, jitter: 0.9, seed: 4_294_967_295,
+    groups: Array.from({ length: 12 }, (_, i) => ({ name: `${'W'.repeat(29)}${String(i).padStart(3, '0')}`, count: 83, cpuMs: 4999.5,
+      ioMs: 9999.5, steps: 100, dataKb: 8192, everyMs: 9999.5 })),
+  };
+  const length = await page.evaluate(async (w) => {
+    const { urlFor } = await import('./app/url-state.js');
+    return urlFor(w, { presetId: 'one-core' }).href.length;
+  }, biggest);
+  console.log(`the biggest editor workload's link: ${length} characters`);
+  expect(length).toBeLessThan(8_000); // MAX_LINK; serve answers 431 from about 16 KB
+  counted++;
+});
+
+/** Embed parameters: `[name, query, notice expected]`. */
+const PARAM_CASES = [
+  ['a flag named like a built-in', 'editor=constructor', 'Ignored editor=constructor: use 1 or 0.'],
+  ['a flag named __proto__', 'autorun=__proto__', 'Ignored autorun=__proto__: use 1 or 0.'],
+  ['an empty strategy list', 'strategies=,,,', 'Ignored strategies=,,,: use a comma-separated list of sequential, concurrent, parallel, hybrid, processes.'],
+  ['markup as a theme', `theme=${encodeURIComponent(MARKUP)}`, 'Ignored theme=<img src=x onerror="window.pwned=1"><scr…: use light, dark, auto.'],
+  ['a repeated parameter', 'theme=dark&theme=light', 'The link gives “theme” 2 times: the first (dark) counts.'],
+  ['an unknown parameter with markup', `${encodeURIComponent(MARKUP)}=1`, 'Unknown parameter “<img src=x onerror="window.pwned=1"><scr…” ignored'],
+  ['a javascript: origin', 'origin=javascript:alert(1)', 'Ignored origin=javascript:alert(1): use comma-separated origins'],
+  ['a preset named like a built-in', 'preset=toString', 'Unknown preset “toString”'],
+  ['a bad workload', `workload=${encodeURIComponent(JSON.stringify({ ...GOOD, threads: 'all' }))}`, 'The workload in the URL was rejected: threads: must be a whole number'],
+  ['a workload that is not an object', 'workload=42', 'could not be read (not an object)'],
+];
+
+test('the embed’s parameters: each bad one is listed as text, and the frame still runs', async ({ page }) => {
+  const problems = watchForErrors(page);
+  for (const [name, query, notice] of PARAM_CASES) {
+    // The frame's own settings, unless the case gives that parameter itself.
+    const base = ['preset=one-core', 'strategies=concurrent'].filter((p) => !query.startsWith(`${p.split('=')[0]}=`));
+    await page.goto(`${ISOLATED}/embed.html?${[...base, query].join('&')}`);
+    await page.waitForFunction(() => window.embedFrame?.ready === true, null, { timeout: 60_000 });
+    await expect(page.locator('#notices'), name).toContainText(notice);
+    expect(await page.evaluate(() => window.pwned ?? null), `${name}: markup stays text`).toBeNull();
+  }
+  counted += PARAM_CASES.length;
+  await page.click('#run');
+  await expect(page.locator('.run[data-status="completed"]')).toHaveCount(1, { timeout: 30_000 });
+  expect(problems).toEqual([]);
+});
+
+test('postMessage: hostile messages are ignored or answered with an error; the frame keeps answering', async ({ page }) => {
+  const problems = watchForErrors(page);
+  await page.goto(`${HOST}/index.html`);
+  await page.setContent(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>host</title><script>
+    window.received = []; addEventListener('message', (e) => window.received.push(e.data));
+  </script></head><body><iframe id="f" src="${ISOLATED}/embed.html?preset=one-core&amp;strategies=concurrent" style="width:100%;height:400px;border:0"></iframe></body></html>`);
+  const frame = page.frame({ url: /embed\.html/ });
+  await frame.waitForFunction(() => window.embedFrame?.ready === true, null, { timeout: 60_000 });
+  const post = (message) => page.evaluate((m) => document.getElementById('f').contentWindow.postMessage(m, '*'), message);
+  const ours = (fields) => ({ source: SOURCE, version: 1, ...fields });
+  const ignored = [
+    null, undefined, 42, 'run', [], {}, { type: 'run' }, MEGA,
+    { source: 'someone-else', version: 1, type: 'run' },
+    ours({ version: 2, type: 'run' }),
+    ours({ type: 'explode' }),
+    ours({ type: '__proto__' }),
+    ours({ type: 'run', id: { nested: true } }),
+    ours({ type: 'run', strategies: 'parallel' }),
+    ours({ type: 'run', strategies: ['warp'] }),
+    ours({ type: 'run', workload: MEGA }),
+    ours({ type: 'setWorkload' }),
+  ];
+  for (const message of ignored) await post(message);
+  await expect.poll(() => frame.evaluate(() => window.embedFrame.ignored)).toBe(ignored.length);
+  counted += ignored.length;
+  // A key named __proto__ is only a field the frame doesn't know (ignored, as documented):
+  // the hello is answered, and no object's prototype changes.
+  await post(JSON.parse(`{"source":"${SOURCE}","version":1,"type":"hello","__proto__":{"polluted":true}}`));
+  await page.waitForFunction(() => window.received.filter((m) => m?.type === 'ready').length >= 2);
+  counted++;
+
+  // Well-formed messages with bad content: an `error` naming the problem.
+  await post(ours({ type: 'run', id: 'bad', workload: { ...GOOD, groups: [{ ...GOOD.groups[0], name: MEGA }] } }));
+  await page.waitForFunction(() => window.received.some((m) => m?.type === 'error' && m.id === 'bad'));
+  const error = await page.evaluate(() => window.received.find((m) => m?.type === 'error' && m.id === 'bad'));
+  expect(error.code).toBe('invalid-workload');
+  expect(error.message).toMatch(/^groups\[0\]\.name: must be text of 1 to 32 characters, got "m{40}\.\.\."$/);
+  await post(ours({ type: 'cancel' })); // nothing running: nothing happens
+  // Two runs at once: the second is refused while the first goes.
+  await post(ours({ type: 'run', id: 'slow', workload: { ...GOOD, groups: [{ name: 'wait', count: 2, cpuMs: 0, ioMs: 600, steps: 1 }] } }));
+  await post(ours({ type: 'run', id: 'second' }));
+  await page.waitForFunction(() => window.received.some((m) => m?.type === 'error' && m.id === 'second'));
+  expect(await page.evaluate(() => window.received.find((m) => m?.id === 'second').code)).toBe('busy');
+  await page.waitForFunction(() => window.received.some((m) => m?.type === 'result' && m.id === 'slow'), null, { timeout: 30_000 });
+  counted += 3;
+
+  await post(ours({ type: 'run', id: 'ok', workload: GOOD }));
+  await page.waitForFunction(() => window.received.some((m) => m?.type === 'result' && m.id === 'ok'), null, { timeout: 30_000 });
+  expect(await frame.evaluate(() => Object.prototype.polluted ?? null)).toBeNull();
+  expect(problems).toEqual([]);
+});
