@@ -278,6 +278,20 @@ mod tests {
     }
 
     #[test]
+    fn a_quick_calibration_takes_a_fraction_of_the_time_and_finds_a_similar_speed() {
+        let clock = InstantClock::new();
+        let quick = calibrate_quickly(&clock);
+        let full = calibrate(&clock);
+        assert!(
+            quick.measured_ms < full.measured_ms,
+            "{quick:?} vs {full:?}"
+        );
+        // Generous bounds: a shared 2-core machine is noisy.
+        let ratio = quick.iterations_per_ms / full.iterations_per_ms;
+        assert!((0.5..2.0).contains(&ratio), "{quick:?} vs {full:?}");
+    }
+
+    #[test]
     fn compute_and_block_stop_soon_after_cancel() {
         let machine = std::sync::Arc::new(RealMachine::new(
             InstantClock::new(),
