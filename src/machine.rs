@@ -278,17 +278,12 @@ mod tests {
     }
 
     #[test]
-    fn a_quick_calibration_takes_a_fraction_of_the_time_and_finds_a_similar_speed() {
-        let clock = InstantClock::new();
-        let quick = calibrate_quickly(&clock);
-        let full = calibrate(&clock);
-        assert!(
-            quick.measured_ms < full.measured_ms,
-            "{quick:?} vs {full:?}"
-        );
-        // Generous bounds: a shared 2-core machine is noisy.
-        let ratio = quick.iterations_per_ms / full.iterations_per_ms;
-        assert!((0.5..2.0).contains(&ratio), "{quick:?} vs {full:?}");
+    fn a_quick_calibration_measures_the_kernel_in_well_under_a_second() {
+        // At most 40 samples of about 2 ms after growing a sample to 2 ms: ~100 ms even in a
+        // debug build; generous bounds, a shared 2-core machine is noisy.
+        let quick = calibrate_quickly(&InstantClock::new());
+        assert!(quick.iterations_per_ms > 1_000.0, "{quick:?}");
+        assert!(quick.measured_ms < 1_000.0, "{quick:?}");
     }
 
     #[test]
