@@ -1,6 +1,6 @@
 //! Tasks as futures on the page's event loop: `sequential`, `concurrent` and `hybrid`.
 
-use super::{cancellable, on_pool, RunState};
+use super::{cancellable, PoolQueue, RunState};
 use crate::cancel::Cancelled;
 use crate::plan::{pieces, Piece, Task};
 use crate::trace::SpanKind;
@@ -21,8 +21,8 @@ pub trait EventLoop {
     fn yield_now(&self) -> LocalBoxFuture<'static, ()>;
 }
 
-/// Limits how many pieces of computing `hybrid` has on the pool at once (its `threads`).
-/// Lives on the event loop's thread only.
+/// Limits how many pieces of computing `hybrid` has handed to its pool at once (see
+/// `PoolQueue`). Lives on the event loop's thread only.
 #[derive(Clone)]
 pub struct Permits(Rc<RefCell<PermitState>>);
 
@@ -87,23 +87,18 @@ pub async fn sequential(
     Ok(())
 }
 
-/// All tasks at once, as futures polled together on one thread. With `permits`, computing
+/// All tasks at once, as futures polled together on one thread. With `pool`, computing
 /// goes to the pool (`hybrid`); without, it runs right here (`concurrent`).
 pub async fn concurrent(
     state: &Arc<RunState>,
     event_loop: &dyn EventLoop,
-    permits: Option<Permits>,
+    pool: Option<&PoolQueue>,
 ) -> Result<(), Cancelled> {
     let budget = Budget::default();
-    let tasks = state.order.iter().map(|&index| {
-        run_task(
-            state,
-            &state.tasks[index],
-            event_loop,
-            permits.as_ref(),
-            &budget,
-        )
-    });
+    let tasks = state
+        .order
+        .iter()
+        .map(|&index| run_task(state, &state.tasks[index], event_loop, pool, &budget));
     join_all(tasks).await.into_iter().collect()
 }
 
@@ -124,20 +119,20 @@ async fn run_task(
     state: &Arc<RunState>,
     task: &Task,
     event_loop: &dyn EventLoop,
-    permits: Option<&Permits>,
+    pool: Option<&PoolQueue>,
     budget: &Budget,
 ) -> Result<(), Cancelled> {
     arrival(state, task, event_loop).await?;
     state.task_started(task);
     // On the pool (hybrid) a piece of computing is sliced by the worker; here, by `yieldMs`.
-    let quantum = match permits {
+    let quantum = match pool {
         Some(_) => None,
         None => state.settings.event_loop_quantum,
     };
     for (step, piece) in pieces(task, quantum) {
-        match (piece, permits) {
+        match (piece, pool) {
             (Piece::Wait { ms }, _) => wait(state, task, step, ms, event_loop).await?,
-            (_, Some(permits)) => compute_on_pool(state, task, step, piece, permits).await?,
+            (_, Some(pool)) => compute_on_pool(state, task, step, piece, pool).await?,
             (_, None) => {
                 // Computing takes turns with everything else ready (other tasks, input,
                 // rendering): the thread yields before it would compute more than `yieldMs`.
@@ -169,13 +164,13 @@ async fn compute_on_pool(
     task: &Task,
     step: usize,
     piece: Piece,
-    permits: &Permits,
+    pool: &PoolQueue,
 ) -> Result<(), Cancelled> {
-    let _permit = cancellable(state, permits.acquire()).await?;
+    let _permit = cancellable(state, pool.permits.acquire()).await?;
     let shared = state.clone();
     let (task_id, task_index) = (task.id, task.id as usize);
     debug_assert_eq!(shared.tasks[task_index].id, task_id);
-    on_pool(move || {
+    pool.run(move || {
         let task = &shared.tasks[task_index];
         match piece {
             Piece::Compute { ms } => shared.compute_on_worker(task, step, ms),

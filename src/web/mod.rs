@@ -4,7 +4,7 @@
 mod event_loop;
 mod processes;
 
-use crate::machine::{calibrate, Calibration, Clock, Machine, RealMachine};
+use crate::machine::{calibrate, calibrate_quickly, Calibration, Clock, Machine, RealMachine};
 use crate::model::predicted_ms;
 use crate::plan::Plan;
 use crate::runner::{self, effective, Host, PreparedRun, RunResult};
@@ -75,10 +75,13 @@ pub fn pool_size(cores: u32) -> u32 {
 const KEPT_RUNS: usize = 16;
 const KEPT_SPANS: usize = 2_000_000;
 
-/// The engine: calibrated once, runs one workload at a time.
+/// The engine: runs one workload at a time. It is made as soon as the module is instantiated,
+/// with a quick calibration and the pool it expects; the pool starts meanwhile (JS awaits it
+/// before a run that needs it) and the calibration is refined on a worker once it is up.
 #[wasm_bindgen]
 pub struct Engine {
-    host: Host,
+    /// What this page has; the pool it expects until JS says it failed ([`Engine::pool_failed`]).
+    host: RefCell<Host>,
     processes: Option<Rc<JsProcesses>>,
     machine: Arc<RealMachine<PerformanceClock>>,
     running: Rc<Cell<bool>>,
@@ -89,12 +92,13 @@ pub struct Engine {
 
 #[wasm_bindgen]
 impl Engine {
-    /// `pool_threads`: workers started by `initThreadPool` (0 if none); `no_pool_reason` says
-    /// why there are none; `cores` is `navigator.hardwareConcurrency`; `iterations_per_ms` and
-    /// `calibrated_in_ms` come from [`kernel_iterations_per_ms`], measured before the pool
-    /// started (workers starting up compete for the cores and make the kernel look slower:
-    /// seen here 270 k instead of 340 k iterations/ms). `processes`: the pool of processes
-    /// (www/engine/processes.js), if this browser can start workers.
+    /// `pool_threads`: workers `initThreadPool` is starting (0 if none; JS runs nothing on
+    /// them before they are up, and calls [`Engine::pool_failed`] if they don't come);
+    /// `no_pool_reason` says why there are none; `cores` is `navigator.hardwareConcurrency`;
+    /// `iterations_per_ms` and `calibrated_in_ms` come from a quick calibration on the page
+    /// ([`quick_kernel_iterations_per_ms`]), refined later ([`Engine::refine_calibration`]).
+    /// `processes`: the pool of processes (www/engine/processes.js), if this browser can
+    /// start workers.
     #[wasm_bindgen(constructor)]
     pub fn new(
         pool_threads: u32,
@@ -116,12 +120,12 @@ impl Engine {
         };
         let processes = processes.map(|pool| Rc::new(JsProcesses(pool)));
         Ok(Engine {
-            host: Host {
+            host: RefCell::new(Host {
                 pool_threads,
                 no_pool_reason,
                 processes: processes.as_ref().map_or(0, |p| p.size() as u32),
                 cores: cores.max(1),
-            },
+            }),
             processes,
             machine: Arc::new(RealMachine::new(PerformanceClock, calibration)),
             running: Rc::new(Cell::new(false)),
@@ -130,26 +134,38 @@ impl Engine {
         })
     }
 
+    /// The pool the engine was told to expect did not start: from now on runs fall back as
+    /// on a page without threads, and their notice gives `reason`.
+    #[wasm_bindgen(js_name = poolFailed)]
+    pub fn pool_failed(&self, reason: String) {
+        let mut host = self.host.borrow_mut();
+        host.pool_threads = 0;
+        host.no_pool_reason = reason;
+    }
+
     /// `{ iterationsPerMs, measuredMs }` as JSON.
     #[wasm_bindgen(js_name = calibrationJson)]
     pub fn calibration_json(&self) -> Result<String, JsError> {
         Ok(serde_json::to_string(&self.machine.calibration())?)
     }
 
-    /// Measures the kernel again on a worker (the page's thread stays free) and keeps the
-    /// faster of that and the start-up calibration. Resolves to the calibration JSON in use.
-    /// Without a pool it resolves at once with the current one.
+    /// Measures the kernel again, properly (about 100 ms), and keeps the faster of that and
+    /// the quick calibration made at start. On a worker if there is a pool (the page's thread
+    /// stays free), else on this thread. Resolves to the calibration JSON in use.
     #[wasm_bindgen(js_name = refineCalibration)]
     pub fn refine_calibration(&self) -> Promise {
         let machine = self.machine.clone();
-        let has_pool = self.host.pool_threads > 0;
+        let has_pool = self.host.borrow().pool_threads > 0;
         wasm_bindgen_futures::future_to_promise(async move {
-            if has_pool {
-                if let Ok(measured) =
-                    crate::strategy::on_pool(|| calibrate(&PerformanceClock)).await
-                {
-                    machine.keep_faster(measured);
-                }
+            let measured = if has_pool {
+                crate::strategy::on_pool(|| calibrate(&PerformanceClock))
+                    .await
+                    .ok()
+            } else {
+                Some(calibrate(&PerformanceClock))
+            };
+            if let Some(measured) = measured {
+                machine.keep_faster(measured);
             }
             serde_json::to_string(&machine.calibration())
                 .map(JsValue::from)
@@ -170,14 +186,15 @@ impl Engine {
     /// strategies as they would really run here.
     pub fn predict(&self, workload_json: &str) -> Result<String, JsError> {
         let plan = Plan::from_json(workload_json, &Limits::DEFAULT)?;
+        let host = self.host.borrow();
         let predictions: serde_json::Map<String, serde_json::Value> = Strategy::ALL
             .iter()
             .map(|&s| {
-                let (ran, _) = effective(s, &self.host);
+                let (ran, _) = effective(s, &host);
                 let workers = ran
                     .pool()
-                    .map_or(1, |pool| plan.workload.threads.min(self.host.workers(pool)));
-                let ms = predicted_ms(&plan.workload, &plan.tasks, ran, workers, self.host.cores);
+                    .map_or(1, |pool| plan.workload.threads.min(host.workers(pool)));
+                let ms = predicted_ms(&plan.workload, &plan.tasks, ran, workers, host.cores);
                 (s.name().to_string(), ms.into())
             })
             .collect();
@@ -187,7 +204,7 @@ impl Engine {
     /// The lanes a run of this workload will report, as JSON `[{id, name}]`, before it starts.
     pub fn lanes(&self, workload_json: &str) -> Result<String, JsError> {
         let workload = Workload::from_json(workload_json, &Limits::DEFAULT)?;
-        let lanes: Vec<serde_json::Value> = runner::lanes(workload.strategy, &self.host)
+        let lanes: Vec<serde_json::Value> = runner::lanes(workload.strategy, &self.host.borrow())
             .into_iter()
             .map(|l| serde_json::json!({ "id": l.id, "name": l.name }))
             .collect();
@@ -211,7 +228,7 @@ impl Engine {
             ));
         }
         let machine: Arc<dyn Machine> = self.machine.clone();
-        let run = PreparedRun::new(plan, &self.host, machine, traced);
+        let run = PreparedRun::new(plan, &self.host.borrow(), machine, traced);
         let state = run.state.clone();
         let origin = self.machine.now_ms();
         let running = self.running.clone();
@@ -318,4 +335,12 @@ pub fn kernel_iterations_per_ms() -> f64 {
         iterations_per_ms, ..
     } = calibrate(&PerformanceClock);
     iterations_per_ms
+}
+
+/// A first measure of the kernel's speed on this thread, in iterations per ms, in about
+/// 20 ms (samples of 2 ms): what the engine uses from the moment the page is ready until
+/// [`Engine::refine_calibration`] has measured it properly.
+#[wasm_bindgen(js_name = quickKernelIterationsPerMs)]
+pub fn quick_kernel_iterations_per_ms() -> f64 {
+    calibrate_quickly(&PerformanceClock).iterations_per_ms
 }

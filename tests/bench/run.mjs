@@ -1,6 +1,9 @@
-// The benchmark: native kernel speed, then www/bench/bench.html in headless Chromium on a local
-// server with the cross-origin isolation headers. Prints a table and writes
-// artifacts/bench.json. Run through `./build.sh bench` (it builds www/pkg first).
+// The benchmark: native kernel speed; then, in headless Chromium, the playground page itself
+// (time to ready and its phases, on a warm cache; the bytes it loads, gzip'd); then
+// www/bench/bench.html on a local server with the cross-origin isolation headers (threads), and
+// again on a server without them (processes, as a page that isn't isolated has them). Prints
+// a table, writes artifacts/bench.json and artifacts/bench.html (the figures as small charts).
+// Run through `./build.sh bench` (it builds www/pkg first).
 //
 // Exit code 0 when the benchmark ran, even if a goal was missed (it's a benchmark, not a
 // test: a miss is printed as MISSED); non-zero when the benchmark itself failed.
@@ -9,16 +12,26 @@
 // native build and use this kernel speed), BENCH_TIMEOUT_MS (default 5 min).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { chromium } from '@playwright/test';
 // The same Chromium, flags and repo root as the Playwright tests.
-import { ROOT, CHROMIUM, CHROMIUM_ARGS } from '../e2e/util.mjs';
+import { ROOT, CHROMIUM, CHROMIUM_ARGS, PLAIN_SERVE_CONFIG } from '../e2e/util.mjs';
+import { htmlReport } from './report.mjs';
 
 const FIRST_PORT = Number(process.env.BENCH_PORT) || 8130;
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MS) || 5 * 60_000;
 const OUT_DIR = `${ROOT}/artifacts`;
 const OUT_FILE = `${OUT_DIR}/bench.json`;
+const HTML_FILE = `${OUT_DIR}/bench.html`;
+/** The isolated server's config: serve.json without `Cache-Control: no-store`, so a reload
+ * finds the page in the browser's cache, as a returning reader does with dist/. */
+const CACHED_SERVE_CONFIG = `${OUT_DIR}/bench-serve.json`;
+/** Page loads timed for "ready", after one that fills the cache. */
+const READY_LOADS = 5;
+const READY_GOAL_MS = 300;
+const BYTES_GOAL_KB = 150;
 
 const say = (line) => console.log(`bench: ${line}`);
 /** Other processes using more than this many cores during a measurement make it suspect. */
@@ -116,10 +129,13 @@ async function freePort(from) {
   throw new Error(`no free port in ${from}..${from + 49}`);
 }
 
-/** `serve` with serve.json (COOP, COEP, CORP, DIP on every response), on 127.0.0.1:port. */
-async function startServer(port) {
+/**
+ * `serve` on 127.0.0.1:port with `config`: isolated (COOP, COEP, CORP, DIP on every response)
+ * or not (`isolated` false: the response must come without COEP).
+ */
+async function startServer(port, config, isolated) {
   const server = spawn(`${ROOT}/node_modules/.bin/serve`, [
-    '--no-clipboard', '--config', `${ROOT}/serve.json`, '--listen', `tcp://127.0.0.1:${port}`, 'www',
+    '--no-clipboard', '--config', config, '--listen', `tcp://127.0.0.1:${port}`, 'www',
   ], { cwd: ROOT, env: { ...process.env, NO_UPDATE_CHECK: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   server.stderr.on('data', (chunk) => { stderr += chunk; });
@@ -133,9 +149,9 @@ async function startServer(port) {
     try {
       const response = await fetch(`${url}/bench/bench.html`);
       if (response.ok) {
-        if (response.headers.get('cross-origin-embedder-policy') !== 'require-corp') {
+        if ((response.headers.get('cross-origin-embedder-policy') === 'require-corp') !== isolated) {
           server.kill('SIGTERM');
-          throw new Error(`${url} answers without the isolation headers: is another server on port ${port}?`);
+          throw new Error(`${url} answers ${isolated ? 'without' : 'with'} the isolation headers: is another server on port ${port}?`);
         }
         return { server, url };
       }
@@ -196,14 +212,114 @@ async function runPage(browser, url, phases) {
   }
 }
 
+// --- the playground page: time to ready, bytes ---------------------------------------------
+
+/**
+ * Before any script of the page runs: notes when `window.playground` is set (the page's
+ * "ready": runs are accepted from then on), on the page's clock (0 = navigation start).
+ */
+const NOTE_READY = () => {
+  let value;
+  Object.defineProperty(window, 'playground', {
+    configurable: true,
+    get: () => value,
+    set: (v) => { value = v; window.benchReadyAt ??= performance.now(); },
+  });
+};
+
+/**
+ * Opens the playground (www/index.html) once to fill the browser's cache, noting every file it
+ * loads (the bytes: each file once, gzip'd as a server would send it), then READY_LOADS more
+ * times, timing navigation -> `window.playground`, the engine's phases (its performance
+ * measures named `playground: ...`), and navigation -> the pool ready (`pg.whenPoolReady`).
+ */
+async function measurePlayground(browser, base) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const files = new Map();
+  context.on('response', async (response) => {
+    const url = new URL(response.url());
+    // Each file once; not blob: URLs (wasm-bindgen-rayon's workers start from one it makes).
+    if (url.protocol !== 'http:' || url.origin !== base || files.has(url.pathname) || response.status() !== 200) return;
+    files.set(url.pathname, null);
+    try {
+      const body = await response.body();
+      files.set(url.pathname, { raw: body.length, gzip: gzipSync(body).length });
+    } catch (error) {
+      files.set(url.pathname, { error: error.message });
+    }
+  });
+  await context.addInitScript(NOTE_READY);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  const loads = [];
+  try {
+    for (let load = 0; load <= READY_LOADS; load++) {
+      await page.goto(`${base}/index.html`, { waitUntil: 'load' });
+      await page.waitForFunction(() => window.benchReadyAt !== undefined, null, { timeout: 60_000 });
+      const timing = await page.evaluate(async () => {
+        const pg = window.playground;
+        await pg.whenPoolReady; // (undefined before the engine had one: then ready is the pool too)
+        const poolReadyAt = performance.now();
+        await new Promise((resolve) => setTimeout(resolve, 200)); // the page's own start-up after ready
+        const phases = performance.getEntriesByType('measure').filter((m) => m.name.startsWith('playground: '))
+          .map((m) => ({ name: m.name.slice('playground: '.length), start: m.startTime, ms: m.duration }));
+        return { readyMs: window.benchReadyAt, poolReadyMs: pg.whenPoolReady ? poolReadyAt : window.benchReadyAt, phases };
+      });
+      if (load > 0) loads.push(timing); // the first load fills the cache
+    }
+    // Files workers fetched may still be arriving: give them a moment.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  } finally {
+    await context.close().catch(() => {});
+  }
+  if (errors.length) throw new Error(`the playground page had errors: ${errors.join('; ')}`);
+  return { loads, files: Object.fromEntries([...files].sort(([a], [b]) => a.localeCompare(b))) };
+}
+
+function readyRows({ loads, files }) {
+  const med = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; };
+  const readyMs = med(loads.map((l) => l.readyMs));
+  const names = [...new Set(loads.flatMap((l) => l.phases.map((p) => p.name)))];
+  const phases = names.map((name) => {
+    const of = loads.map((l) => l.phases.find((p) => p.name === name)).filter(Boolean);
+    return { name, startMs: round1(med(of.map((p) => p.start))), ms: round1(med(of.map((p) => p.ms))) };
+  });
+  const list = Object.entries(files).map(([path, f]) => ({ path, ...f }));
+  const gzip = list.reduce((n, f) => n + (f.gzip ?? 0), 0);
+  const raw = list.reduce((n, f) => n + (f.raw ?? 0), 0);
+  return {
+    readyMs: {
+      value: round1(readyMs), goal: `<= ${READY_GOAL_MS}`, unit: 'ms', pass: readyMs <= READY_GOAL_MS, phase: 'playground',
+      detail: {
+        figure: `median of ${loads.length} loads of index.html on a warm cache: navigation -> window.playground (runs accepted)`,
+        readyRunsMs: loads.map((l) => round1(l.readyMs)),
+        poolReadyMs: round1(med(loads.map((l) => l.poolReadyMs))),
+        poolReadyRunsMs: loads.map((l) => round1(l.poolReadyMs)),
+        phases,
+      },
+    },
+    pageKbGzip: {
+      value: round1(gzip / 1024), goal: `<= ${BYTES_GOAL_KB}`, unit: 'KB', pass: gzip / 1024 <= BYTES_GOAL_KB, phase: 'playground',
+      detail: {
+        figure: 'every file index.html loaded (with its workers), each once, gzip -6',
+        rawKb: round1(raw / 1024),
+        files: list.map((f) => ({ path: f.path, rawKb: round1((f.raw ?? 0) / 1024), gzipKb: round1((f.gzip ?? 0) / 1024) })),
+      },
+    },
+  };
+}
+
+const round1 = (x) => (Number.isFinite(x) ? Number(x.toFixed(1)) : null);
+
 function printTable(measurements, othersByPhase) {
   const rows = Object.entries(measurements).map(([name, m]) => [
     name,
     m.value === null ? 'n/a' : `${m.value} ${m.unit === 'fraction' ? '' : m.unit}`.trim(),
-    `${m.goal}${m.unit === 'fraction' ? '' : ` ${m.unit}`}`,
+    m.goal === 'reported' ? 'reported' : `${m.goal}${m.unit === 'fraction' ? '' : ` ${m.unit}`}`,
     m.pass === null ? 'not measured' : m.pass ? 'pass' : 'MISSED',
-    othersByPhase[name] === undefined ? '?' :
-      `${othersByPhase[name].toFixed(2)} cores${othersByPhase[name] > BUSY_CORES ? ' BUSY' : ''}`,
+    othersByPhase[m.phase ?? name] === undefined ? '?' :
+      `${othersByPhase[m.phase ?? name].toFixed(2)} cores${othersByPhase[m.phase ?? name] > BUSY_CORES ? ' BUSY' : ''}`,
   ]);
   const header = ['measurement', 'value', 'goal', 'pass', 'other processes'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -221,22 +337,39 @@ async function main() {
   const native = nativeKernelRate();
   say(`native kernel: ${native} iterations/ms`);
 
-  let server;
+  mkdirSync(OUT_DIR, { recursive: true });
+  const cached = JSON.parse(readFileSync(`${ROOT}/serve.json`, 'utf8'));
+  cached.headers = cached.headers.map((rule) => ({ ...rule, headers: rule.headers.filter((h) => h.key !== 'Cache-Control') }));
+  writeFileSync(CACHED_SERVE_CONFIG, `${JSON.stringify(cached, null, 2)}\n`);
+
+  const servers = [];
   let browser;
   try {
     const port = await freePort(FIRST_PORT);
-    ({ server } = await startServer(port));
-    const url = `http://127.0.0.1:${port}/bench/bench.html?native=${native}&autostart=1`;
-    say(`serving www/ on port ${port}; opening ${url} in headless chromium`);
+    servers.push((await startServer(port, CACHED_SERVE_CONFIG, true)).server);
+    const plainPort = await freePort(port + 1);
+    servers.push((await startServer(plainPort, PLAIN_SERVE_CONFIG, false)).server);
+    const isolated = `http://127.0.0.1:${port}`;
+    const plain = `http://127.0.0.1:${plainPort}`;
     // launch() gives every run a fresh temporary profile (user data dir), removed on close.
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     const started = Date.now();
     const phases = [];
     const monitor = startCpuMonitor();
-    let result;
+    const measurements = {};
+    const pages = {};
     let samples;
     try {
-      result = await runPage(browser, url, phases);
+      say(`opening ${isolated}/index.html ${READY_LOADS + 1} times (ready, bytes)`);
+      phases.push({ name: 'playground', t: Date.now() });
+      const playground = await measurePlayground(browser, isolated);
+      Object.assign(measurements, readyRows(playground));
+      for (const [where, base] of [['isolated', isolated], ['plain', plain]]) {
+        const url = `${base}/bench/bench.html?native=${native}&autostart=1&where=${where}`;
+        say(`opening ${url} in headless chromium`);
+        pages[where] = await runPage(browser, url, phases);
+        Object.assign(measurements, pages[where].measurements);
+      }
     } finally {
       samples = monitor.stop();
     }
@@ -246,7 +379,8 @@ async function main() {
       if (phases[i + 1]) othersByPhase[p.name] = othersCores(samples, p.t, phases[i + 1].t, cores);
     });
     const report = {
-      ...result,
+      measurements,
+      environment: { isolated: pages.isolated.environment, plain: pages.plain.environment },
       nativeIterationsPerMs: native,
       // Average cores other processes used during each measurement (and the whole run).
       otherProcessesCores: {
@@ -259,14 +393,15 @@ async function main() {
         loadAverageAfter: loadavg().map((x) => Number(x.toFixed(2))),
         browserVersion: browser.version(),
       },
+      finishedAt: new Date().toISOString(),
       wallClockS: Number(((Date.now() - started) / 1e3).toFixed(1)),
     };
-    mkdirSync(OUT_DIR, { recursive: true });
     writeFileSync(OUT_FILE, `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(HTML_FILE, htmlReport(report));
     console.log('');
-    printTable(result.measurements, othersByPhase);
+    printTable(measurements, othersByPhase);
     console.log('');
-    const missed = Object.entries(result.measurements).filter(([, m]) => m.pass === false).map(([n]) => n);
+    const missed = Object.entries(measurements).filter(([, m]) => m.pass === false).map(([n]) => n);
     say(`load average before ${report.host.loadAverageBefore.join(' ')}, after ` +
       `${report.host.loadAverageAfter.join(' ')} (${cores} cores); other processes used ` +
       `${report.otherProcessesCores.wholeRun} cores on average during the run`);
@@ -276,10 +411,10 @@ async function main() {
         'those figures are not this build\'s alone');
     }
     say(missed.length ? `MISSED: ${missed.join(', ')}` : 'every goal met');
-    say(`wrote ${OUT_FILE.replace(`${ROOT}/`, '')}`);
+    say(`wrote ${OUT_FILE.replace(`${ROOT}/`, '')} and ${HTML_FILE.replace(`${ROOT}/`, '')}`);
   } finally {
     if (browser) await browser.close().catch(() => {});
-    if (server) await stopServer(server);
+    for (const server of servers) await stopServer(server);
   }
 }
 

@@ -11,17 +11,29 @@
 import { startPlayground } from '../engine/engine.js';
 // init() has already been called by startPlayground().
 import { kernelIterationsPerMs } from '../pkg/playground.js';
+import { JsWorkerPool } from './js-workers.js';
+import { knownValue as jsKernelValue, runIterations as jsRunIterations } from './js-kernel.js';
 
 const params = new URLSearchParams(location.search);
 const NATIVE_IPMS = Number(params.get('native')) || null;
 
-// Goals (see the project brief). `higher`: the value must be at least the goal.
+// Goals (issues 9 and 13). `higher`: the value must be at least the goal; `goal: null`: a
+// figure reported side by side (it passes when it was measured).
 const GOALS = {
   cpuSpeedup: { goal: 1.9, higher: true, unit: 'x' },
+  parallelFineSpeedup: { goal: 1.8, higher: true, unit: 'x' },
+  hybridFineSpeedup: { goal: 1.5, higher: true, unit: 'x' },
+  handoffMs: { goal: 0.05, higher: false, unit: 'ms' },
   ioConcurrentOverLongestWait: { goal: 1.15, higher: false, unit: 'x' },
   maxFrameGapMs: { goal: 50, higher: false, unit: 'ms' },
   tracingOverhead: { goal: 0.03, higher: false, unit: 'fraction' },
-  wasmOverNativeKernel: { goal: 1.2, higher: false, unit: 'x' },
+  wasmOverNativeKernel: { goal: 1.05, higher: false, unit: 'x' },
+  jsOverWasmKernel: { goal: null, unit: 'x' },
+  jsWorkersSpeedup: { goal: null, unit: 'x' },
+  jsWorkersOverWasmThreads: { goal: null, unit: 'x' },
+  processesSpeedupNotIsolated: { goal: 1.5, higher: true, unit: 'x' },
+  processStartupMs: { goal: null, unit: 'ms' },
+  copyMsPerMb: { goal: null, unit: 'ms/MB' },
 };
 
 const REPEATS = 3;
@@ -52,7 +64,7 @@ function showTable(measurements) {
     const value = row.insertCell();
     value.className = 'num';
     value.textContent = m.value === null ? 'n/a' : `${m.value} ${m.unit}`;
-    row.insertCell().textContent = `${m.goal} ${m.unit}`;
+    row.insertCell().textContent = m.goal === 'reported' ? 'reported' : `${m.goal} ${m.unit}`;
     const verdict = row.insertCell();
     verdict.textContent = m.pass === null ? 'not measured' : m.pass ? 'pass' : 'MISSED';
     verdict.className = m.pass === false ? 'missed' : 'pass';
@@ -74,6 +86,7 @@ const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 function entry(name, value, detail) {
   const { goal, higher, unit } = GOALS[name];
   const v = round(value);
+  if (goal === null) return { value: v, goal: 'reported', unit, pass: v === null ? null : true, detail };
   const pass = v === null ? null : higher ? v >= goal : v <= goal;
   return { value: v, goal: `${higher ? '>=' : '<='} ${goal}`, unit, pass, detail };
 }
@@ -85,15 +98,16 @@ function workload(strategy, group, extra = {}) {
 
 /** One run; returns the engine's wall time and the end-to-end time seen from here. */
 async function timedRun(pg, work, options = {}) {
+  const { keep, ...runOptions } = options;
   const t0 = performance.now();
-  const result = await pg.run(work, { trace: false, ...options });
+  const result = await pg.run(work, { trace: false, ...runOptions });
   const endToEndMs = performance.now() - t0;
   if (result.status !== 'completed') throw new Error(`${work.strategy} run ended ${result.status}`);
   if (result.strategy !== work.strategy) {
     throw new Error(`asked for ${work.strategy} but it ran as ${result.strategy}: ${result.notice ?? ''}`);
   }
   return { wallMs: result.wallMs, endToEndMs, spans: result.spans.length, predictedMs: result.predictedMs,
-    droppedSpans: result.droppedSpans };
+    droppedSpans: result.droppedSpans, result: keep ? result : undefined };
 }
 
 /**
@@ -260,43 +274,230 @@ async function warmUp(pg) {
   await timedRun(pg, workload('concurrent', group, { yieldMs: 1 }), { trace: true });
 }
 
+/**
+ * Runs each side `repeats` times, rotating which goes first (A B C, B C A, C A B, ...), and
+ * returns every run of each side by name.
+ */
+async function rotate(repeats, label, sides) {
+  const runs = Object.fromEntries(sides.map((s) => [s.name, []]));
+  for (let turn = 0; turn < repeats; turn++) {
+    for (let k = 0; k < sides.length; k++) {
+      const side = sides[(turn + k) % sides.length];
+      status(`${label}: round ${turn + 1} of ${repeats} (${side.name})`);
+      await nextFrame();
+      runs[side.name].push(await side.run());
+    }
+  }
+  return runs;
+}
+
+/**
+ * The time a worker stands idle between two pieces of computing, from a run's spans: on
+ * each worker lane, the gap from the end of one `cpu` span to the start of the next. For
+ * `hybrid` every gap is a hand-off: the piece's end travels to the event loop, which hands
+ * the next piece over.
+ */
+function workerGaps(result) {
+  const byLane = new Map();
+  for (const s of result.spans) {
+    if (s.kind !== 'cpu' || s.lane === 0) continue;
+    if (!byLane.has(s.lane)) byLane.set(s.lane, []);
+    byLane.get(s.lane).push(s);
+  }
+  const gaps = [];
+  for (const spans of byLane.values()) {
+    spans.sort((a, b) => a.start - b.start);
+    for (let i = 1; i < spans.length; i++) gaps.push(Math.max(0, spans[i].start - spans[i - 1].end));
+  }
+  return gaps;
+}
+
+const mean = (values) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+
+async function measureFineTasks(pg) {
+  // 1,000 x 0.2 ms: 200 ms of computing in pieces so short that handing each over costs.
+  const group = { count: 1000, cpuMs: 0.2, ioMs: 0 };
+  const run = (strategy, extra) => () => timedRun(pg, workload(strategy, group, extra), { trace: true, keep: true });
+  const runs = await rotate(5, 'fine tasks', [
+    { name: 'sequential', run: run('sequential') },
+    { name: 'parallel', run: run('parallel', { threads: 2 }) },
+    { name: 'hybrid', run: run('hybrid', { threads: 2 }) },
+  ]);
+  const ms = (name) => median(runs[name].map((r) => r.wallMs));
+  const gapsOf = (name) => runs[name].flatMap((r) => workerGaps(r.result));
+  const hybridGaps = gapsOf('hybrid');
+  const parallelGaps = gapsOf('parallel');
+  const handoff = median(hybridGaps);
+  log(`fine tasks: sequential ${walls(runs.sequential).join(', ')} ms; parallel ${walls(runs.parallel).join(', ')} ms; ` +
+    `hybrid ${walls(runs.hybrid).join(', ')} ms; worker idle between pieces: hybrid median ${(handoff * 1e3).toFixed(1)} us ` +
+    `(mean ${(mean(hybridGaps) * 1e3).toFixed(1)} us), parallel median ${(median(parallelGaps) * 1e3).toFixed(1)} us`);
+  const detail = {
+    workload: '1000 tasks x 0.2 ms cpu, 2 workers, traced, medians of 5 rotated runs',
+    sequentialMs: round(ms('sequential'), 1), parallelMs: round(ms('parallel'), 1), hybridMs: round(ms('hybrid'), 1),
+    sequentialRunsMs: walls(runs.sequential), parallelRunsMs: walls(runs.parallel), hybridRunsMs: walls(runs.hybrid),
+  };
+  return {
+    parallelFineSpeedup: entry('parallelFineSpeedup', ms('sequential') / ms('parallel'), detail),
+    hybridFineSpeedup: entry('hybridFineSpeedup', ms('sequential') / ms('hybrid'), detail),
+    handoffMs: entry('handoffMs', handoff, {
+      figure: 'median time a worker stands idle between two pieces of a hybrid run (every gap is a hand-off)',
+      hybridMeanMs: round(mean(hybridGaps), 4), hybridP90Ms: round([...hybridGaps].sort((a, b) => a - b)[Math.floor(hybridGaps.length * 0.9)], 4),
+      hybridGaps: hybridGaps.length,
+      parallelMedianMs: round(median(parallelGaps), 4), parallelMeanMs: round(mean(parallelGaps), 4),
+    }),
+  };
+}
+
+async function measureJsSideBySide(pg) {
+  // The same kernel, the same work: 8 tasks of 40 ms at the engine's calibration, in
+  // iterations, run by wasm (sequential on the page, parallel on 2 threads) and by plain
+  // JavaScript (on the page, and in 2 Web Workers).
+  const known = jsKernelValue();
+  if (known !== '9794165311799766139') throw new Error(`the JS kernel computes ${known}, not the wasm kernel's value`);
+  const taskMs = 40;
+  const tasks = 8;
+  const iterations = Math.round(taskMs * pg.capabilities.calibration.iterationsPerMs);
+  const group = { count: tasks, cpuMs: taskMs, ioMs: 0 };
+  const jsTasks = Array.from({ length: tasks }, () => iterations);
+  status('JavaScript side by side: starting 2 JS workers');
+  const pool = await JsWorkerPool.start(2);
+  try {
+    // Warm up both JITs (as the wasm warm-up does) before timing.
+    for (let i = 0; i < 5; i++) jsRunIterations(iterations / 4);
+    await pool.run([iterations / 4, iterations / 4, iterations / 4, iterations / 4]);
+    const runs = await rotate(REPEATS, 'JavaScript side by side', [
+      { name: 'wasmPage', run: () => timedRun(pg, workload('sequential', group)) },
+      { name: 'wasmThreads', run: () => timedRun(pg, workload('parallel', group, { threads: 2 })) },
+      { name: 'jsPage', run: async () => {
+        const t0 = performance.now();
+        for (const n of jsTasks) jsRunIterations(n);
+        return { wallMs: performance.now() - t0 };
+      } },
+      { name: 'jsWorkers', run: async () => {
+        const t0 = performance.now();
+        await pool.run(jsTasks);
+        return { wallMs: performance.now() - t0 };
+      } },
+    ]);
+    const ms = (name) => median(runs[name].map((r) => r.wallMs));
+    const [wasmPage, wasmThreads, jsPage, jsWorkers] = ['wasmPage', 'wasmThreads', 'jsPage', 'jsWorkers'].map(ms);
+    log(`js vs wasm: wasm page ${walls(runs.wasmPage).join(', ')} ms, wasm 2 threads ${walls(runs.wasmThreads).join(', ')} ms, ` +
+      `JS page ${walls(runs.jsPage).join(', ')} ms, JS 2 workers ${walls(runs.jsWorkers).join(', ')} ms`);
+    const detail = {
+      workload: `${tasks} tasks x ${iterations} kernel iterations (${taskMs} ms of wasm at the calibration), 2 workers, medians of ${REPEATS}`,
+      wasmPageMs: round(wasmPage, 1), wasmThreadsMs: round(wasmThreads, 1), jsPageMs: round(jsPage, 1), jsWorkersMs: round(jsWorkers, 1),
+      wasmThreadsSpeedup: round(wasmPage / wasmThreads), jsWorkersSpeedup: round(jsPage / jsWorkers),
+      wasmPageRunsMs: walls(runs.wasmPage), wasmThreadsRunsMs: walls(runs.wasmThreads),
+      jsPageRunsMs: walls(runs.jsPage), jsWorkersRunsMs: walls(runs.jsWorkers),
+    };
+    return {
+      jsOverWasmKernel: entry('jsOverWasmKernel', jsPage / wasmPage, { figure: 'JS on the page / wasm on the page, same iterations', ...detail }),
+      jsWorkersSpeedup: entry('jsWorkersSpeedup', jsPage / jsWorkers, { figure: 'JS on the page / JS in 2 Web Workers (wasm threads: wasmThreadsSpeedup)', ...detail }),
+      jsWorkersOverWasmThreads: entry('jsWorkersOverWasmThreads', jsWorkers / wasmThreads, { figure: 'JS in 2 Web Workers / wasm on 2 threads: what wasm buys a parallel run', ...detail }),
+    };
+  } finally {
+    pool.terminate();
+  }
+}
+
+/** On a page without cross-origin isolation: processes, their start-up, the copies of input. */
+async function measureProcesses(pg) {
+  const group = { count: 8, cpuMs: 150, ioMs: 0 };
+  // The first processes run starts the processes: its `startup` spans time their start.
+  status('processes: the first run starts them');
+  const first = await timedRun(pg, workload('processes', group, { threads: 2 }), { trace: true, keep: true });
+  const startups = first.result.spans.filter((s) => s.kind === 'startup').map((s) => s.end - s.start);
+  await timedRun(pg, workload('sequential', { count: 4, cpuMs: 40, ioMs: 0 }));
+  const { a: seq, b: proc } = await alternate(REPEATS, 'processes vs sequential (not isolated)',
+    { name: 'sequential', run: () => timedRun(pg, workload('sequential', group)) },
+    { name: 'processes, 2', run: () => timedRun(pg, workload('processes', group, { threads: 2 })) });
+  const seqMs = median(seq.map((r) => r.wallMs));
+  const procMs = median(proc.map((r) => r.wallMs));
+  // Copies: 4 tasks each reading 4 MiB, no computing: each task's input is copied to its process.
+  const dataKb = 4096;
+  const perMb = [];
+  for (let i = 0; i < REPEATS; i++) {
+    status(`processes: copying input, ${i + 1} of ${REPEATS}`);
+    const r = await timedRun(pg, workload('processes', { count: 4, cpuMs: 0, ioMs: 0, dataKb }, { threads: 2 }), { trace: true, keep: true });
+    for (const s of r.result.spans) if (s.kind === 'transfer') perMb.push((s.end - s.start) / (dataKb / 1024));
+  }
+  log(`processes (not isolated): startups ${startups.map((x) => x.toFixed(1)).join(', ')} ms; sequential ${walls(seq).join(', ')} ms; ` +
+    `processes ${walls(proc).join(', ')} ms; copies ${perMb.map((x) => x.toFixed(2)).join(', ')} ms/MB`);
+  return {
+    processesSpeedupNotIsolated: entry('processesSpeedupNotIsolated', seqMs / procMs, {
+      workload: '8 tasks x 150 ms cpu, 2 processes, page served without isolation headers',
+      sequentialMs: round(seqMs, 1), processesMs: round(procMs, 1), sequentialRunsMs: walls(seq), processesRunsMs: walls(proc),
+      crossOriginIsolated: pg.capabilities.crossOriginIsolated,
+    }),
+    processStartupMs: entry('processStartupMs', startups.length ? median(startups) : null, {
+      figure: 'median `startup` span of the first processes run (worker created -> module instantiated)',
+      startupsMs: startups.map((x) => round(x, 1)),
+    }),
+    copyMsPerMb: entry('copyMsPerMb', perMb.length ? median(perMb) : null, {
+      figure: 'median `transfer` span per MiB, 4 tasks x 4 MiB of input on 2 processes',
+      samplesMsPerMb: perMb.map((x) => round(x, 2)),
+    }),
+  };
+}
+
 // --- the run -------------------------------------------------------------------------------
+
+/**
+ * Every measurement, in the order they run. `where`: the page it runs on ('isolated': the
+ * page with threads; 'plain': served without isolation headers, ?where=plain). `run(pg)`
+ * returns one row ({ value, goal, unit, pass, detail }), several rows by name, or nothing
+ * (a warm-up). A measurement module (e.g. ./replay.js) registers itself with one line here.
+ */
+const MEASUREMENTS = [
+  { name: 'wasmOverNativeKernel', where: 'isolated', run: () => measureKernel() },
+  { name: 'warmUp', where: 'isolated', run: (pg) => warmUp(pg) },
+  { name: 'cpuSpeedup', where: 'isolated', run: (pg) => measureCpuSpeedup(pg) },
+  { name: 'fineTasks', where: 'isolated', run: (pg) => measureFineTasks(pg) },
+  { name: 'ioConcurrentOverLongestWait', where: 'isolated', run: (pg) => measureIo(pg) },
+  { name: 'maxFrameGapMs', where: 'isolated', run: (pg) => measureFrameGap(pg) },
+  { name: 'tracingOverhead', where: 'isolated', run: (pg) => measureTracing(pg) },
+  { name: 'jsSideBySide', where: 'isolated', run: (pg) => measureJsSideBySide(pg) },
+  { name: 'processes', where: 'plain', run: (pg) => measureProcesses(pg) },
+];
+
+const WHERE = params.get('where') ?? 'isolated';
 
 async function runBenchmark() {
   const started = performance.now();
   status('starting the engine');
   const pg = await startPlayground();
+  // The engine is usable at once; its pool and calibration settle in the background.
+  await pg.whenPoolReady;
   const caps = pg.capabilities;
   log(`engine: isolated ${caps.crossOriginIsolated}, pool ${caps.poolThreads} workers, ` +
     `${caps.hardwareConcurrency} cores, timer ${caps.timerResolutionMs} ms, ` +
     `calibration ${Math.round(caps.calibration.iterationsPerMs)} iterations/ms`);
-  if (!caps.threads) throw new Error(`no worker pool, nothing to benchmark: ${caps.noPoolReason}`);
+  if (WHERE === 'isolated' && !caps.threads) throw new Error(`no worker pool, nothing to benchmark: ${caps.noPoolReason}`);
+  if (WHERE === 'plain' && caps.crossOriginIsolated) throw new Error('?where=plain, but this page is cross-origin isolated');
 
   const measurements = {};
   // The driver (tests/bench/run.mjs) times these markers to tell how much CPU other
   // processes on the machine took during each measurement.
   const phase = (name) => console.log(`[bench:phase] ${name}`);
-  phase('wasmOverNativeKernel');
-  measurements.wasmOverNativeKernel = await measureKernel();
-  phase('warmUp');
-  await warmUp(pg);
-  phase('cpuSpeedup');
-  measurements.cpuSpeedup = await measureCpuSpeedup(pg);
-  phase('ioConcurrentOverLongestWait');
-  measurements.ioConcurrentOverLongestWait = await measureIo(pg);
-  phase('maxFrameGapMs');
-  measurements.maxFrameGapMs = await measureFrameGap(pg);
-  phase('tracingOverhead');
-  measurements.tracingOverhead = await measureTracing(pg);
+  for (const { name, where, run } of MEASUREMENTS) {
+    if (where !== WHERE) continue;
+    phase(name);
+    const rows = await run(pg);
+    if (!rows) continue;
+    const named = 'pass' in rows ? { [name]: rows } : rows;
+    for (const [row, m] of Object.entries(named)) measurements[row] = { ...m, phase: name };
+  }
   phase('end');
 
   return {
     measurements,
     environment: {
+      where: WHERE,
       userAgent: navigator.userAgent,
       hardwareConcurrency: caps.hardwareConcurrency,
       crossOriginIsolated: caps.crossOriginIsolated,
       poolThreads: caps.poolThreads,
+      processes: caps.processes,
       timerResolutionMs: caps.timerResolutionMs,
       calibrationIterationsPerMs: Math.round(caps.calibration.iterationsPerMs),
       visibilityState: document.visibilityState,

@@ -271,7 +271,7 @@ async function main() {
       const batch = await batches.run(runs, {
         verdict: verdictOf,
         onRunStart: (run, index) => {
-          ui.status.textContent = `Running ${run.label}${runs.length > 1 ? ` (${index + 1} of ${runs.length})` : ''}…`;
+          ui.status.textContent = `${pg.starting ? 'Waiting for the worker threads to start, then running' : 'Running'} ${run.label}${runs.length > 1 ? ` (${index + 1} of ${runs.length})` : ''}…`;
           lastPost = -Infinity;
           const cancel = cancelFor(pg, run.workload);
           ui.cancel.disabled = !cancel.can;
@@ -350,7 +350,7 @@ async function main() {
   }
 
   function readyFields() {
-    return { capabilities: caps, preset: preset?.id ?? null, runs: runsFor().map((r) => r.label), workload: base, notices: frame.notices };
+    return { capabilities: pg.capabilities, preset: preset?.id ?? null, runs: runsFor().map((r) => r.label), workload: base, notices: frame.notices };
   }
 
   // Start from the URL.
@@ -378,8 +378,13 @@ async function main() {
   ui.run.addEventListener('click', () => { if (!frame.busy && check().length === 0) runBatch(null); });
   ui.cancel.addEventListener('click', () => batches.cancel());
 
-  ui.status.textContent = caps.threads ? `${caps.poolThreads} worker threads ready.`
-    : caps.processes ? `Ready: ${caps.processes} processes, no threads.` : 'Ready (one thread).';
+  const readyText = (now) => (now.threads ? `${now.poolThreads} worker threads ready.`
+    : now.processes ? `Ready: ${now.processes} processes, no threads.` : 'Ready (one thread).');
+  // Runs are taken at once; a run asked for while the pool starts waits for it.
+  ui.status.textContent = pg.starting ? `Starting ${caps.threads ? `${caps.poolThreads} worker threads` : 'up'}…` : readyText(caps);
+  pg.whenPoolReady.then((now) => {
+    if (!frame.busy) ui.status.textContent = readyText(now);
+  });
   frame.ready = true;
   document.body.dataset.ready = 'true';
   resolveEngine(handle);

@@ -8,7 +8,7 @@
 //   const result = await pg.run(workload, { signal, onProgress });
 //   pg.exportTrace(result);                           // Chrome trace JSON, opens in Perfetto
 
-import init, { initThreadPool, Engine, contract, kernelIterationsPerMs, poolSize } from '../pkg/playground.js';
+import init, { initThreadPool, Engine, contract, poolSize, quickKernelIterationsPerMs } from '../pkg/playground.js';
 import { ProcessPool } from './processes.js';
 
 const BACKGROUND_POLL_MS = 100; // progress cadence when animation frames don't fire
@@ -16,55 +16,78 @@ const BACKGROUND_POLL_MS = 100; // progress cadence when animation frames don't 
 let started = null;
 
 /**
- * Loads and calibrates the engine and starts the pool (once per page: rayon's pool can't be
- * torn down, and `initThreadPool` must run before any other rayon call).
+ * Loads the engine and resolves as soon as it can take runs (once per page: rayon's pool
+ * can't be torn down, and `initThreadPool` must run before any other rayon call). The worker
+ * pool starts and the calibration is refined after that, in the background:
+ * `pg.whenPoolReady` says when, and a run waits for it.
  */
 export function startPlayground() {
   started ??= start();
   return started;
 }
 
+/** Records a phase of the start as a performance measure (`playground: <name>`), for the benchmark. */
+function phase(name, start, end = performance.now()) {
+  performance.measure(`playground: ${name}`, { start, end });
+}
+
 async function start() {
+  const loadStart = performance.now();
   await init();
+  phase('load + instantiate the module', loadStart);
   const terms = JSON.parse(contract());
-  // Calibrate before the workers start: while they start up they compete for the cores.
-  const calibrationStart = performance.now();
-  const iterationsPerMs = kernelIterationsPerMs();
-  const calibratedInMs = performance.now() - calibrationStart;
   const hardwareConcurrency = navigator.hardwareConcurrency || 1;
   const wanted = poolSize(hardwareConcurrency);
-  let poolThreads = 0;
   let threadsOff = whyNoThreads();
-  if (!threadsOff) {
-    try {
-      await initThreadPool(wanted);
-      poolThreads = wanted;
-    } catch (error) {
-      const message = String(error?.message ?? error).replace(/[.\s]+$/, '');
-      threadsOff = { code: 'pool-failed', reason: `the worker pool did not start: ${message}` };
-    }
-  }
+  // The pool starts first: its workers fetch and instantiate the module on other threads
+  // while this one calibrates, and the page is ready before they are.
+  const poolStart = performance.now();
+  const pool = threadsOff ? null : initThreadPool(wanted);
+  pool?.catch(() => {}); // handled in settle()
+  // A quick first calibration (about 20 ms); refined below once the page is up.
+  const calibrationStart = performance.now();
+  const iterationsPerMs = quickKernelIterationsPerMs();
+  const calibratedInMs = performance.now() - calibrationStart;
+  phase('calibrate quickly (page)', calibrationStart);
   // Processes need no shared memory: every browser with module workers can start them, and
   // they start only when a run needs them.
   const processes = typeof Worker === 'function' ? new ProcessPool(wanted) : null;
-  const engine = new Engine(poolThreads, hardwareConcurrency, threadsOff?.reason ?? '', iterationsPerMs, calibratedInMs,
-    processes ?? undefined);
-  // Start-up work (compiling, the browser's own processes) can slow that first measurement
-  // (seen here: 256 k instead of 340 k iterations/ms): measure again on a worker, now that
-  // things are calm, and keep the faster.
-  const calibration = JSON.parse(await engine.refineCalibration());
-  return new Playground(engine, terms, processes, {
+  const engine = new Engine(threadsOff ? 0 : wanted, hardwareConcurrency, threadsOff?.reason ?? '', iterationsPerMs,
+    calibratedInMs, processes ?? undefined);
+  const state = { pool: threadsOff ? 'none' : 'starting', threadsOff };
+
+  async function settle() {
+    if (pool) {
+      try {
+        await pool;
+        phase('start the worker pool', poolStart);
+        state.pool = 'ready';
+      } catch (error) {
+        const message = String(error?.message ?? error).replace(/[.\s]+$/, '');
+        state.threadsOff = { code: 'pool-failed', reason: `the worker pool did not start: ${message}` };
+        state.pool = 'none';
+        engine.poolFailed(state.threadsOff.reason);
+      }
+    } else {
+      // Nothing to wait for but the page's first frame: the full calibration below runs on
+      // this thread without a pool.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    // The quick figure can be low (the pool's workers were starting; the kernel not yet
+    // optimized): measure again, on a worker if there is a pool (the page stays free), and
+    // keep the faster.
+    const refineStart = performance.now();
+    await engine.refineCalibration();
+    phase(state.pool === 'ready' ? 'refine the calibration (worker)' : 'refine the calibration (page)', refineStart);
+  }
+  const whenPoolReady = settle();
+  return new Playground(engine, terms, processes, whenPoolReady, {
+    state,
     crossOriginIsolated: Boolean(globalThis.crossOriginIsolated),
-    threads: poolThreads > 0,
-    poolThreads,
-    processes: processes?.size ?? 0,
-    maxThreads: Math.max(poolThreads, processes?.size ?? 0, 1),
     hardwareConcurrency,
-    noPoolReason: threadsOff?.reason ?? null,
-    noPoolCode: threadsOff?.code ?? null,
+    wanted,
     framed: window.parent !== window,
     timerResolutionMs: timerResolution(),
-    calibration,
   });
 }
 
@@ -127,18 +150,55 @@ class Playground {
   #engine;
   #decode;
   #processes;
+  #host;
+  #settled = false;
 
-  constructor(engine, terms, processes, capabilities) {
+  constructor(engine, terms, processes, whenPoolReady, host) {
     this.#engine = engine;
     this.#processes = processes;
+    this.#host = host;
     this.#decode = spanDecoder(terms);
+    /**
+     * Resolves (to the capabilities then) once the worker pool has started and the kernel's
+     * calibration is final; on a page without threads, once the calibration is final. Runs
+     * wait for it, so a run asked for in the first few hundred ms starts when it resolves.
+     */
+    this.whenPoolReady = whenPoolReady.then(() => {
+      this.#settled = true;
+      return this.capabilities;
+    });
     /** Every strategy, in order: `[{ name, pool }]`; `pool` is 'threads' or null (the page's thread). */
     this.strategies = Object.freeze(terms.strategies.map((s) => Object.freeze({ ...s })));
     /** Every limit validation enforces, by name. */
     this.limits = Object.freeze({ ...terms.limits });
     /** Every span kind, by name. */
     this.spanKinds = Object.freeze([...terms.spanKinds]);
-    this.capabilities = Object.freeze(capabilities);
+  }
+
+  /**
+   * What this browser gives the playground, as of now: `pool` is 'starting' until the worker
+   * pool is up (`threads` and `poolThreads` then say what is expected), 'ready', or 'none'
+   * (`noPoolReason` says why); `calibration` is the kernel speed in use (refined once after
+   * start). A fresh frozen object on every read.
+   */
+  get capabilities() {
+    const { state, wanted, ...host } = this.#host;
+    const poolThreads = state.threadsOff ? 0 : wanted;
+    const processes = this.#processes?.size ?? 0;
+    return Object.freeze({
+      crossOriginIsolated: host.crossOriginIsolated,
+      threads: poolThreads > 0,
+      poolThreads,
+      pool: state.pool,
+      processes,
+      maxThreads: Math.max(poolThreads, processes, 1),
+      hardwareConcurrency: host.hardwareConcurrency,
+      noPoolReason: state.threadsOff?.reason ?? null,
+      noPoolCode: state.threadsOff?.code ?? null,
+      framed: host.framed,
+      timerResolutionMs: host.timerResolutionMs,
+      calibration: Object.freeze(JSON.parse(this.#engine.calibrationJson())),
+    });
   }
 
   /** Every problem with a workload: `[{ field, message }]`, empty when it is valid. Never throws. */
@@ -160,6 +220,11 @@ class Playground {
     return JSON.parse(this.#engine.lanes(toJson(workload)));
   }
 
+  /** Whether the pool or the calibration is still starting (`whenPoolReady` has not resolved). */
+  get starting() {
+    return !this.#settled;
+  }
+
   /** Whether a run is in progress (the engine runs one at a time). */
   get running() {
     return this.#engine.running;
@@ -179,7 +244,14 @@ class Playground {
     // Everything is checked before anything starts: a bad option can't orphan a run.
     const { signal, onProgress, trace = true } = checkOptions(options);
     const groupNames = Array.isArray(workload?.groups) ? workload.groups.map((g) => g?.name) : [];
-    const handle = this.#engine.start(toJson(workload), trace); // throws on invalid input
+    const json = toJson(workload);
+    if (!this.#settled) {
+      // Invalid input is rejected at once, not after the wait: starting it throws the
+      // engine's message naming every bad field.
+      if (this.validate(workload).length) this.#engine.start(json, trace);
+      await this.whenPoolReady; // (a cancel meanwhile: the run below is cancelled as it starts)
+    }
+    const handle = this.#engine.start(json, trace); // throws on invalid input
     const spans = [];
     let cursor = 0;
     const drain = () => {

@@ -112,7 +112,9 @@ async function main() {
       const batch = await batches.run(runs, {
         verdict,
         onRunStart: (run, i) => {
-          say(`Running ${run.label} (${i + 1} of ${runs.length})…`);
+          say(pg.starting
+            ? `Waiting for the worker threads to start, then running ${run.label} (${i + 1} of ${runs.length})…`
+            : `Running ${run.label} (${i + 1} of ${runs.length})…`);
           showCancel(run.workload);
         },
         onRunEnd: ({ label: runLabel, result, smoothness, baseline, row }) => {
@@ -248,10 +250,19 @@ async function main() {
     ui.tryInput.hidden = true;
   }
   showProblems(problems);
-  ui.status.textContent = caps.threads
-    ? `Ready: ${caps.poolThreads} worker threads on ${caps.hardwareConcurrency} cores.`
-    : `Ready, without threads (see below why)${caps.processes ? `: parallel runs use up to ${caps.processes} processes` : ''}.`;
+  const readyText = (now) => (now.threads
+    ? `Ready: ${now.poolThreads} worker threads on ${now.hardwareConcurrency} cores.`
+    : `Ready, without threads (see below why)${now.processes ? `: parallel runs use up to ${now.processes} processes` : ''}.`);
+  // Runs are taken at once; the pool starts and the calibration settles meanwhile (a run
+  // asked for before then waits for them).
+  ui.status.textContent = pg.starting
+    ? `Ready. Starting ${caps.threads ? `${caps.poolThreads} worker threads` : 'up'} and measuring this machine…`
+    : readyText(caps);
   document.body.dataset.ready = 'true';
+  pg.whenPoolReady.then((now) => {
+    renderCapabilities(ui.capabilities, now);
+    ui.status.textContent = readyText(now);
+  });
 }
 
 main().catch((error) => {

@@ -6,7 +6,8 @@ import { threadsOffWords } from '../app/words.js';
 export function renderCapabilities(root, caps) {
   const items = [
     ['Cross-origin isolated', caps.crossOriginIsolated ? 'yes' : 'no'],
-    ['Threads', caps.threads ? `on: ${caps.poolThreads} workers sharing memory` : 'off'],
+    ['Threads', !caps.threads ? 'off' : caps.pool === 'starting' ? `starting ${caps.poolThreads} workers sharing memory…`
+      : `on: ${caps.poolThreads} workers sharing memory`],
     ['Processes', caps.processes > 0 ? `up to ${caps.processes}, each with its own memory (started when a run needs them)` : 'none (no Web Workers)'],
     // As the browser reports it: some report more than the machine has (WebKitGTK said 4 on
     // a 2-core machine). The scaling plot measures what a run really gets.
