@@ -42,7 +42,10 @@ Usage: ./build.sh <command>
   test    checks (rustfmt, clippy on the host and on wasm32), native cargo test, node unit
           tests, then wasm-bindgen tests and Playwright tests in headless Chromium, then a
           focused set of page tests in Firefox ESR, WebKitGTK and Chromium (WebDriver)
-  bench   build, then run tests/bench/run.mjs
+  bench   build, then run tests/bench/run.mjs: every speed goal, measured in one run
+  bench soak
+          build, then run tests/bench/soak.mjs: ${SOAK_RUNS:-500} mixed runs on one page; fails
+          if memory or workers keep growing (SOAK_RUNS=... to change)
   dist    build dist/: www/ for any static host, with a _headers file (Netlify, Cloudflare
           Pages) and coi-serviceworker.js (DIST_SERVICE_WORKER=1 turns it on; docs/embedding.md)
   help    show this text
@@ -319,8 +322,15 @@ cmd_bench() {
   setup
   install_chromium
   build_wasm
-  step "running benchmarks (node tests/bench/run.mjs)"
-  node tests/bench/run.mjs
+  case "${1:-}" in
+    "")
+      step "running benchmarks (node tests/bench/run.mjs)"
+      node tests/bench/run.mjs ;;
+    soak)
+      step "soaking the page: ${SOAK_RUNS:-500} mixed runs (node tests/bench/soak.mjs)"
+      node tests/bench/soak.mjs ;;
+    *) die "unknown benchmark: $1 (bench, or bench soak)" ;;
+  esac
 }
 
 # The four headers, on every response, that give threads at top level and inside iframes on
@@ -392,7 +402,7 @@ cmd_dist() {
 case "${1:-help}" in
   serve) cmd_serve ;;
   test) cmd_test ;;
-  bench) cmd_bench ;;
+  bench) cmd_bench "${2:-}" ;;
   dist) cmd_dist ;;
   help | -h | --help) cmd_help ;;
   *) cmd_help >&2; die "unknown command: $1" ;;

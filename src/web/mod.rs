@@ -65,6 +65,13 @@ pub fn contract() -> Result<String, JsError> {
     Ok(serde_json::to_string(&crate::contract::contract())?)
 }
 
+/// The bytes of this module's memory (shared by the page and its worker threads). It grows
+/// and never shrinks: a leak shows as growth run after run (the soak test watches it).
+#[wasm_bindgen(js_name = memoryBytes)]
+pub fn memory_bytes() -> f64 {
+    (core::arch::wasm32::memory_size(0) * 65_536) as f64
+}
+
 /// How many workers to start on a machine with `cores` cores.
 #[wasm_bindgen(js_name = poolSize)]
 pub fn pool_size(cores: u32) -> u32 {

@@ -10,15 +10,15 @@
 //
 // Environment: BENCH_PORT (first port to try, default 8130), BENCH_NATIVE_IPMS (skip the
 // native build and use this kernel speed), BENCH_TIMEOUT_MS (default 5 min).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { chromium } from '@playwright/test';
 // The same Chromium, flags and repo root as the Playwright tests.
 import { ROOT, CHROMIUM, CHROMIUM_ARGS, PLAIN_SERVE_CONFIG } from '../e2e/util.mjs';
 import { htmlReport } from './report.mjs';
+import { freePort, startServer, stopServer } from './servers.mjs';
 
 const FIRST_PORT = Number(process.env.BENCH_PORT) || 8130;
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MS) || 5 * 60_000;
@@ -112,64 +112,6 @@ function nativeKernelRate() {
   const rate = JSON.parse(line).iterationsPerMs;
   if (!(rate > 0)) throw new Error(`kernel_rate printed no rate: ${line}`);
   return rate;
-}
-
-function portIsFree(port) {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.once('error', () => resolve(false));
-    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
-  });
-}
-
-async function freePort(from) {
-  for (let port = from; port < from + 50; port++) {
-    if (await portIsFree(port)) return port;
-  }
-  throw new Error(`no free port in ${from}..${from + 49}`);
-}
-
-/**
- * `serve` on 127.0.0.1:port with `config`: isolated (COOP, COEP, CORP, DIP on every response)
- * or not (`isolated` false: the response must come without COEP).
- */
-async function startServer(port, config, isolated) {
-  const server = spawn(`${ROOT}/node_modules/.bin/serve`, [
-    '--no-clipboard', '--config', config, '--listen', `tcp://127.0.0.1:${port}`, 'www',
-  ], { cwd: ROOT, env: { ...process.env, NO_UPDATE_CHECK: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  server.stderr.on('data', (chunk) => { stderr += chunk; });
-  const exited = new Promise((resolve) => server.once('exit', (code, signal) => resolve({ code, signal })));
-  server.exited = exited;
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const early = await Promise.race([exited, new Promise((r) => setTimeout(() => r(null), 200))]);
-    if (early) throw new Error(`the server exited (${early.code ?? early.signal}): ${stderr.trim()}`);
-    try {
-      const response = await fetch(`${url}/bench/bench.html`);
-      if (response.ok) {
-        if ((response.headers.get('cross-origin-embedder-policy') === 'require-corp') !== isolated) {
-          server.kill('SIGTERM');
-          throw new Error(`${url} answers ${isolated ? 'without' : 'with'} the isolation headers: is another server on port ${port}?`);
-        }
-        return { server, url };
-      }
-      throw new Error(`GET /bench/bench.html: ${response.status}`);
-    } catch (error) {
-      if (Date.now() > deadline) {
-        server.kill('SIGTERM');
-        throw new Error(`the server did not answer in 30 s: ${error.message}`);
-      }
-    }
-  }
-}
-
-async function stopServer(server) {
-  if (server.exitCode !== null || server.signalCode !== null) return;
-  server.kill('SIGTERM');
-  const stopped = await Promise.race([server.exited, new Promise((r) => setTimeout(() => r(false), 3_000))]);
-  if (!stopped) server.kill('SIGKILL');
 }
 
 /** Opens the page and waits for its result (onDone); rejects on any page error. */

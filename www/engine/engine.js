@@ -8,7 +8,7 @@
 //   const result = await pg.run(workload, { signal, onProgress });
 //   pg.exportTrace(result);                           // Chrome trace JSON, opens in Perfetto
 
-import init, { initThreadPool, Engine, contract, poolSize, quickKernelIterationsPerMs } from '../pkg/playground.js';
+import init, { initThreadPool, Engine, contract, memoryBytes, poolSize, quickKernelIterationsPerMs } from '../pkg/playground.js';
 import { ProcessPool } from './processes.js';
 
 const BACKGROUND_POLL_MS = 100; // progress cadence when animation frames don't fire
@@ -228,6 +228,14 @@ class Playground {
   /** Whether a run is in progress (the engine runs one at a time). */
   get running() {
     return this.#engine.running;
+  }
+
+  /**
+   * The bytes of the module's memory (the page's and its worker threads'; each process has
+   * its own). It grows as runs need more and never shrinks: the soak test watches it.
+   */
+  get memoryBytes() {
+    return memoryBytes();
   }
 
   /** How many processes are started now (they start when a run first needs them). */
