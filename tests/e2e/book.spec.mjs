@@ -11,7 +11,7 @@ test('a chapter built by mdBook: the readerâ€™s own Run reaches the host helperâ
   const warnings = [];
   page.on('console', (message) => { if (message.type() === 'warning') warnings.push(message.text()); });
   await page.goto(`${BOOK}/cores.html`);
-  await expect(page.locator('h1')).toHaveText('Computing needs cores');
+  await expect(page.locator('main h1')).toHaveText('Computing needs cores');
   const frame = page.frameLocator('#playground-cpu');
   await expect(frame.locator('#run')).toBeEnabled({ timeout: 60_000 });
   await frame.locator('#run').click();
