@@ -1,5 +1,6 @@
-//! Concurrency vs parallelism, measured: one workload run four ways (sequential, concurrent
-//! async tasks, parallel rayon workers, hybrid), every piece of work traced per thread.
+//! Concurrency vs parallelism, measured: one workload run five ways (sequential, concurrent
+//! async tasks, parallel rayon workers, hybrid, processes), every piece of work traced per
+//! thread.
 //!
 //! The core below is platform-free and tested with plain `cargo test`; only `web` touches
 //! JavaScript, and only on wasm32.
@@ -8,6 +9,7 @@ pub mod cancel;
 pub mod contract;
 pub mod machine;
 pub mod model;
+pub mod panic;
 pub mod plan;
 pub mod probe;
 pub mod runner;

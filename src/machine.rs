@@ -23,6 +23,12 @@ pub trait Machine: Send + Sync + 'static {
     /// The kernel speed `compute` converts time to work with (a process gets the page's, so
     /// it does the same work).
     fn iterations_per_ms(&self) -> f64;
+    /// Whether this machine was to panic (a test forcing one: see [`crate::panic`]); after
+    /// this call it won't. Work handed to another instance of the module (a process) passes
+    /// the panic on this way.
+    fn take_forced_panic(&self) -> bool {
+        false
+    }
 }
 
 /// The CPU kernel: a chain of 64-bit mix steps (xor-shift, multiply, add the counter).

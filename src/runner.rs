@@ -9,7 +9,9 @@ use crate::strategy::{self, Platform, RunState, Status, TaskTime};
 use crate::trace::{busy_ms, lane_name, LaneInfo, Span, Trace, MAIN_LANE};
 use crate::workload::{Pool, Strategy, Workload, MAX_POOL_THREADS, MIN_POOL_THREADS};
 use futures::future::{select, Either};
+use futures::FutureExt;
 use serde::Serialize;
+use std::panic::AssertUnwindSafe;
 use std::pin::pin;
 use std::sync::Arc;
 
@@ -179,14 +181,25 @@ impl PreparedRun {
         let probe = Probe::new();
         let event_loop = platform.event_loop.clone();
         let watching = probe.watch(&*event_loop, &*self.state.machine);
-        let running = strategy::run(
+        let processes = platform.processes.clone();
+        // A panic in the run (here or raised again from a worker: see `crate::panic`) ends it
+        // with an error; whatever still works for it stops.
+        let running = AssertUnwindSafe(strategy::run(
             self.state.clone(),
             self.strategy,
             self.threads as usize,
             platform,
-        );
+        ))
+        .catch_unwind();
         let status = match select(pin!(watching), pin!(running)).await {
-            Either::Right((outcome, _)) => outcome?,
+            Either::Right((Ok(outcome), _)) => outcome?,
+            Either::Right((Err(panic), _)) => {
+                self.state.cancel.cancel();
+                if let Some(processes) = processes {
+                    processes.stop();
+                }
+                return Err(crate::panic::run_error(&*panic));
+            }
             Either::Left(((), _)) => unreachable!("the probe watches until the run ends"),
         };
         let end = self.state.machine.now_ms();

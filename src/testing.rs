@@ -255,6 +255,13 @@ impl Processes for FakeProcesses {
                     now(),
                 )));
             }
+            if job.panic {
+                // What process.js posts when the module's export throws a PanicError.
+                return Err(ProcessFailed(format!(
+                    "it panicked: {}",
+                    crate::panic::FORCED
+                )));
+            }
             for (step, piece) in pieces(&job.task, job.quantum) {
                 let (kind, ms) = match piece {
                     Piece::Read { kb } => (SpanKind::Cpu, kb as f64 * 0.001),

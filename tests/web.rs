@@ -243,3 +243,32 @@ async fn invalid_input_is_an_error_naming_the_field_and_a_second_run_is_refused(
     assert!(second.is_err(), "one run at a time");
     assert_eq!(finish(first).await.result["status"], "completed");
 }
+
+#[wasm_bindgen_test]
+async fn a_panic_ends_its_run_with_an_error_on_any_thread_and_the_next_run_works() {
+    let engine = engine().await;
+    for strategy in ["sequential", "concurrent", "parallel", "hybrid"] {
+        let json = format!(
+            r#"{{"strategy":"{strategy}","threads":2,"groups":[{{"name":"a","count":4,"cpuMs":20,"ioMs":0}}]}}"#
+        );
+        engine.panic_next_run();
+        let handle = engine.start(&json, true).map_err(JsValue::from).unwrap();
+        let error = JsFuture::from(handle.done())
+            .await
+            .expect_err("a run that panicked must fail");
+        let message = js_sys::Error::from(error).message().as_string().unwrap();
+        assert!(
+            message.contains("a panic forced by a test")
+                && message.contains("the next run starts afresh"),
+            "{strategy}: {message}"
+        );
+        assert!(!engine.running(), "{strategy}: the engine takes runs again");
+        // The next run works, on both workers where it runs on the pool.
+        let ran = run(&engine, &json).await;
+        assert_eq!(ran.result["status"], "completed", "{strategy}");
+        assert_eq!(ran.result["tasksDone"], 4, "{strategy}");
+        if strategy == "parallel" || strategy == "hybrid" {
+            assert_eq!(ran.lanes_of(CPU), BTreeSet::from([1, 2]), "{strategy}");
+        }
+    }
+}

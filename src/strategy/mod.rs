@@ -334,10 +334,22 @@ pub async fn on_pool<R: Send + 'static>(
 ) -> Result<R, Cancelled> {
     let (sender, receiver) = futures::channel::oneshot::channel();
     rayon::spawn(move || {
-        let _ = sender.send(f());
+        let _ = sender.send(crate::panic::catch(f));
     });
-    // The sender is only dropped unsent if the job panicked; the run can't go on.
-    receiver.await.map_err(|_| Cancelled)
+    returned(receiver.await)
+}
+
+/// What a job on the pool returned, or its panic raised again on this thread (the run's own
+/// catch ends the run with it: see [`crate::panic`]).
+fn returned<R>(
+    received: Result<Result<R, crate::panic::Payload>, futures::channel::oneshot::Canceled>,
+) -> Result<R, Cancelled> {
+    match received {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(panic)) => crate::panic::raise(panic),
+        // Dropped unsent: the queue's jobs ended (the run is over).
+        Err(_) => Err(Cancelled),
+    }
 }
 
 /// A piece of work for a [`PoolQueue`].
@@ -401,11 +413,10 @@ impl PoolQueue {
         let (sender, receiver) = futures::channel::oneshot::channel();
         self.sender
             .send(Box::new(move || {
-                let _ = sender.send(f());
+                let _ = sender.send(crate::panic::catch(f));
             }))
             .map_err(|_| Cancelled)?;
-        // As in `on_pool`: dropped unsent only if the piece panicked.
-        receiver.await.map_err(|_| Cancelled)
+        returned(receiver.await)
     }
 }
 

@@ -16,11 +16,19 @@ pub fn run(state: &RunState, threads: usize) -> Result<(), Cancelled> {
     rayon::scope(|scope| {
         for _ in 0..threads.max(1) {
             scope.spawn(|_| {
-                while let Some(&index) = state.order.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    if state.run_task_blocking(&state.tasks[index]).is_err() {
-                        cancelled.store(true, Ordering::Relaxed);
-                        return;
+                let work = || {
+                    while let Some(&index) = state.order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        if state.run_task_blocking(&state.tasks[index]).is_err() {
+                            cancelled.store(true, Ordering::Relaxed);
+                            return;
+                        }
                     }
+                };
+                // A panic stops the other workers too (the scope waits for them before it
+                // raises the panic in its caller).
+                if let Err(panic) = crate::panic::catch(work) {
+                    state.cancel.cancel();
+                    crate::panic::raise(panic);
                 }
             });
         }

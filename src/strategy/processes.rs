@@ -36,6 +36,10 @@ pub struct ProcessJob {
     /// When the page handed it over (the shared clock): the copy of the input starts here,
     /// or when the process became ready if it had to start first.
     pub posted_at: f64,
+    /// The process's machine panics at its first piece of computing (a test forcing a panic:
+    /// see [`crate::panic`]); absent otherwise.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub panic: bool,
 }
 
 /// What a process tells the page while it works. Times are on the shared clock.
@@ -109,6 +113,7 @@ pub async fn run(
                     quantum: None,
                     iterations_per_ms: state.machine.iterations_per_ms(),
                     posted_at: state.machine.now_ms(),
+                    panic: state.machine.take_forced_panic(),
                 };
                 let events = recorder(state.clone(), open.clone(), index, task, run_start);
                 match cancellable(state, pool.run(index, &job, input, events)).await {

@@ -2,6 +2,7 @@
 //! on real rayon threads (real times, generous bounds).
 
 use crate::machine::{calibrate, InstantClock, Machine, RealMachine};
+use crate::panic::PanickingMachine;
 use crate::plan::Plan;
 use crate::runner::{Host, PreparedRun, RunResult};
 use crate::strategy::{EventLoop, Platform, Status};
@@ -209,7 +210,7 @@ fn real_machine() -> Arc<dyn Machine> {
 
 /// Runs on rayon's global pool, made of two threads (like a two-core machine), driven from a
 /// thread outside it (like the page's main thread).
-fn on_real_pool(json: &str, machine: Arc<dyn Machine>) -> RunResult {
+fn try_on_real_pool(json: &str, machine: Arc<dyn Machine>) -> Result<RunResult, String> {
     static POOL: std::sync::Once = std::sync::Once::new();
     POOL.call_once(|| {
         rayon::ThreadPoolBuilder::new()
@@ -233,7 +234,11 @@ fn on_real_pool(json: &str, machine: Arc<dyn Machine>) -> RunResult {
     }
     let run = PreparedRun::new(workload(json), &HOST, machine, true);
     let start = run.state.machine.now_ms();
-    futures::executor::block_on(run.execute(start, platform(NoEventLoop))).unwrap()
+    futures::executor::block_on(run.execute(start, platform(NoEventLoop)))
+}
+
+fn on_real_pool(json: &str, machine: Arc<dyn Machine>) -> RunResult {
+    try_on_real_pool(json, machine).unwrap()
 }
 
 #[test]
@@ -576,6 +581,7 @@ fn a_process_task_runs_piece_by_piece_in_chunks_a_cancel_can_come_between() {
         quantum: Some(5.0),
         iterations_per_ms: 1.0,
         posted_at: 0.0,
+        panic: false,
     };
     let time = FakeTime::new();
     let machine = Arc::new(FakeMachine(time.clone()));
@@ -693,4 +699,82 @@ fn a_worker_thread_takes_a_request_only_once_it_has_arrived() {
         "the last arrives at 90 ms: {}",
         r.wall_ms
     );
+}
+
+const FOUR_SHORT_RESIZES: &str = r#"{"strategy":"STRATEGY","threads":2,"groups":[{"name":"resize","count":4,"cpuMs":20,"ioMs":0}]}"#;
+
+/// The error of a run whose machine panics at its first piece of computing.
+fn forced_panic_error(outcome: Result<RunResult, String>) -> String {
+    let error = outcome.expect_err("a run that panicked must end with an error");
+    assert!(
+        error.contains(crate::panic::FORCED) && error.contains("the next run starts afresh"),
+        "{error}"
+    );
+    error
+}
+
+#[test]
+fn a_panic_on_the_page_thread_ends_the_run_with_an_error() {
+    for strategy in ["sequential", "concurrent"] {
+        let time = FakeTime::new();
+        let machine = Arc::new(PanickingMachine::new(Arc::new(FakeMachine(time.clone()))));
+        let run = PreparedRun::new(
+            workload(&with(FOUR_SHORT_RESIZES, strategy)),
+            &HOST,
+            machine,
+            true,
+        );
+        let outcome = run_on_fake_time(
+            &time,
+            run.execute(time.now(), platform(FakeLoop(time.clone()))),
+        );
+        forced_panic_error(outcome);
+    }
+}
+
+#[test]
+fn a_panic_on_a_worker_ends_the_run_and_the_pool_keeps_both_workers() {
+    for strategy in ["parallel", "hybrid"] {
+        let json = with(FOUR_SHORT_RESIZES, strategy);
+        let error = forced_panic_error(try_on_real_pool(
+            &json,
+            Arc::new(PanickingMachine::new(real_machine())),
+        ));
+        assert!(
+            error.starts_with("the engine failed in this run"),
+            "{error}"
+        );
+        // The next run on the same pool: both workers are there and compute.
+        let next = on_real_pool(&json, real_machine());
+        assert_eq!((next.status, next.tasks_done), (Status::Completed, 4));
+        let lanes: BTreeSet<_> = next.spans.iter().map(|s| s.lane).collect();
+        assert_eq!(
+            lanes.len(),
+            2,
+            "{strategy}: both workers computed: {lanes:?}"
+        );
+    }
+}
+
+#[test]
+fn a_panic_in_a_process_fails_the_run_and_the_next_run_works() {
+    let time = FakeTime::new();
+    let pool = FakeProcesses::new(time.clone(), 2);
+    let run = PreparedRun::new(
+        workload(FOUR_RESIZES),
+        &NO_THREADS,
+        Arc::new(PanickingMachine::new(Arc::new(FakeMachine(time.clone())))),
+        true,
+    );
+    let platform = Platform {
+        event_loop: Rc::new(FakeLoop(time.clone())),
+        processes: Some(pool.clone()),
+    };
+    let error = run_on_fake_time(&time, run.execute(time.now(), platform)).unwrap_err();
+    assert!(
+        error.ends_with(&format!("failed: it panicked: {}", crate::panic::FORCED)),
+        "{error}"
+    );
+    let (next, _) = on_fake_processes(FOUR_RESIZES, &NO_THREADS, Some(pool));
+    assert_eq!(next.unwrap().tasks_done, 4);
 }

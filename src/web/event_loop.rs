@@ -6,6 +6,7 @@ use js_sys::{Function, Promise};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
@@ -46,7 +47,12 @@ struct Sleep {
 impl Sleep {
     fn new(ms: f64) -> Sleep {
         let mut id = JsValue::UNDEFINED;
-        let promise = Promise::new(&mut |resolve, _reject| id = set_timeout(&resolve, ms));
+        // `AssertUnwindSafe` (the build unwinds on a panic: see `crate::panic`): the executor
+        // runs once, at once, and only sets the timer.
+        let mut timer = AssertUnwindSafe(&mut id);
+        let promise = Promise::new(&mut move |resolve, _reject| {
+            **timer = set_timeout(&resolve, ms);
+        });
         Sleep {
             id,
             fired: JsFuture::from(promise),

@@ -6,6 +6,7 @@ mod processes;
 
 use crate::machine::{calibrate, calibrate_quickly, Calibration, Clock, Machine, RealMachine};
 use crate::model::predicted_ms;
+use crate::panic::PanickingMachine;
 use crate::plan::Plan;
 use crate::runner::{self, effective, Host, PreparedRun, RunResult};
 use crate::strategy::{Platform, Processes, RunState};
@@ -16,6 +17,7 @@ use js_sys::{Float64Array, Promise};
 use processes::JsProcesses;
 pub use processes::ProcessPool;
 use std::cell::{Cell, RefCell};
+use std::panic::AssertUnwindSafe;
 use std::rc::Rc;
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
@@ -95,7 +97,16 @@ pub struct Engine {
     /// Finished runs, kept on this side for the trace export (only the page's thread).
     kept: Rc<RefCell<Archive<RunResult>>>,
     next_run_id: Cell<u32>,
+    /// The next run's machine panics at its first piece of computing ([`Engine::panic_next_run`]).
+    panic_next_run: Cell<bool>,
 }
+
+// The build unwinds on a panic (see `crate::panic`), and wasm-bindgen catches it at every
+// export, so a method that panicked leaves the engine to be used again. Asserted, not derived
+// (`RefCell`, `Cell`): every borrow is released on the way out; `running` is reset by a guard
+// that drops with the run's future; the other fields change in single assignments, never half.
+impl std::panic::UnwindSafe for Engine {}
+impl std::panic::RefUnwindSafe for Engine {}
 
 #[wasm_bindgen]
 impl Engine {
@@ -138,6 +149,7 @@ impl Engine {
             running: Rc::new(Cell::new(false)),
             kept: Rc::new(RefCell::new(Archive::new(KEPT_RUNS, KEPT_SPANS))),
             next_run_id: Cell::new(1),
+            panic_next_run: Cell::new(false),
         })
     }
 
@@ -163,7 +175,7 @@ impl Engine {
     pub fn refine_calibration(&self) -> Promise {
         let machine = self.machine.clone();
         let has_pool = self.host.borrow().pool_threads > 0;
-        wasm_bindgen_futures::future_to_promise(async move {
+        wasm_bindgen_futures::future_to_promise(AssertUnwindSafe(async move {
             let measured = if has_pool {
                 crate::strategy::on_pool(|| calibrate(&PerformanceClock))
                     .await
@@ -177,7 +189,7 @@ impl Engine {
             serde_json::to_string(&machine.calibration())
                 .map(JsValue::from)
                 .map_err(|e| JsError::from(e).into())
-        })
+        }))
     }
 
     /// Every problem with a workload, as JSON `[{field, message}]`; `[]` when it is valid.
@@ -234,7 +246,10 @@ impl Engine {
                 "a run is already in progress: cancel it or wait for its result",
             ));
         }
-        let machine: Arc<dyn Machine> = self.machine.clone();
+        let mut machine: Arc<dyn Machine> = self.machine.clone();
+        if self.panic_next_run.replace(false) {
+            machine = Arc::new(PanickingMachine::new(machine));
+        }
         let run = PreparedRun::new(plan, &self.host.borrow(), machine, traced);
         let state = run.state.clone();
         let origin = self.machine.now_ms();
@@ -246,20 +261,30 @@ impl Engine {
             event_loop: Rc::new(BrowserEventLoop),
             processes: self.processes.clone().map(|p| p as Rc<dyn Processes>),
         };
-        running.set(true);
-        let done = wasm_bindgen_futures::future_to_promise(async move {
+        let running = Running::new(running);
+        // A panic in the run ends it with an error (`PreparedRun::execute` catches it); one
+        // after it rejects the promise with a `PanicError`. Either way `running` is reset.
+        let done = wasm_bindgen_futures::future_to_promise(AssertUnwindSafe(async move {
             let outcome = run.execute(origin, platform).await;
-            running.set(false);
+            drop(running);
             let result = outcome.map_err(|message| JsError::new(&message))?;
             let json = result_json(&result, run_id);
             kept.borrow_mut().keep(run_id, result.spans.len(), result);
             json.map(JsValue::from).map_err(JsValue::from)
-        });
+        }));
         Ok(RunHandle {
             state,
             origin,
             done,
         })
+    }
+
+    /// For tests: the next run panics at its first piece of computing, wherever that runs
+    /// (the page's thread, a worker thread, a process), to prove that a panic ends only that
+    /// run, with an error, and that the run after it works.
+    #[wasm_bindgen(js_name = panicNextRun)]
+    pub fn panic_next_run(&self) {
+        self.panic_next_run.set(true);
     }
 
     /// The spans of a finished run (by the `runId` of its result) as Chrome trace event JSON,
@@ -283,6 +308,23 @@ impl Engine {
     }
 }
 
+/// Says a run is in progress for as long as it lives (a panic that drops the run's future
+/// drops it too).
+struct Running(Rc<Cell<bool>>);
+
+impl Running {
+    fn new(flag: Rc<Cell<bool>>) -> Running {
+        flag.set(true);
+        Running(flag)
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.set(false);
+    }
+}
+
 /// A result as JSON, with its run's id (the spans go to JS packed: see `spansSince`).
 fn result_json(result: &RunResult, run_id: u32) -> Result<String, JsError> {
     let mut value = serde_json::to_value(result)?;
@@ -297,6 +339,10 @@ pub struct RunHandle {
     origin: f64,
     done: Promise,
 }
+
+// Its methods only read the run's state (atomics: the trace is lock-free) or cancel it.
+impl std::panic::UnwindSafe for RunHandle {}
+impl std::panic::RefUnwindSafe for RunHandle {}
 
 #[wasm_bindgen]
 impl RunHandle {

@@ -6,7 +6,8 @@
 //!   module, a piece at a time, so the worker can post each piece as it ends.
 
 use super::PerformanceClock;
-use crate::machine::{Calibration, Clock, RealMachine};
+use crate::machine::{Calibration, Clock, Machine, RealMachine};
+use crate::panic::PanickingMachine;
 use crate::strategy::{ProcessEvent, ProcessFailed, ProcessJob, ProcessTask, Processes};
 use crate::trace::{Span, SpanKind};
 use futures::future::LocalBoxFuture;
@@ -60,7 +61,9 @@ impl Processes for JsProcesses {
         };
         // The copy a process gets: out of this memory into a buffer the message carries.
         let input = input.map(Uint8Array::from);
-        let events = Closure::<dyn FnMut(String, Float64Array)>::new(
+        // Unwind safety is asserted: a panic here is thrown to processes.js, which fails the
+        // task with it (and the run with the task).
+        let events = Closure::<dyn FnMut(String, Float64Array)>::own_assert_unwind_safe(
             move |name: String, numbers: Float64Array| {
                 decode_events(&name, &numbers.to_vec())
                     .into_iter()
@@ -116,6 +119,12 @@ fn decode_events(name: &str, n: &[f64]) -> Vec<ProcessEvent> {
 #[wasm_bindgen(js_name = ProcessTask)]
 pub struct ProcessTaskHandle(ProcessTask);
 
+// A panic in a method (wasm-bindgen throws it to process.js as a `PanicError`) ends the task:
+// process.js fails it and frees the handle, and the pool ends the process; nothing the panic
+// left half-done is used again.
+impl std::panic::UnwindSafe for ProcessTaskHandle {}
+impl std::panic::RefUnwindSafe for ProcessTaskHandle {}
+
 #[wasm_bindgen(js_class = ProcessTask)]
 impl ProcessTaskHandle {
     /// `job`: the JSON the page sent; `input`: its copy of the task's input (now copied into
@@ -128,18 +137,18 @@ impl ProcessTaskHandle {
     ) -> Result<ProcessTaskHandle, JsError> {
         let job: ProcessJob = serde_json::from_str(job)
             .map_err(|e| JsError::new(&format!("not a process job: {e}")))?;
-        let machine = RealMachine::new(
+        let mut machine: Arc<dyn Machine> = Arc::new(RealMachine::new(
             PerformanceClock,
             Calibration {
                 iterations_per_ms: job.iterations_per_ms,
                 measured_ms: 0.0,
             },
-        );
+        ));
+        if job.panic {
+            machine = Arc::new(PanickingMachine::new(machine));
+        }
         Ok(ProcessTaskHandle(ProcessTask::new(
-            job,
-            Arc::new(machine),
-            input,
-            ready_at,
+            job, machine, input, ready_at,
         )))
     }
 

@@ -186,6 +186,61 @@ test('the JS API: every bad workload and option is refused with a short, clear m
   expect(problems.filter((p) => p.includes('onProgress threw')).length).toBe(1);
 });
 
+/** The engine's own bugs: a panic forced where each strategy computes. */
+const PANIC_PLACES = [
+  ['sequential', "the page's thread"],
+  ['concurrent', "the page's thread, between yields"],
+  ['parallel', 'a worker thread'],
+  ['hybrid', 'a worker thread, from the event loop'],
+  ['processes', 'a process (its own instance of the module)'],
+];
+
+test('a panic in the engine ends only its run, with an Error, on any thread; the next run and the page work', async ({ page }) => {
+  const problems = watchForErrors(page);
+  await openPlayground(page);
+  const outcomes = await page.evaluate(async (strategies) => {
+    const pg = window.playground;
+    const out = [];
+    for (const strategy of strategies) {
+      const w = { strategy, threads: 2, groups: [{ name: 'p', count: 4, cpuMs: 20, ioMs: 0, steps: 1 }] };
+      pg.panicNextRun();
+      let error = 'no error';
+      try {
+        await pg.run(w);
+      } catch (e) {
+        error = e instanceof Error ? e.message : `not an Error: ${e}`;
+      }
+      const running = pg.running;
+      const next = await pg.run(w);
+      const workers = new Set(next.spans.filter((s) => s.kind === 'cpu' && s.lane !== 0).map((s) => s.lane)).size;
+      out.push({ strategy, error, running, next: next.status, done: next.tasksDone, workers });
+    }
+    return out;
+  }, PANIC_PLACES.map(([strategy]) => strategy));
+  for (const [i, o] of outcomes.entries()) {
+    const where = `${o.strategy} (${PANIC_PLACES[i][1]})`;
+    expect(o.error, where).toMatch(o.strategy === 'processes'
+      ? /^process \d failed: it panicked: a panic forced by a test$/
+      : /^the engine failed in this run \(a panic forced by a test\); that is a bug in the playground, and the next run starts afresh$/);
+    expect(o.running, `${where}: the engine takes runs again`).toBe(false);
+    expect([o.next, o.done], `${where}: the next run`).toEqual(['completed', 4]);
+    if (['parallel', 'hybrid', 'processes'].includes(o.strategy)) expect(o.workers, `${where}: both workers compute again`).toBe(2);
+  }
+  counted += PANIC_PLACES.length;
+
+  // On the page: the failed run is said, and Run works again.
+  await page.evaluate(() => window.playground.panicNextRun());
+  await page.locator('#run').click();
+  await expect(page.locator('#summary')).toContainText('The run failed: the engine failed in this run (a panic forced by a test)', { timeout: 30_000 });
+  await expect(page.locator('#run')).toBeEnabled();
+  await page.locator('#run').click();
+  await expect(page.locator('#summary')).not.toContainText(/failed|Running|Waiting/, { timeout: 60_000 });
+  await expect(page.locator('#summary')).not.toBeEmpty();
+  await expect(page.locator('#results canvas').first()).toBeVisible();
+  // The only console errors: the panic hook's own report of each forced panic.
+  expect(problems.filter((p) => !p.includes('a panic forced by a test'))).toEqual([]);
+});
+
 /** Link cases: `[name, query, what the page must show]`: it starts, marks and keeps the value. */
 const LINK_CASES = [
   ['groups as text', { workload: { strategy: 'sequential', groups: 'abc' } }, { field: 'groups', text: 'must be a list of task groups, got "abc"' }],

@@ -399,6 +399,30 @@ for (const name of selected) {
           assert.equal(cancel.next, 'completed', 'the next run works');
         });
 
+        it('a panic in the engine ends only its run, with an Error, wherever it computes; the next run works', async () => {
+          const { driver } = session;
+          // Built with panic=unwind: each engine must run wasm exception handling.
+          const outcomes = await driver.executeAsyncScript(`
+            const done = arguments[arguments.length - 1];
+            (async () => {
+              const pg = window.playground;
+              const out = [];
+              for (const strategy of ['sequential', 'parallel', 'processes']) {
+                const w = { strategy, threads: 2, groups: [{ name: 'p', count: 4, cpuMs: 20, ioMs: 0, steps: 1 }] };
+                pg.panicNextRun();
+                const error = await pg.run(w).then(() => 'no error', (e) => (e instanceof Error ? e.message : 'not an Error'));
+                const next = await pg.run(w);
+                out.push({ strategy, ran: next.strategy, error, running: pg.running, next: next.status, done: next.tasksDone });
+              }
+              return out;
+            })().then(done, (e) => done([{ error: String(e?.message ?? e) }]));`);
+          for (const o of outcomes) {
+            assert.match(o.error, /a panic forced by a test/, JSON.stringify(o));
+            assert.equal(o.running, false, JSON.stringify(o));
+            assert.deepEqual([o.next, o.done], ['completed', 4], JSON.stringify(o));
+          }
+        });
+
         if (contextName === 'isolated') {
           it('every preset gives its verdict, or says it can’t show its claim here', async () => {
             figure.presets = {};

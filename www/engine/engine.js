@@ -225,6 +225,15 @@ class Playground {
     return !this.#settled;
   }
 
+  /**
+   * For tests: the next run panics at its first piece of computing, wherever it computes
+   * (the page's thread, a worker thread, a process). The run ends with an Error saying so;
+   * the run after it works.
+   */
+  panicNextRun() {
+    this.#engine.panicNextRun();
+  }
+
   /** Whether a run is in progress (the engine runs one at a time). */
   get running() {
     return this.#engine.running;

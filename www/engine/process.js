@@ -8,6 +8,7 @@
 //                    { type: 'began', numbers: [kind code, step, start] },
 //                    { type: 'spans', numbers: packed spans }, ... and at the end
 //                    { type: 'done' }, { type: 'cancelled' } or { type: 'failed', message }
+//                    (after 'failed' the pool terminates the process: a fresh one takes the next task)
 //
 // It works in chunks of CHUNK_MS and returns to its event loop between them, so a cancel
 // reaches it within a chunk: a worker computing without a break reads no messages, and a
@@ -60,7 +61,10 @@ async function run({ job, input, readyAt }) {
     }
     return { type: 'done' };
   } catch (error) {
-    return { type: 'failed', message: error?.message ?? String(error) };
+    // A panic in the module arrives as a PanicError (the build unwinds): the pool ends this
+    // process, and the next task gets a fresh one.
+    const message = error?.message ?? String(error);
+    return { type: 'failed', message: error?.name === 'PanicError' ? `it panicked: ${message}` : message };
   } finally {
     task?.free();
   }

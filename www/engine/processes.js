@@ -6,8 +6,8 @@
 //
 // A process starts the first time a run needs it (it instantiates the page's compiled module;
 // the run shows it as a `startup` span) and is kept for later runs. A cancel reaches a busy
-// process between two chunks of its work (process.js); one that doesn't answer in time is
-// terminated and starts again when next needed.
+// process between two chunks of its work (process.js); one that doesn't answer in time, or
+// whose task failed, is terminated and starts again when next needed.
 
 import { compiledModule, sharedNow } from '../pkg/playground.js';
 
@@ -98,12 +98,25 @@ export class ProcessPool {
         slot.idle = new Promise((idle) => {
           slot.worker.onmessage = ({ data }) => {
             if (EVENTS.has(data?.type)) {
-              if (slot.task === task) onEvent(data.type, data.numbers);
+              if (slot.task !== task) return;
+              try {
+                onEvent(data.type, data.numbers);
+              } catch (error) {
+                // The engine couldn't take the event (a bug): the task fails with it.
+                this.#forget(index);
+                reject(error);
+              }
             } else if (ENDS.has(data?.type)) {
               idle();
               if (slot.task !== task) return; // already stopped: it only says it has stopped
               slot.task = null;
-              if (data.type === 'done') resolve(); else reject(new Error(data.message ?? 'it stopped'));
+              if (data.type === 'done') {
+                resolve();
+              } else {
+                // A process whose task failed (a panic, say) is not trusted with the next one.
+                if (data.type === 'failed') this.#forget(index);
+                reject(new Error(data.message ?? 'it stopped'));
+              }
             }
           };
         });
