@@ -24,6 +24,33 @@ test('the pool starts and capabilities say so', async ({ page }) => {
   expect(caps.calibration.iterationsPerMs).toBeGreaterThan(1000);
 });
 
+test('ready before the pool: a run asked for at once waits for it and runs on both workers; a cancel meanwhile works', async ({ page }) => {
+  await openPlayground(page, undefined, '', { settled: false });
+  const early = await page.evaluate(async (w) => {
+    const pg = window.playground;
+    const at = { pool: pg.capabilities.pool, starting: pg.starting, status: document.querySelector('#status').textContent };
+    const r = await pg.run(w);
+    return { ...at, after: pg.capabilities.pool, startingAfter: pg.starting, status2: document.querySelector('#status').textContent,
+      strategy: r.strategy, lanes: new Set(r.spans.filter((s) => s.kind === 'cpu').map((s) => s.lane)).size };
+  }, cpu('parallel'));
+  expect(['starting', 'ready']).toContain(early.pool);
+  if (early.starting) expect(early.status).toMatch(/^Ready\. Starting \d+ worker threads and measuring this machine…$/);
+  expect([early.after, early.startingAfter]).toEqual(['ready', false]);
+  expect(early.status2).toMatch(/^Ready: \d+ worker threads on \d+ cores\.$/);
+  expect([early.strategy, early.lanes]).toEqual(['parallel', 2]);
+
+  await openPlayground(page, undefined, '', { settled: false });
+  const cancelled = await page.evaluate(async (w) => {
+    const controller = new AbortController();
+    const run = window.playground.run(w, { signal: controller.signal });
+    controller.abort();
+    const result = await run;
+    const next = await window.playground.run({ ...w, groups: [{ ...w.groups[0], cpuMs: 10 }] });
+    return { status: result.status, next: next.status };
+  }, { strategy: 'hybrid', threads: 2, groups: [{ name: 'long', count: 4, cpuMs: 3000, ioMs: 0, steps: 1 }] });
+  expect(cancelled).toEqual({ status: 'cancelled', next: 'completed' });
+});
+
 test('parallel computing runs on two distinct worker lanes that overlap in time', async ({ page }) => {
   await openPlayground(page);
   const r = await page.evaluate((w) => window.playground.run(w), cpu('parallel'));

@@ -228,7 +228,10 @@ test('a panic in the engine ends only its run, with an Error, on any thread; the
   }
   counted += PANIC_PLACES.length;
 
-  // On the page: the failed run is said, and Run works again.
+  // On the page: the failed run is said, and Run works again (a workload that computes: the
+  // panic comes at the first piece of computing).
+  const computing = { strategy: 'parallel', threads: 2, groups: [{ name: 'c', count: 4, cpuMs: 30, ioMs: 0, steps: 1 }] };
+  await openPlayground(page, undefined, `?workload=${encodeURIComponent(JSON.stringify(computing))}`);
   await page.evaluate(() => window.playground.panicNextRun());
   await page.locator('#run').click();
   await expect(page.locator('#summary')).toContainText('The run failed: the engine failed in this run (a panic forced by a test)', { timeout: 30_000 });

@@ -69,10 +69,15 @@ export function watchForErrors(page) {
   return problems;
 }
 
-/** Opens the playground and waits until `window.playground` is ready. */
-export async function openPlayground(page, base = ISOLATED, query = '') {
+/**
+ * Opens the playground and waits until `window.playground` is ready and, unless `settled` is
+ * false, until its pool has started and its calibration is final (`whenPoolReady`): timing
+ * tests then measure runs, not the start-up they would otherwise wait for or compete with.
+ */
+export async function openPlayground(page, base = ISOLATED, query = '', { settled = true } = {}) {
   await page.goto(`${base}/index.html${query}`);
   await page.waitForFunction(() => document.body.dataset.ready === 'true' && window.playground, null, { timeout: 60_000 });
+  if (settled) await page.evaluate(() => window.playground.whenPoolReady);
 }
 
 // --- Embedding (embed.spec.mjs) -----------------------------------------------------------
