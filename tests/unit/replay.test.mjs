@@ -38,6 +38,12 @@ test('events: every span start and end, in order, once each, from 0 to the end o
   assert.deepEqual(mergeEvents([indexRun(SEQUENTIAL).events, indexRun(CONCURRENT).events]), [0, 10, 20, 30, 40, 60, 70, 80, 90]);
 });
 
+test('a span that ends as the next begins (10 us later) is one event, at the start of the next: no idle instant', () => {
+  const replay = indexRun(run([span(0, 1, 'cpu', 0, 5), span(0, 1, 'cpu', 5.01, 10), span(1, 1, 'cpu', 10.2, 12)], { lanes: lanes(1) }));
+  assert.deepEqual(replay.events, [0, 5.01, 10, 10.2, 12]);
+  for (const t of replay.events.slice(0, -1)) assert.equal(lanesAt(replay, t)[1].state, t === 10 ? 'idle' : 'cpu', `at ${t}`);
+});
+
 test('keys move the cursor: arrows to the previous or next event, Home and End, Page Up and Down by a tenth', () => {
   const replay = indexRun(SEQUENTIAL);
   const keys = (key, t) => stepCursor(key, t, replay);
@@ -140,11 +146,11 @@ test('queued tasks: arrived and not started, counted at each instant and drawn a
   assert.deepEqual(queueSteps([{ arrival: 0, start: null }], 40), { points: [[0, 1], [40, 0]], max: 1 });
 });
 
-test('between steps: a task started and not done, with no span at the instant, is ready and waiting for a thread', () => {
+test('ready to go on: a task started and not done, with no span at the instant, waits for a thread', () => {
   // Two tasks on one event loop: task 2's wait ends at 15 while task 1 computes until 20.
   const spans = [span(0, 0, 'cpu', 0, 5), span(1, 0, 'cpu', 5, 10), span(1, 0, 'io', 10, 15), span(0, 0, 'cpu', 12, 20), span(1, 0, 'cpu', 20, 25)];
   const counts = tasksAt(indexRun(run(spans)), 17);
   assert.equal(counts.running, 1);
   assert.equal(counts.between, 1);
-  assert.match(taskCountWords(counts), /1 between steps \(ready, waiting for a thread\)/);
+  assert.match(taskCountWords(counts), /1 ready to go on \(waiting for a thread\)/);
 });

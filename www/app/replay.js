@@ -10,7 +10,14 @@
 //   tasksAt(run, t)   // { running, waiting, lockWait, between, queued, notArrived, done, total }
 //   queueSteps(taskTimesOf(result))         // how many tasks waited to start, over time
 
-const EPS = 1e-6; // ms: times closer than this are one event
+const EPS = 1e-6; // ms: times closer than this are equal
+/**
+ * Span ends and starts closer than this are one event, at the last of them: a worker that ends
+ * one slice and starts the next 10 us later is not shown idle in between when stepping.
+ */
+export const EVENT_MERGE_MS = 0.05; // ms
+/** How fast a replay plays: a recorded ms takes 1, 4 or 10 ms (embed/protocol.js has a copy). */
+export const REPLAY_SPEEDS = [1, 0.25, 0.1];
 /** A task waited to start when it started this much after it arrived (the queue row shows it). */
 export const QUEUE_MIN_MS = 1; // ms
 
@@ -73,17 +80,21 @@ function upperBound(sorted, t) {
   return lo;
 }
 
-/** Sorted, without duplicates (within EPS). */
-function uniqueSorted(values) {
+/** Sorted; values within EVENT_MERGE_MS of the one before are one, the last of them. */
+function clustered(values) {
   const sorted = Float64Array.from(values).sort();
   const out = [];
-  for (const v of sorted) if (out.length === 0 || v - out[out.length - 1] > EPS) out.push(v);
+  for (const v of sorted) {
+    if (out.length && v - out[out.length - 1] <= EVENT_MERGE_MS) out[out.length - 1] = v;
+    else out.push(v);
+  }
   return out;
 }
 
 /**
  * Everything the replay asks of a finished run, indexed once so an instant costs a few binary
- * searches: `{ result, endMs, events, lanes, taskTimes, arrivals, starts, ends }`.
+ * searches: `{ result, endMs, events, lanes, taskTimes, arrivals, starts, ends }`. `events`:
+ * 0, every span start and end, every arrival after 0, the end (EVENT_MERGE_MS apart at least).
  * `lanes` are the engine's (`result.lanes`, in id order) with their spans sorted by start.
  */
 export function indexRun(result, options = {}) {
@@ -107,8 +118,11 @@ export function indexRun(result, options = {}) {
     sorted.forEach((s, i) => { maxEnd[i] = Math.max(i ? maxEnd[i - 1] : -Infinity, s.end); });
     return { ...lane, spans: sorted, starts, maxEnd };
   });
-  const events = uniqueSorted([0, endMs, ...spans.flatMap((s) => [s.start, s.end]),
-    ...taskTimes.map((t) => t.arrival).filter((a) => a > 0)]);
+  const events = clustered([...spans.flatMap((s) => [s.start, s.end]), ...taskTimes.map((t) => t.arrival).filter((a) => a > 0)]);
+  if (events[0] > EVENT_MERGE_MS || events.length === 0) events.unshift(0);
+  else events[0] = Math.max(events[0], 0);
+  if (events[events.length - 1] < endMs - EVENT_MERGE_MS) events.push(endMs);
+  else events[events.length - 1] = endMs;
   const sortedTimes = (pick) => Float64Array.from(taskTimes.map(pick).filter((v) => v !== null && v !== undefined)).sort();
   return {
     result, endMs, events, lanes, taskTimes,
@@ -120,7 +134,7 @@ export function indexRun(result, options = {}) {
 
 /** Events of several runs (Compare: one cursor over all), as one sorted list. */
 export function mergeEvents(lists) {
-  return uniqueSorted(lists.flat());
+  return clustered(lists.flat());
 }
 
 /** The first event after t, or null. */

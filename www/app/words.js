@@ -138,7 +138,7 @@ export function laneStateWords({ lane, spans }, groupNames = []) {
  */
 export function taskCountWords(counts) {
   const parts = [`${counts.running} running`, `${counts.waiting} ${KIND_WORDS.io}`, `${counts.lockWait} ${KIND_WORDS.lockWait.replace('global ', '')}`];
-  if (counts.between) parts.push(`${counts.between} between steps (ready, waiting for a thread)`);
+  if (counts.between) parts.push(`${counts.between} ready to go on (waiting for a thread)`);
   parts.push(`${counts.queued} queued (not started)`);
   if (counts.notArrived) parts.push(`${counts.notArrived} not arrived yet`);
   parts.push(`${counts.done} done of ${counts.total}`);
