@@ -14,6 +14,7 @@ import { createSpinner } from '../views/spinner.js';
 import { wireEmbedButton } from './embed-code.js';
 
 const $ = (id) => document.getElementById(id);
+const CURSOR_LINK_MS = 400; // the link gets the replay's cursor once it has rested this long
 const ui = {
   status: $('status'), problems: $('problems'), capabilities: $('capabilities'),
   presets: $('presets'), presetClaim: $('preset-claim'), presetRun: $('preset-run'),
@@ -30,6 +31,8 @@ const page = {
   verdict: '',
   busy: false,
   errors: [],
+  replay: null, // the replay of the last batch (views/replay.js): seek, play, pause, describe
+  cursorMs: null, // where the replay's cursor rests, if not at the end
 };
 window.playgroundPage = page;
 
@@ -51,7 +54,17 @@ async function main() {
   window.playground = pg;
   const caps = pg.capabilities;
   renderCapabilities(ui.capabilities, caps);
-  const results = createResults(ui.results);
+  // The replay's cursor goes in the link once it rests (not at every frame of a drag or a play:
+  // browsers throttle history updates).
+  let linkTimer = 0;
+  const results = createResults(ui.results, {
+    onCursor: ({ ms, endMs, playing }) => {
+      clearTimeout(linkTimer);
+      page.cursorMs = playing || ms >= endMs ? null : ms;
+      if (!playing) linkTimer = setTimeout(() => writeState(editor.get(), page.preset?.id ?? null, page.cursorMs), CURSOR_LINK_MS);
+    },
+  });
+  page.replay = results.replay;
   const batches = createBatchRunner(pg, results, { bars: true });
 
   // Presets
@@ -197,7 +210,7 @@ async function main() {
   });
   ui.cancel.addEventListener('click', () => batches.cancel());
   ui.copyLink.addEventListener('click', async () => {
-    const url = urlFor(editor.get(), { presetId: page.preset?.id ?? null }).href;
+    const url = urlFor(editor.get(), { presetId: page.preset?.id ?? null, cursorMs: page.cursorMs }).href;
     try {
       await navigator.clipboard.writeText(url);
       say('Link copied: it opens this workload.');
@@ -228,6 +241,10 @@ async function main() {
     ui.freeze.hidden = true;
   }
   showProblems(problems);
+  if (state.cursorMs !== null) {
+    results.replay.seekWhenReady(state.cursorMs);
+    say(`The link puts the replay at ${state.cursorMs} ms: run to see what every thread was doing then.`);
+  }
   ui.status.textContent = caps.threads
     ? `Ready: ${caps.poolThreads} worker threads on ${caps.hardwareConcurrency} cores.`
     : `Ready, without threads (see below why)${caps.processes ? `: parallel runs use up to ${caps.processes} processes` : ''}.`;
