@@ -11,6 +11,7 @@
 import { startPlayground } from '../engine/engine.js';
 // init() has already been called by startPlayground().
 import { kernelIterationsPerMs } from '../pkg/playground.js';
+import { measureReplay } from './replay.js';
 
 const params = new URLSearchParams(location.search);
 const NATIVE_IPMS = Number(params.get('native')) || null;
@@ -288,6 +289,8 @@ async function runBenchmark() {
   measurements.maxFrameGapMs = await measureFrameGap(pg);
   phase('tracingOverhead');
   measurements.tracingOverhead = await measureTracing(pg);
+  phase('replayFps');
+  measurements.replayFps = await measureReplay(pg, { log, status });
   phase('end');
 
   return {
