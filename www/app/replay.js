@@ -202,20 +202,18 @@ export function tasksAt(run, t, states = lanesAt(run, t)) {
 
 /**
  * Tasks waiting to start (arrived, not started) over time, as steps `{ points: [[t, count]],
- * max }`: the count holds from each point's t to the next one's. Null when no task waited
- * QUEUE_MIN_MS or more: then there is nothing to draw. A task that never started waits until
- * `endMs`.
+ * max }`: the count holds from each point's t to the next one's. Only waits of QUEUE_MIN_MS or
+ * more count (a task taken 10 us after it arrived did not queue); null when there are none:
+ * nothing to draw. A task that never started waits until `endMs`.
  */
 export function queueSteps(taskTimes, endMs = 0) {
   const changes = [];
-  let waited = false;
   for (const { arrival = 0, start } of taskTimes) {
     const from = arrival ?? 0;
     const to = start ?? Math.max(endMs, from);
-    if (to - from >= QUEUE_MIN_MS) waited = true;
-    if (to > from) changes.push([from, 1], [to, -1]);
+    if (to - from >= QUEUE_MIN_MS) changes.push([from, 1], [to, -1]);
   }
-  if (!waited) return null;
+  if (changes.length === 0) return null;
   changes.sort((a, b) => a[0] - b[0]);
   const points = [];
   let count = 0;

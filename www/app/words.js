@@ -113,7 +113,7 @@ function pieceWords(span, groupNames) {
 
 /** Several tasks at once on one lane (an event loop's timers): `waiting (I/O) for 7 tasks (#1, #2, #4, …)`. */
 function severalWords(kind, spans) {
-  const tasks = [...new Set(spans.map((s) => s.task + 1))];
+  const tasks = [...new Set(spans.map((s) => s.task + 1))].sort((a, b) => a - b);
   const listed = tasks.slice(0, 3).map((t) => `#${t}`).join(', ') + (tasks.length > 3 ? ', …' : '');
   const what = KIND_WORDS[kind] ?? kind;
   return `${what}${kind === 'cpu' || kind === 'lockWait' ? '' : ' for'} ${tasks.length} tasks (${listed})`;
@@ -127,7 +127,9 @@ function severalWords(kind, spans) {
 export function laneStateWords({ lane, spans }, groupNames = []) {
   if (spans.length === 0) return `${lane.name}: idle`;
   const byKind = new Map(); // in the lane's order: its main kind first
-  for (const span of spans) byKind.set(span.kind, [...(byKind.get(span.kind) ?? []), span]);
+  for (const span of spans) {
+    if (byKind.has(span.kind)) byKind.get(span.kind).push(span); else byKind.set(span.kind, [span]);
+  }
   const parts = [...byKind].map(([kind, list]) => (list.length === 1 ? pieceWords(list[0], groupNames) : severalWords(kind, list)));
   return `${lane.name}: ${parts[0]}${parts.slice(1).map((p) => `; also ${p}`).join('')}`;
 }

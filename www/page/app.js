@@ -65,6 +65,7 @@ async function main() {
     },
   });
   page.replay = results.replay;
+  page.timelines = () => results.rows().map((row) => row.timeline); // for tests: their model()
   const batches = createBatchRunner(pg, results, { bars: true });
 
   // Presets

@@ -61,7 +61,10 @@ export function createReplay({ bar, code, controls = true, onCursor = null } = {
   const speedButtons = SPEEDS.map((s) => {
     const button = el('button', { type: 'button', className: 'replay-speed', textContent: s.label, title: s.name });
     button.setAttribute('aria-pressed', String(s.value === speed));
-    button.addEventListener('click', () => setSpeed(s.value));
+    button.addEventListener('click', () => {
+      setSpeed(s.value);
+      if (ready) notify();
+    });
     speeds.append(button);
     return button;
   });
@@ -186,7 +189,6 @@ export function createReplay({ bar, code, controls = true, onCursor = null } = {
   function setSpeed(value) {
     speed = SPEEDS.some((s) => s.value === value) ? value : 1;
     speedButtons.forEach((b, i) => b.setAttribute('aria-pressed', String(SPEEDS[i].value === speed)));
-    if (ready) notify();
   }
 
   /** Plays from the cursor (from the start if it is at the end). False when there is nothing to replay. */
@@ -343,15 +345,15 @@ export function createReplay({ bar, code, controls = true, onCursor = null } = {
   function renderCode(states) {
     const entry = selection.entry;
     if (!entry || !code) return;
-    tabs.forEach((tab, i) => {
-      const selected = LANGUAGES[i].id === language;
-      tab.setAttribute('aria-selected', String(selected));
-      tab.tabIndex = selected ? 0 : -1;
-    });
-    panel.setAttribute('aria-labelledby', `${id}-tab-${language}`);
     const strategy = entry.result.strategy;
     const key = `${strategy}:${language}`;
     if (shownListing?.key !== key) {
+      tabs.forEach((tab, i) => {
+        const selected = LANGUAGES[i].id === language;
+        tab.setAttribute('aria-selected', String(selected));
+        tab.tabIndex = selected ? 0 : -1;
+      });
+      panel.setAttribute('aria-labelledby', `${id}-tab-${language}`);
       const listed = listing(strategy, language);
       codeNote.textContent = LANGUAGES.find((l) => l.id === language).note;
       const lines = (listed?.lines ?? []).map((line, i) => {

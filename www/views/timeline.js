@@ -411,6 +411,9 @@ export function createTimeline(container, { compact = false, title = '', onSeek 
     pack();
     return { lanes: summary(packed), scaleMs: scale, spanCount: spans.length, state, cursorMs: cursor, highlightedTask: highlight,
       selectedLane,
+      // Where things are (CSS px in the canvas), for tests that point at them.
+      geometry: frame && { labelW, plotW: frame.plotW, bottom: frame.bottom,
+        lanes: frame.items.map((it) => ({ id: it.lane.id, name: it.lane.name, top: it.top, height: it.height })) },
       queue: state === 'done' && queue ? { max: queue.max, steps: queue.points.length } : null };
   }
 
