@@ -276,16 +276,23 @@ test('embed without replay=1: no controls, but a host’s seek shows the cursor'
   await expect(frame.locator('.run .timeline')).toBeVisible();
 });
 
-test('screenshots of the replay: page (light and dark) at the cursor', async ({ page }, testInfo) => {
+test('screenshots of the replay: the page (light and dark) and a dark embed, at the cursor', async ({ page }, testInfo) => {
   const mixed = { strategy: 'hybrid', threads: 2, globalLock: false, yieldMs: 0, groups: [
     { name: 'download', count: 6, cpuMs: 10, ioMs: 120, steps: 2 }, { name: 'resize', count: 3, cpuMs: 90, ioMs: 0, steps: 1 }] };
   for (const scheme of ['light', 'dark']) {
     await page.emulateMedia({ colorScheme: scheme });
-    await page.setViewportSize({ width: 1280, height: 1100 });
+    await page.setViewportSize({ width: 1280, height: 1800 }); // the whole output column, the replay's bar not stuck over it
     await runOnPage(page, mixed);
     await page.evaluate(() => window.playgroundPage.replay.seek(150));
     await expect(page.getByRole('slider', { name: /time/i })).toHaveAttribute('aria-valuenow', '150');
     await page.locator('.output').screenshot({ path: `${ROOT}/artifacts/replay-page-${scheme}.png` });
     await testInfo.attach(`replay-${scheme}`, { path: `${ROOT}/artifacts/replay-page-${scheme}.png`, contentType: 'image/png' });
   }
+  await page.goto(`${HOST}/index.html`);
+  const src = `${ISOLATED}/embed.html?strategies=sequential,hybrid&amp;replay=1&amp;theme=dark&amp;t=150&amp;autorun=1&amp;workload=${encodeURIComponent(JSON.stringify(mixed))}`;
+  await page.setContent(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>dark host</title><link rel="icon" href="data:,"></head>` +
+    `<body style="margin:0;background:#111"><iframe id="f" src="${src}" style="width:760px;height:1700px;border:0"></iframe></body></html>`);
+  const frame = page.frameLocator('#f');
+  await expect(frame.getByRole('slider', { name: /time/i })).toHaveAttribute('aria-valuenow', '150', { timeout: RUN_MS });
+  await page.locator('#f').screenshot({ path: `${ROOT}/artifacts/replay-embed-dark.png` });
 });
