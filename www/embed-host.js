@@ -4,6 +4,7 @@
 //   const pg = embedPlayground('#my-frame', { onResult: (r) => console.log(r.runs) });
 //   const capabilities = await pg.ready;   // { threads, poolThreads, ... }
 //   const result = await pg.run();         // the frame's Run button, from the host
+//   const at = await pg.seek(200);         // the replay's cursor at 200 ms: what each lane did then
 //
 // It fits the iframe's height to the frame's content (the frame posts `resize`), and listens
 // only to messages whose source is that iframe's window and whose origin is its src's origin.
@@ -16,12 +17,13 @@ let nextRequest = 0;
 /**
  * `target`: an <iframe> element or a selector for one. Options (all optional):
  *   onReady(capabilities), onProgress(message), onResult(message), onError(message),
- *   onResize(heightPx), autoResize (default true), origin (default: the origin of the
- *   iframe's src).
- * Returns `{ ready, run(request?), cancel(), setWorkload(workloadOrRequest), destroy(), iframe }`.
+ *   onResize(heightPx), onCursor(message) (the replay's cursor moved), autoResize (default
+ *   true), origin (default: the origin of the iframe's src).
+ * Returns `{ ready, run(request?), cancel(), setWorkload(workloadOrRequest), seek(ms),
+ * play(speed?), pause(), destroy(), iframe }`.
  */
 export function embedPlayground(target, {
-  onReady, onProgress, onResult, onError, onResize, autoResize = true, origin = null,
+  onReady, onProgress, onResult, onError, onResize, onCursor, autoResize = true, origin = null,
 } = {}) {
   const iframe = typeof target === 'string' ? document.querySelector(target) : target;
   if (!(iframe instanceof HTMLIFrameElement)) {
@@ -57,6 +59,10 @@ export function embedPlayground(target, {
         break;
       case 'result':
         onResult?.(message);
+        settle(message.id, (p) => p.resolve(message));
+        break;
+      case 'cursor':
+        onCursor?.(message);
         settle(message.id, (p) => p.resolve(message));
         break;
       case 'error':
@@ -115,6 +121,18 @@ export function embedPlayground(target, {
     async cancel() {
       await ready;
       post(makeMessage('cancel'));
+    },
+    /** Puts the replay's cursor at `ms`; resolves with the frame's `cursor` message (what each lane did then). */
+    seek(ms) {
+      return request('seek', { ms });
+    },
+    /** Replays the runs from the cursor at `speed` (1, 0.25 or 0.1); resolves with the first `cursor` message. */
+    play(speed) {
+      return request('play', speed === undefined ? {} : { speed });
+    },
+    /** Stops the replay; resolves with the `cursor` message where it stopped. */
+    pause() {
+      return request('pause', {});
     },
     /** Replaces the frame's workload (a workload object, or `{ workload?, preset?, strategies? }`). */
     async setWorkload(workloadOrRequest) {

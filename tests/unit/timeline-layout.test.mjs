@@ -3,8 +3,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  LAYERS, SIZES, hitTest, layoutFrame, liveCeil, maxRows, niceStep, packSpans, scaleFor, summary, ticks,
+  LAYERS, SIZES, hitTest, laneAt, layoutFrame, liveCeil, maxRows, niceStep, packSpans, scaleFor, spanRect, summary, ticks, timeAt,
 } from '../../www/views/timeline-layout.js';
+import { queueSteps } from '../../www/app/replay.js';
 import { assertGolden } from './golden.mjs';
 
 const WIDTH = 600; // px
@@ -113,4 +114,36 @@ test('a live scale grows in steps and never shrinks; a fixed scale wins; a finis
   assert.equal(scaleFor({ fixedScale: 250, state: 'live', elapsedMs: 900 }).scale, 250);
   assert.equal(scaleFor({ state: 'done', wallMs: 812, lastEnd: 800 }).scale, 812);
   assert.equal(scaleFor({ state: 'idle' }).scale, 100);
+});
+
+test('a queue row above the lanes: tasks waiting to start, as tall as their count, only when some waited', () => {
+  // A sequential server: a request every 10 ms, each served in 25 ms; the queue grows.
+  const taskTimes = Array.from({ length: 6 }, (_, k) => ({ task: k, arrival: k * 10, start: k * 25, end: k * 25 + 25 }));
+  const spans = taskTimes.map((t) => span(t.task, 0, 'cpu', t.start, t.end));
+  const packed = packSpans(lanes(0), spans, SIZES.full);
+  const queue = queueSteps(taskTimes);
+  const frame = layoutFrame({ packed, width: WIDTH, scale: 150, sizes: SIZES.full, queue });
+  const plain = layoutFrame({ packed, width: WIDTH, scale: 150, sizes: SIZES.full });
+  assert.equal(frame.items[0].top - plain.items[0].top, frame.queue.height, 'the lanes move down by the row');
+  assert.equal(plain.queue, null);
+  assert.equal(Math.max(...frame.queue.rects.map((r) => r.h)), SIZES.full.queueH, 'the longest queue fills the row');
+  assertGolden('queue-row', { queue, row: frame.queue, mainTop: frame.items[0].top, height: frame.height });
+  // Thousands of steps under a pixel each: at most one rectangle per pixel column.
+  const many = Array.from({ length: 4000 }, (_, k) => ({ arrival: k * 0.01, start: 20 + k * 0.02 }));
+  const dense = layoutFrame({ packed, width: WIDTH, scale: 150, sizes: SIZES.full, queue: queueSteps(many) });
+  assert.ok(dense.queue.rects.length <= frame.plotW, `${dense.queue.rects.length} rectangles`);
+});
+
+test('the replay finds where a span is drawn, the time under x and the lane under y', () => {
+  const packed = packSpans(lanes(2), PARALLEL, SIZES.full);
+  const frame = layoutFrame({ packed, width: WIDTH, scale: 160.5, sizes: SIZES.full, dpr: 2 });
+  const rect = spanRect(frame, packed, PARALLEL[3]);
+  const worker2 = frame.items[2];
+  assert.deepEqual(rect, { x: frame.snap(frame.toX(80.5)), y: worker2.rowsTop, w: frame.snap(frame.toX(160.5)) - frame.snap(frame.toX(80.5)), h: worker2.rowH });
+  assert.equal(hitTest(frame, rect.x + rect.w / 2, rect.y + rect.h / 2), PARALLEL[3], 'the pointer finds it there');
+  assert.ok(Math.abs(timeAt(frame, frame.toX(40)) - 40) < 1e-9);
+  assert.equal(timeAt(frame, 0), 0, 'left of the plot: the start');
+  assert.equal(timeAt(frame, WIDTH + 50), 160.5, 'right of it: the end');
+  assert.equal(laneAt(frame, worker2.top + 1).name, 'worker 2');
+  assert.equal(laneAt(frame, frame.bottom + 5), null);
 });

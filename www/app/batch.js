@@ -79,7 +79,7 @@ export function createBatchRunner(pg, results, { bars = false } = {}) {
         const key = tasksKey(workload);
         if (result.strategy === 'sequential' && result.status === 'completed') baselines.set(key, result);
         const baseline = baselines.get(key) ?? null;
-        row.finish(result, smoothness, baseline);
+        row.finish(result, smoothness, baseline, { steps: workload.groups.map((g) => g.steps ?? 1) });
         done.push({ label, workload, result, smoothness, baseline, row });
         onRunEnd?.(done.at(-1), index);
         if (result.status === 'cancelled') break;

@@ -1,14 +1,16 @@
 // The page's state in its URL, so a link reproduces a workload:
 //   ?preset=io                          a preset (its workload)
 //   ?workload=<JSON, URI-encoded>       a full workload (wins over preset)
+//   &t=<ms>                             where the replay's cursor goes once the runs have ended
 // Embedding adds more parameters (see embed.js). Reading never throws: a garbled URL gives a
 // message and the default preset.
 
 export const DEFAULT_PRESET = 'io';
 
 /**
- * Reads `{ presetId, workload, problems }` from a query string. `workload` is null unless
- * the URL has one; `problems` are messages for the person (shown, not thrown).
+ * Reads `{ presetId, workload, cursorMs, problems }` from a query string. `workload` is null
+ * unless the URL has one, `cursorMs` unless it has a `t`; `problems` are messages for the
+ * person (shown, not thrown).
  */
 export function readState(search, knownPresets) {
   const params = new URLSearchParams(search);
@@ -36,7 +38,16 @@ export function readState(search, knownPresets) {
       problems.push(`The workload in the link could not be read (${short(error.message, 80)}); showing the “${presetId ?? DEFAULT_PRESET}” preset instead.`);
     }
   }
-  return { presetId: presetId ?? (workload ? null : DEFAULT_PRESET), workload, problems, params };
+  let cursorMs = null;
+  const t = params.get('t');
+  if (t !== null) {
+    cursorMs = Number(t);
+    if (t.trim() === '' || !Number.isFinite(cursorMs) || cursorMs < 0) {
+      problems.push(`The replay time in the link (t=${short(t)}) is not a number of ms; the replay starts at the end.`);
+      cursorMs = null;
+    }
+  }
+  return { presetId: presetId ?? (workload ? null : DEFAULT_PRESET), workload, cursorMs, problems, params };
 }
 
 /** At most the first `length` characters of `text`, with "…" when there were more: messages stay short. */
@@ -51,18 +62,20 @@ export function short(text, length = 40) {
  */
 export const MAX_LINK = 8_000;
 
-/** The URL for a workload (keeping other parameters, e.g. embed ones). */
-export function urlFor(workload, { presetId = null, base = location.href } = {}) {
+/** The URL for a workload (keeping other parameters, e.g. embed ones), with the replay's cursor if given. */
+export function urlFor(workload, { presetId = null, cursorMs = null, base = location.href } = {}) {
   const url = new URL(base);
   url.searchParams.delete('preset');
+  url.searchParams.delete('t');
   url.searchParams.set('workload', JSON.stringify(workload));
   if (presetId) url.searchParams.set('preset', presetId);
+  if (cursorMs !== null) url.searchParams.set('t', String(Math.round(cursorMs * 10) / 10));
   return url;
 }
 
 /** Puts the workload in the page's address, unless its link would be too long (then it says so: false). */
-export function writeState(workload, presetId) {
-  const url = urlFor(workload, { presetId });
+export function writeState(workload, presetId, cursorMs = null) {
+  const url = urlFor(workload, { presetId, cursorMs });
   if (url.href.length > MAX_LINK) return false;
   history.replaceState(null, '', url);
   return true;

@@ -88,3 +88,61 @@ export function browserEngine(userAgent = globalThis.navigator?.userAgent ?? '')
 function engineName(engine) {
   return { firefox: 'Firefox', chromium: 'Chromium', webkit: 'this browser (Safari’s engine, WebKit)', other: 'this browser' }[engine];
 }
+
+// --- the replay: what a lane and the tasks are doing at the cursor ---------------------------
+
+/** A task as the tooltip names it (tasks and steps count from 1): `"download" #3`. */
+export function taskName(span, groupNames = []) {
+  const group = span.groupName ?? groupNames[span.group] ?? `group ${span.group}`;
+  return `“${group}” #${span.task + 1}`;
+}
+
+/** What a span of `kind` is, for a task: `computing “download” #3, step 1`. */
+function pieceWords(span, groupNames) {
+  const task = taskName(span, groupNames);
+  const step = `step ${span.step + 1}`;
+  switch (span.kind) {
+    case 'cpu': return `${KIND_WORDS.cpu} ${task}, ${step}`;
+    case 'io': return `${KIND_WORDS.io} for ${task}, ${step}`;
+    case 'lockWait': return `${KIND_WORDS.lockWait} (${task}, ${step})`;
+    case 'transfer': return `${KIND_WORDS.transfer} for ${task}`;
+    case 'startup': return `${KIND_WORDS.startup} for ${task}`;
+    default: return `${KIND_WORDS[span.kind] ?? span.kind} ${task}, ${step}`;
+  }
+}
+
+/** Several tasks at once on one lane (an event loop's timers): `waiting (I/O) for 7 tasks (#1, #2, #4, …)`. */
+function severalWords(kind, spans) {
+  const tasks = [...new Set(spans.map((s) => s.task + 1))].sort((a, b) => a - b);
+  const listed = tasks.slice(0, 3).map((t) => `#${t}`).join(', ') + (tasks.length > 3 ? ', …' : '');
+  const what = KIND_WORDS[kind] ?? kind;
+  return `${what}${kind === 'cpu' || kind === 'lockWait' ? '' : ' for'} ${tasks.length} tasks (${listed})`;
+}
+
+/**
+ * What a lane is doing at an instant (an entry of replay.js's lanesAt): `main: computing
+ * “download” #3, step 1`, `worker 2: waiting (I/O) for “download” #5, step 1`, `worker 3: idle`;
+ * other spans active on the lane at that time follow (`; also waiting (I/O) for 7 tasks (…)`).
+ */
+export function laneStateWords({ lane, spans }, groupNames = []) {
+  if (spans.length === 0) return `${lane.name}: idle`;
+  const byKind = new Map(); // in the lane's order: its main kind first
+  for (const span of spans) {
+    if (byKind.has(span.kind)) byKind.get(span.kind).push(span); else byKind.set(span.kind, [span]);
+  }
+  const parts = [...byKind].map(([kind, list]) => (list.length === 1 ? pieceWords(list[0], groupNames) : severalWords(kind, list)));
+  return `${lane.name}: ${parts[0]}${parts.slice(1).map((p) => `; also ${p}`).join('')}`;
+}
+
+/**
+ * The tasks at an instant (replay.js's tasksAt): `Tasks: 2 running, 5 waiting (I/O), 0 waiting
+ * for the lock, 12 queued, 30 done of 50` (between steps and not arrived only when some are).
+ */
+export function taskCountWords(counts) {
+  const parts = [`${counts.running} running`, `${counts.waiting} ${KIND_WORDS.io}`, `${counts.lockWait} ${KIND_WORDS.lockWait.replace('global ', '')}`];
+  if (counts.between) parts.push(`${counts.between} ready to go on (waiting for a thread)`);
+  parts.push(`${counts.queued} queued (not started)`);
+  if (counts.notArrived) parts.push(`${counts.notArrived} not arrived yet`);
+  parts.push(`${counts.done} done of ${counts.total}`);
+  return `Tasks: ${parts.join(', ')}`;
+}

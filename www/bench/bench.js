@@ -13,6 +13,7 @@ import { startPlayground } from '../engine/engine.js';
 import { kernelIterationsPerMs } from '../pkg/playground.js';
 import { JsWorkerPool } from './js-workers.js';
 import { knownValue as jsKernelValue, runIterations as jsRunIterations } from './js-kernel.js';
+import { measureReplay } from './replay.js';
 
 const params = new URLSearchParams(location.search);
 const NATIVE_IPMS = Number(params.get('native')) || null;
@@ -457,6 +458,7 @@ const MEASUREMENTS = [
   { name: 'maxFrameGapMs', where: 'isolated', run: (pg) => measureFrameGap(pg) },
   { name: 'tracingOverhead', where: 'isolated', run: (pg) => measureTracing(pg) },
   { name: 'jsSideBySide', where: 'isolated', run: (pg) => measureJsSideBySide(pg) },
+  { name: 'replayFps', where: 'isolated', run: (pg) => measureReplay(pg, { log, status }) },
   { name: 'processes', where: 'plain', run: (pg) => measureProcesses(pg) },
 ];
 

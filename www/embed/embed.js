@@ -30,12 +30,14 @@ export const PARAMS = {
   autorun: '1 or 0',
   theme: THEMES.join(', '),
   compact: '1 or 0',
+  replay: '1 or 0',
+  t: 'a number of ms (where the replay starts once the runs have ended)',
   origin: 'comma-separated origins like https://example.com',
 };
 
 /** Reads the URL's parameters. Never throws: what is wrong ends up in `problems`. */
 export function readParams(search) {
-  const { presetId, workload, problems, params } = readState(search, PRESET_IDS);
+  const { presetId, workload, cursorMs, problems, params } = readState(search, PRESET_IDS);
   for (const name of new Set(params.keys())) {
     if (!Object.hasOwn(PARAMS, name)) problems.push(`Unknown parameter “${short(name)}” ignored (allowed: ${Object.keys(PARAMS).join(', ')}).`);
   }
@@ -76,8 +78,8 @@ export function readParams(search) {
   }
 
   return {
-    presetId, workload, strategies, theme, origins, problems,
-    editor: flag('editor'), autorun: flag('autorun'), compact: flag('compact'),
+    presetId, workload, strategies, theme, origins, problems, cursorMs,
+    editor: flag('editor'), autorun: flag('autorun'), compact: flag('compact'), replay: flag('replay'),
   };
 }
 
@@ -200,7 +202,30 @@ async function main() {
   const caps = pg.capabilities;
   window.playground = pg;
 
-  const results = createResults(ui.results, { compact: params.compact });
+  // The replay's cursor, told to the host: at most one message per 100 ms while it moves, the
+  // last one always, and at once in answer to the host's seek, play or pause.
+  let answer = null; // { id } of a host's seek, play or pause waiting for its cursor message
+  let lastCursorPost = -Infinity;
+  let cursorTimer = 0;
+  const postCursor = () => {
+    clearTimeout(cursorTimer);
+    lastCursorPost = performance.now();
+    const id = answer ? { id: answer.id } : {};
+    answer = null;
+    post('cursor', { ...id, ...results.replay.describe() });
+  };
+  const results = createResults(ui.results, {
+    compact: params.compact,
+    replay: params.replay,
+    onCursor: () => {
+      const since = performance.now() - lastCursorPost;
+      clearTimeout(cursorTimer);
+      if (answer || since >= PROGRESS_INTERVAL_MS) postCursor();
+      else cursorTimer = setTimeout(postCursor, PROGRESS_INTERVAL_MS - since);
+    },
+  });
+  frame.replay = results.replay;
+  if (params.cursorMs !== null) results.replay.seekWhenReady(params.cursorMs);
   const batches = createBatchRunner(pg, results);
   let preset = params.presetId ? presetById(params.presetId) : null;
   let strategies = params.strategies;
@@ -334,6 +359,20 @@ async function main() {
       postHeight(true);
     } else if (type === 'cancel') {
       batches.cancel();
+    } else if ((type === 'seek' || type === 'play' || type === 'pause') && !frame.busy) {
+      const replay = results.replay;
+      if (!replay.ready) {
+        post('error', { id, code: 'no-run', message: `nothing to replay yet: ${type} needs runs that have ended (send run first)` });
+        return;
+      }
+      answer = { id: id ?? null };
+      if (type === 'seek') {
+        replay.seek(message.ms);
+      } else if (type === 'play') {
+        replay.play(message.speed);
+      } else {
+        replay.pause();
+      }
     } else if (frame.busy) {
       post('error', { id, code: 'busy', message: `a run is in progress: send cancel first (or wait for its result)` });
     } else {

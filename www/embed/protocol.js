@@ -4,8 +4,8 @@
 // Every message is a plain object:
 //   { source: 'concurrency-playground', version: 1, type: 'run', ...fields }
 //
-// host -> frame: hello, run, cancel, setWorkload
-// frame -> host: ready, progress, result, resize, error
+// host -> frame: hello, run, cancel, setWorkload, seek, play, pause
+// frame -> host: ready, progress, result, resize, error, cursor
 //
 // Versioning: `version` is the protocol's major version. Fields may be added within a version
 // (readers ignore fields they do not know); removing or changing a field bumps the version,
@@ -21,9 +21,12 @@ export const VERSION = 1;
 export const STRATEGIES = ['sequential', 'concurrent', 'parallel', 'hybrid', 'processes'];
 const MAX_STRATEGIES = 8; // runs per request: more is a mistake, not a demo
 
+/** The replay's speeds (app/replay.js's REPLAY_SPEEDS; tests/unit/protocol.test.mjs checks the copy). */
+export const REPLAY_SPEEDS = [1, 0.25, 0.1];
+
 /** Message types each side sends. */
-export const HOST_TYPES = ['hello', 'run', 'cancel', 'setWorkload'];
-export const FRAME_TYPES = ['ready', 'progress', 'result', 'resize', 'error'];
+export const HOST_TYPES = ['hello', 'run', 'cancel', 'setWorkload', 'seek', 'play', 'pause'];
+export const FRAME_TYPES = ['ready', 'progress', 'result', 'resize', 'error', 'cursor'];
 
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isCount = (v) => Number.isInteger(v) && v >= 0;
@@ -56,6 +59,15 @@ const FIELDS = {
     ...request,
     _: (_, m) => (m.workload === undefined && m.preset === undefined ? 'setWorkload needs a workload or a preset' : null),
   },
+  seek: {
+    id: request.id,
+    ms: (v) => (isMs(v) ? null : 'ms must be a number of ms from the start of the runs (0 or more)'),
+  },
+  play: {
+    id: request.id,
+    speed: optional((v) => REPLAY_SPEEDS.includes(v), `speed must be one of ${REPLAY_SPEEDS.join(', ')}`),
+  },
+  pause: { id: request.id },
   ready: { capabilities: (v) => (isObject(v) ? null : 'capabilities must be an object') },
   progress: {
     id: frameId,
@@ -70,6 +82,13 @@ const FIELDS = {
       ? null : 'runs must be a list of { label, wallMs, ... }'),
   },
   resize: { height: (v) => (isMs(v) ? null : 'height must be a number of px') },
+  cursor: {
+    id: request.id,
+    ms: (v) => (isMs(v) ? null : 'ms must be a number of ms'),
+    endMs: (v) => (isMs(v) ? null : 'endMs must be a number of ms'),
+    playing: (v) => (typeof v === 'boolean' ? null : 'playing must be true or false'),
+    runs: (v) => (Array.isArray(v) ? null : 'runs must be a list'),
+  },
   error: {
     id: frameId,
     message: (v) => (typeof v === 'string' ? null : 'message must be a string'),

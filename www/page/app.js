@@ -14,6 +14,7 @@ import { createSpinner } from '../views/spinner.js';
 import { wireEmbedButton } from './embed-code.js';
 
 const $ = (id) => document.getElementById(id);
+const CURSOR_LINK_MS = 400; // the link gets the replay's cursor once it has rested this long
 const ui = {
   status: $('status'), problems: $('problems'), capabilities: $('capabilities'),
   presets: $('presets'), presetClaim: $('preset-claim'), presetRun: $('preset-run'),
@@ -30,6 +31,8 @@ const page = {
   verdict: '',
   busy: false,
   errors: [],
+  replay: null, // the replay of the last batch (views/replay.js): seek, play, pause, describe
+  cursorMs: null, // where the replay's cursor rests, if not at the end
 };
 window.playgroundPage = page;
 
@@ -51,7 +54,18 @@ async function main() {
   window.playground = pg;
   const caps = pg.capabilities;
   renderCapabilities(ui.capabilities, caps);
-  const results = createResults(ui.results);
+  // The replay's cursor goes in the link once it rests (not at every frame of a drag or a play:
+  // browsers throttle history updates).
+  let linkTimer = 0;
+  const results = createResults(ui.results, {
+    onCursor: ({ ms, endMs, playing }) => {
+      clearTimeout(linkTimer);
+      page.cursorMs = playing || ms >= endMs ? null : ms;
+      if (!playing) linkTimer = setTimeout(() => writeState(editor.get(), page.preset?.id ?? null, page.cursorMs), CURSOR_LINK_MS);
+    },
+  });
+  page.replay = results.replay;
+  page.timelines = () => results.rows().map((row) => row.timeline); // for tests: their model()
   const batches = createBatchRunner(pg, results, { bars: true });
 
   // Presets
@@ -214,7 +228,7 @@ async function main() {
   });
   ui.cancel.addEventListener('click', () => batches.cancel());
   ui.copyLink.addEventListener('click', async () => {
-    const url = urlFor(editor.get(), { presetId: page.preset?.id ?? null }).href;
+    const url = urlFor(editor.get(), { presetId: page.preset?.id ?? null, cursorMs: page.cursorMs }).href;
     if (url.length > MAX_LINK) {
       say(`This workload’s link would be ${url.length} characters: too long to share (servers refuse links over about 16 KB). Shorten the group names or use fewer groups.`);
       return;
@@ -250,6 +264,10 @@ async function main() {
     ui.tryInput.hidden = true;
   }
   showProblems(problems);
+  if (state.cursorMs !== null) {
+    results.replay.seekWhenReady(state.cursorMs);
+    say(`The link puts the replay at ${state.cursorMs} ms: run to see what every thread was doing then.`);
+  }
   const readyText = (now) => (now.threads
     ? `Ready: ${now.poolThreads} worker threads on ${now.hardwareConcurrency} cores.`
     : `Ready, without threads (see below why)${now.processes ? `: parallel runs use up to ${now.processes} processes` : ''}.`);

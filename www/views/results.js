@@ -1,6 +1,9 @@
 // The results: one row per run (label, live timeline, measured numbers), stacked on one time
-// scale when several runs are compared, with a bar chart of their wall times.
+// scale when several runs are compared, with a bar chart of their wall times. Once the runs
+// have ended, a replay (views/replay.js) moves one cursor over all of them: its controls above
+// the rows, what each run was doing at the cursor in each row, the code that ran below them.
 
+import { createReplay } from './replay.js';
 import { createTimeline } from './timeline.js';
 import { efficiency, hasArrivals, percent, seconds, speedup, threadsUsed, times } from '../app/metrics.js';
 
@@ -25,13 +28,22 @@ function metric(label, value, title = '') {
   return el('div', { className: 'metric', title }, el('dt', {}, label), el('dd', {}, value));
 }
 
-export function createResults(root, { compact = false } = {}) {
+/**
+ * `replay`: show the replay's controls, words and code (false: only a cursor that `replay.seek`
+ * or `replay.play` shows, for an embed without replay=1); `onCursor(state)`: after every move
+ * of the replay's cursor.
+ */
+export function createResults(root, { compact = false, replay: controls = true, onCursor = null } = {}) {
+  const replayBar = el('div', { hidden: true });
   const list = el('div', { className: 'runs' });
+  const code = el('section', { hidden: true });
   const bars = el('figure', { className: 'bars', hidden: true });
-  root.append(list, bars);
+  root.append(replayBar, list, code, bars);
+  const replay = createReplay({ bar: replayBar, code, controls, onCursor });
   let rows = [];
 
   function clear() {
+    replay.clear();
     rows.forEach((row) => row.timeline.destroy());
     rows = [];
     list.replaceChildren();
@@ -45,11 +57,18 @@ export function createResults(root, { compact = false } = {}) {
     const plot = el('div', { className: 'timeline' });
     const numbers = el('dl', { className: 'metrics' });
     const notice = el('p', { className: 'notice', hidden: true });
-    const article = el('article', { className: 'run' }, el('header', {}, el('h3', {}, label), status), plot, numbers, notice);
+    const now = el('section', { hidden: true });
+    const article = el('article', { className: 'run' }, el('header', {}, el('h3', {}, label), status), plot, now, numbers, notice);
     article.dataset.label = label;
     list.append(article);
-    const timeline = createTimeline(plot, { compact });
+    let entry = null;
+    const timeline = createTimeline(plot, {
+      compact,
+      onSeek: (ms) => replay.seek(ms),
+      onLane: (id) => replay.selectLane(entry, id),
+    });
     timeline.setLanes(lanes, { expectedMs });
+    entry = replay.add({ label, timeline, now });
     let lastDraw = -Infinity;
     const row = {
       label, timeline, result: null, smoothness: null, element: article,
@@ -59,12 +78,13 @@ export function createResults(root, { compact = false } = {}) {
         status.textContent = `running… ${tasksDone}/${tasks} tasks, ${seconds(elapsedMs)}`;
         timeline.update(spans, { elapsedMs, groupNames });
       },
-      finish(result, smoothness, baseline) {
+      finish(result, smoothness, baseline, { steps = null } = {}) {
         row.result = result;
         row.smoothness = smoothness;
         status.textContent = result.status === 'cancelled' ? `cancelled after ${seconds(result.wallMs)}` : `done in ${seconds(result.wallMs)}`;
         article.dataset.status = result.status;
-        timeline.show(result);
+        timeline.show(result, { steps });
+        replay.finish(entry, result, { steps });
         const used = threadsUsed(result);
         const isBaseline = result.strategy === 'sequential';
         numbers.replaceChildren(
@@ -121,7 +141,7 @@ export function createResults(root, { compact = false } = {}) {
     bars.hidden = false;
   }
 
-  return { clear, addRun, shareScale, showBars, rows: () => rows };
+  return { clear, addRun, shareScale, showBars, rows: () => rows, replay };
 }
 
 /** A caption and an SVG bar per row, of `value(result)` in ms, on one scale. */

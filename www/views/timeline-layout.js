@@ -7,11 +7,12 @@
 //   const frame = layoutFrame({ packed, width, scale, sizes, dpr });
 //   frame.items, frame.ticks, frame.bars, frame.height           // what to paint
 //   hitTest(frame, x, y)                                         // the span under (x, y)
+//   spanRect(frame, span), timeAt(frame, x), laneAt(frame, y)    // for the replay's cursor
 
 /** Sizes of a full timeline and of a compact one. */
 export const SIZES = {
-  full: { labelW: 84, rowH: 14, lanePad: 6, fontPx: 12, axisFontPx: 11 },
-  compact: { labelW: 60, rowH: 8, lanePad: 3, fontPx: 11, axisFontPx: 10 },
+  full: { labelW: 84, rowH: 14, lanePad: 6, fontPx: 12, axisFontPx: 11, queueH: 18 },
+  compact: { labelW: 60, rowH: 8, lanePad: 3, fontPx: 11, axisFontPx: 10, queueH: 10 },
 };
 export const RIGHT_PAD = 8; // px right of the plot
 export const TOP_PAD = 4; // px above the first lane
@@ -83,6 +84,7 @@ export function packSpans(lanes, spans, sizes) {
  */
 export function packLane(list, limit) {
   const counts = { cpu: 0, io: 0, lockWait: 0, transfer: 0, startup: 0 };
+  const rowOf = new Map(); // span -> index of its row
   const solid = [];
   const waits = [];
   for (const span of list) {
@@ -99,6 +101,7 @@ export function packLane(list, limit) {
       ?? (rows.length < limit ? newRow() : earliest(rows, (r) => r.solidEnd));
     row.solid.push(span);
     row.solidEnd = Math.max(row.solidEnd, span.end);
+    rowOf.set(span, rows.indexOf(row));
   }
   for (const span of waits) {
     let row = rows.find((r) => r.waitEnd <= span.start + EPS && solidFree(r.solid, span));
@@ -109,8 +112,9 @@ export function packLane(list, limit) {
     }
     row.waits.push(span);
     row.waitEnd = Math.max(row.waitEnd, span.end);
+    rowOf.set(span, rows.indexOf(row));
   }
-  return { rows, counts, count: list.length };
+  return { rows, counts, count: list.length, rowOf };
 }
 
 /** Whether no span of `sorted` (by start, not overlapping) overlaps `span`. */
@@ -180,14 +184,19 @@ export function ticks(scale, plotW) {
 
 /**
  * Everything a frame paints, for a canvas `width` px wide at device pixel ratio `dpr`:
- * `{ items, bottom, height, plotW, labelW, scale, ticks, bars }`. `items` are the lanes, top to
- * bottom (`{ lane, top, height, rowsTop, rowH, rows }`); `bars` the rectangles of the spans,
- * snapped to device pixels (`{ layer, key, x, y, w, h }`, `key` the group's index, 'lock' or
- * 'neutral').
+ * `{ items, bottom, height, plotW, labelW, scale, ticks, bars, queue }`. `items` are the lanes,
+ * top to bottom (`{ lane, top, height, rowsTop, rowH, rows }`); `bars` the rectangles of the
+ * spans, snapped to device pixels (`{ layer, key, x, y, w, h }`, `key` the group's index,
+ * 'lock' or 'neutral'). With `queue` (replay.js's queueSteps: tasks waiting to start over
+ * time), a row above the lanes: `{ top, height, max, rects: [{ x, y, w, h }] }`, one rectangle
+ * per step, as tall as the count (the row's height is `max`), steps inside one device pixel
+ * merged to their largest count.
  */
-export function layoutFrame({ packed, width, scale, sizes, dpr = 1 }) {
+export function layoutFrame({ packed, width, scale, sizes, dpr = 1, queue = null }) {
   const { labelW, rowH, lanePad } = sizes;
   let y = TOP_PAD;
+  const queueRow = queue ? { top: y, height: sizes.queueH + 2 * lanePad, max: queue.max, rects: [] } : null;
+  if (queueRow) y += queueRow.height;
   const items = packed.lanes.map((lane) => {
     const rows = packed.byLane.get(lane.id).rows;
     const rowsH = Math.min(Math.max(1, rows.length), MAX_FULL_ROWS) * rowH;
@@ -208,7 +217,29 @@ export function layoutFrame({ packed, width, scale, sizes, dpr = 1 }) {
       rowBars(row.solid, y0, y1 - y0, toX, snap, bars);
     });
   }
-  return { items, bottom, height: bottom + AXIS_H, plotW, labelW, scale, dpr, ticks: ticks(scale, plotW), bars, toX, snap };
+  if (queueRow) queueRow.rects = queueRects(queue, queueRow.top + lanePad, sizes.queueH, toX, snap, labelW + plotW);
+  return { items, bottom, height: bottom + AXIS_H, plotW, labelW, scale, dpr, ticks: ticks(scale, plotW), bars, toX, snap, queue: queueRow };
+}
+
+// The queue's steps as bottom-aligned rectangles, `h` px for the largest count. A step narrower
+// than a pixel that falls on the previous rectangle widens it and keeps the larger count.
+function queueRects({ points, max }, top, h, toX, snap, right) {
+  const rects = [];
+  for (let i = 0; i < points.length; i++) {
+    const [t, count] = points[i];
+    if (count === 0) continue;
+    const x0 = snap(toX(t));
+    const x1 = Math.min(right, snap(toX(i + 1 < points.length ? points[i + 1][0] : t)));
+    const height = snap(Math.max(1, (count / max) * h));
+    const last = rects[rects.length - 1];
+    if (last && last.x + last.w > x0) {
+      last.w = Math.max(last.w, x1 - last.x);
+      if (height > last.h) { last.h = height; last.y = top + h - height; }
+      continue;
+    }
+    rects.push({ x: x0, y: top + h - height, w: Math.max(1, x1 - x0), h: height });
+  }
+  return rects;
 }
 
 // One row's spans, sorted by start. A span under a pixel joins the run of its group and kind
@@ -271,6 +302,27 @@ export function hitTest(frame, x, y) {
   const t = ((x - frame.labelW) / frame.plotW) * frame.scale; // ms
   const slop = (HIT_SLOP / frame.plotW) * frame.scale; // ms
   return nearest(row.solid, t, slop) ?? nearest(row.waits, t, slop);
+}
+
+/** Where a span of `packed` is painted in `frame`: `{ x, y, w, h }` (px), or null. */
+export function spanRect(frame, packed, span) {
+  const item = frame.items.find((it) => it.lane.id === span.lane);
+  const r = packed.byLane.get(span.lane)?.rowOf.get(span);
+  if (!item || r === undefined) return null;
+  const y0 = frame.snap(item.rowsTop + r * item.rowH);
+  const y1 = frame.snap(item.rowsTop + (r + 1) * item.rowH);
+  const x0 = frame.snap(frame.toX(span.start));
+  return { x: x0, y: y0, w: Math.max(1, frame.snap(frame.toX(span.end)) - x0), h: Math.max(1, y1 - y0) };
+}
+
+/** The time (ms, within the axis) at x px. */
+export function timeAt(frame, x) {
+  return Math.min(frame.scale, Math.max(0, ((x - frame.labelW) / frame.plotW) * frame.scale));
+}
+
+/** The lane at y px, or null (above or below the lanes). */
+export function laneAt(frame, y) {
+  return frame.items.find((it) => y >= it.top && y < it.top + it.height)?.lane ?? null;
 }
 
 /** What a packed timeline holds, per lane, for tests and the page's automation. */

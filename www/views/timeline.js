@@ -5,7 +5,14 @@
 //   tl.update(spans, { elapsedMs, groupNames }); // live, once a frame
 //   tl.show(result);                             // the finished run
 //   tl.setScale(ms);                             // one time axis for stacked timelines; null: fit
+//   tl.setCursor(ms);                            // the replay's cursor (null: none)
 //   tl.model();                                  // what is drawn, for tests
+//
+// A finished run whose tasks waited to start gets a queue row above its lanes: how many tasks
+// had arrived and not started, over time. The replay's cursor, the hovered task's outline and
+// the selected lane are drawn on a second canvas over the first, so moving the cursor repaints
+// that one only (a line, a veil over what is still to come, a few outlines), whatever the
+// number of spans.
 //
 // The geometry (packing spans into sub-rows, the scale, ticks, bars, hit-testing) is
 // timeline-layout.js, pure and tested in node; this module paints it and handles the pointer,
@@ -13,13 +20,16 @@
 // layer, so a frame stays cheap at 20,000 spans.
 
 import {
-  EMPTY_SCALE_MS, LAYERS, LIVE_HEADROOM, RIGHT_PAD, SIZES, TOP_PAD,
-  hitTest, layoutFrame, liveCeil, packSpans, scaleFor, summary,
+  AXIS_H, EMPTY_SCALE_MS, LAYERS, LIVE_HEADROOM, RIGHT_PAD, SIZES, TOP_PAD,
+  hitTest, laneAt, layoutFrame, liveCeil, packSpans, scaleFor, spanRect, summary, timeAt,
 } from './timeline-layout.js';
+import { queueSteps, taskTimesOf } from '../app/replay.js';
 import { KIND_WORDS } from '../app/words.js';
 
 const HATCH = 6; // px, period of the hatching
 const TIP_GAP = 12; // px between pointer and tooltip
+const VEIL_ALPHA = 0.78; // how much of what is after the cursor the veil hides
+const CURSOR_GRAB = 6; // px either side of the cursor where the pointer grabs it
 
 // Twelve mid-tone colours readable on white and on near-black; no red (red means the lock).
 const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#b07aa1', '#76b7b2', '#edc948',
@@ -29,6 +39,7 @@ const NEUTRAL = '#868e96'; // legend swatches of the kinds
 const STYLE = `
 :where(.tl-plot){position:relative}
 :where(.tl-canvas){display:block;width:100%;touch-action:pan-y}
+:where(.tl-overlay){position:absolute;top:0;left:0;width:100%;pointer-events:none}
 :where(.tl-canvas:focus-visible){outline:2px solid #4dabf7;outline-offset:2px}
 :where(.tl-title){font-weight:600;font-size:13px;margin:0 0 4px}
 :where(.tl-legend){display:flex;flex-wrap:wrap;gap:4px 14px;margin-top:6px;font-size:12px;line-height:1.4}
@@ -40,7 +51,12 @@ const STYLE = `
   border-radius:6px;border:1px solid rgba(128,128,128,.35);font-size:12px;line-height:1.45;
   white-space:nowrap;box-shadow:0 4px 14px rgba(0,0,0,.2)}`;
 
-export function createTimeline(container, { compact = false, title = '' } = {}) {
+/**
+ * `onSeek(ms)`: the reader put the cursor at ms (a click or a drag on the plot, when the cursor
+ * is shown); `onLane(id)`: the reader picked a lane (a click on its name); `onHoverTask(task)`:
+ * the pointer is over a span of this task (null: over none).
+ */
+export function createTimeline(container, { compact = false, title = '', onSeek = null, onLane = null, onHoverTask = null } = {}) {
   const sizes = compact ? SIZES.compact : SIZES.full;
   const { labelW } = sizes; // px
 
@@ -59,6 +75,8 @@ export function createTimeline(container, { compact = false, title = '' } = {}) 
   const canvas = make('canvas', 'tl-canvas', plot);
   canvas.tabIndex = 0;
   canvas.setAttribute('role', 'img');
+  const overlay = make('canvas', 'tl-overlay', plot);
+  overlay.setAttribute('aria-hidden', 'true');
   const tip = make('div', 'tl-tooltip', plot);
   tip.hidden = true;
   tip.setAttribute('aria-hidden', 'true'); // the page's text summary says the same
@@ -108,6 +126,12 @@ export function createTimeline(container, { compact = false, title = '' } = {}) 
   let pointer = null; // px over the canvas
   let legendKey = null;
   let alive = true; // until destroy()
+  let queue = null; // queueSteps() of the finished run: tasks waiting to start
+  let cursor = null; // ms, the replay's cursor (null: not shown)
+  let highlight = null; // task whose spans are outlined
+  let selectedLane = null; // lane id marked as the one the code follows
+  let dragging = false; // the cursor follows the pointer
+  const octx = overlay.getContext('2d');
 
   function pack() {
     if (packed && packed.source === spans && packed.count === spans.length) return;
@@ -121,16 +145,18 @@ export function createTimeline(container, { compact = false, title = '' } = {}) 
     ({ scale, liveScale } = scaleFor({ fixedScale, state, elapsedMs, wallMs, lastEnd: packed.lastEnd, liveScale }));
     const w = plot.clientWidth;
     const dpr = window.devicePixelRatio || 1;
-    frame = layoutFrame({ packed, width: w, scale, sizes, dpr });
+    frame = layoutFrame({ packed, width: w, scale, sizes, dpr, queue: state === 'done' ? queue : null });
     const { items, bottom, height: h, plotW, toX, snap } = frame;
     publish();
     if (w === 0) return; // hidden: the ResizeObserver draws once it has a size
     if (w !== size.w || h !== size.h || dpr !== size.dpr) {
       if (dpr !== size.dpr) patterns = new Map();
       size = { w, h, dpr };
-      canvas.width = Math.round(w * dpr);
-      canvas.height = Math.round(h * dpr);
-      canvas.style.height = `${h}px`;
+      for (const c of [canvas, overlay]) {
+        c.width = Math.round(w * dpr);
+        c.height = Math.round(h * dpr);
+        c.style.height = `${h}px`;
+      }
     }
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, h);
@@ -142,6 +168,7 @@ export function createTimeline(container, { compact = false, title = '' } = {}) 
       fill(theme.grid, theme.gridAlpha, 0, snap(item.top + item.height) - 0.5, w, 1);
       drawLabel(item);
     });
+    if (frame.queue) drawQueue(frame.queue);
     fill(theme.grid, theme.gridAlpha, labelW - 0.5, TOP_PAD, 1, bottom - TOP_PAD);
 
     // Time grid and axis.
@@ -186,6 +213,94 @@ export function createTimeline(container, { compact = false, title = '' } = {}) 
       fillText(text, theme.muted, labelW + plotW / 2, (TOP_PAD + bottom) / 2, plotW - 16);
     }
     if (pointer) hover(pointer.x, pointer.y);
+    drawOverlay();
+  }
+
+  /** The queue row: its label, and a bar per step as tall as the tasks waiting then. */
+  function drawQueue({ top, height, max, rects }) {
+    fill(theme.grid, theme.gridAlpha, 0, snapPx(top + height) - 0.5, size.w, 1);
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'middle';
+    const two = !compact && height >= 26; // room for the largest count under the name
+    ctx.font = `${sizes.fontPx}px ${theme.font}`;
+    fillText('queue', theme.muted, 8, top + height / 2 - (two ? 6 : 0), labelW - 14);
+    if (two) {
+      ctx.font = `10px ${theme.font}`;
+      fillText(`up to ${max}`, theme.muted, 8, top + height / 2 + 7, labelW - 14);
+    }
+    ctx.beginPath();
+    for (const r of rects) ctx.rect(r.x, r.y, r.w, r.h);
+    ctx.globalAlpha = 0.55;
+    ctx.fillStyle = theme.queue;
+    ctx.fill();
+    ctx.globalAlpha = 1;
+  }
+
+  const snapPx = (v) => Math.round(v * (size.dpr || 1)) / (size.dpr || 1);
+
+  /**
+   * The second canvas: the selected lane's mark, the hovered task's spans outlined on every
+   * lane, and the replay's cursor with a veil over what came after it. Cheap: called on every
+   * cursor move.
+   */
+  function drawOverlay() {
+    if (!frame || size.w === 0) return;
+    const { dpr } = size;
+    octx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    octx.clearRect(0, 0, size.w, size.h);
+    const { items, bottom, toX, snap, plotW } = frame;
+    const top = frame.queue ? frame.queue.top : TOP_PAD;
+    if (selectedLane !== null && state === 'done') {
+      const item = items.find((it) => it.lane.id === selectedLane);
+      if (item) {
+        octx.fillStyle = theme.now;
+        octx.fillRect(0, item.top + 2, 3, item.height - 4);
+      }
+    }
+    if (cursor !== null && state === 'done') {
+      const x = snap(toX(Math.min(cursor, scale)));
+      const right = labelW + plotW + RIGHT_PAD;
+      if (x < right) { // what is still to come, veiled: spans appear as the cursor passes them
+        octx.globalAlpha = VEIL_ALPHA;
+        octx.fillStyle = theme.veil;
+        octx.fillRect(x, top, right - x, bottom - top);
+        octx.globalAlpha = 1;
+      }
+    }
+    if (highlight !== null && packed) {
+      octx.strokeStyle = theme.fg;
+      octx.lineWidth = 1.5;
+      octx.beginPath();
+      for (const { lane } of items) {
+        for (const row of packed.byLane.get(lane.id).rows) {
+          for (const span of [...row.solid, ...row.waits]) {
+            if (span.task !== highlight || span.kind === 'startup') continue;
+            const r = spanRect(frame, packed, span);
+            if (r) octx.rect(r.x - 0.75, r.y - 0.75, r.w + 1.5, r.h + 1.5);
+          }
+        }
+      }
+      octx.stroke();
+    }
+    if (cursor !== null && state === 'done') {
+      const x = snap(toX(Math.min(cursor, scale)));
+      octx.fillStyle = theme.now;
+      octx.fillRect(x - 1, top - 2, 2, bottom - top + 6);
+      octx.beginPath(); // a handle to grab
+      octx.moveTo(x - 5, top - 4);
+      octx.lineTo(x + 5, top - 4);
+      octx.lineTo(x, top + 2);
+      octx.fill();
+      const text = `${cursor.toFixed(cursor < 100 ? 1 : 0)} ms`;
+      octx.font = `600 ${sizes.axisFontPx}px ${theme.font}`;
+      const w = octx.measureText(text).width + 8;
+      const left = Math.min(size.w - w, Math.max(labelW, x - w / 2));
+      octx.fillRect(left, bottom + 3, w, sizes.axisFontPx + 5);
+      octx.fillStyle = theme.nowText;
+      octx.textAlign = 'left';
+      octx.textBaseline = 'top';
+      octx.fillText(text, left + 4, bottom + 5);
+    }
   }
 
   function drawLabel({ lane, top, height }) {
@@ -271,6 +386,12 @@ export function createTimeline(container, { compact = false, title = '' } = {}) 
   function hover(x, y) {
     const span = frame && hitTest(frame, x, y);
     tip.hidden = !span;
+    const task = span && span.kind !== 'startup' ? span.task : null;
+    if (task !== highlight) {
+      highlight = task;
+      drawOverlay();
+      onHoverTask?.(task);
+    }
     if (!span) return;
     tipSwatch.style.background = { lockWait: theme.lock, startup: NEUTRAL }[span.kind] ?? PALETTE[span.group % PALETTE.length];
     tipGroup.textContent = span.kind === 'startup' ? 'a new process'
@@ -288,16 +409,22 @@ export function createTimeline(container, { compact = false, title = '' } = {}) 
   // --- outputs for tests, assistive technology and the page's CSS ----------------------------
   function model() {
     pack();
-    return { lanes: summary(packed), scaleMs: scale, spanCount: spans.length, state };
+    return { lanes: summary(packed), scaleMs: scale, spanCount: spans.length, state, cursorMs: cursor, highlightedTask: highlight,
+      selectedLane,
+      // Where things are (CSS px in the canvas), for tests that point at them.
+      geometry: frame && { labelW, plotW: frame.plotW, bottom: frame.bottom,
+        lanes: frame.items.map((it) => ({ id: it.lane.id, name: it.lane.name, top: it.top, height: it.height })) },
+      queue: state === 'done' && queue ? { max: queue.max, steps: queue.points.length } : null };
   }
 
   function publish() {
     const names = packed.lanes.map((lane) => lane.name);
     Object.assign(container.dataset, { lanes: names.join(','), spanCount: String(spans.length),
-      scaleMs: String(Math.round(scale * 10) / 10), state });
+      scaleMs: String(Math.round(scale * 10) / 10), state, queueMax: state === 'done' && queue ? String(queue.max) : '' });
     const over = spans.length ? ` over ${Math.round(Math.max(wallMs, elapsedMs, packed.lastEnd))} ms` : '';
+    const queued = state === 'done' && queue ? `; up to ${queue.max} tasks waited to start at once` : '';
     canvas.setAttribute('aria-label', `Timeline${title ? ` (${title})` : ''}: ${names.length} ` +
-      `${names.length === 1 ? 'lane' : 'lanes'} (${names.join(', ')}), ${spans.length} spans${over}`);
+      `${names.length === 1 ? 'lane' : 'lanes'} (${names.join(', ')}), ${spans.length} spans${over}${queued}`);
     const key = groupNames.join('\n');
     if (legendGroups && key !== legendKey) {
       legendKey = key;
@@ -334,18 +461,54 @@ export function createTimeline(container, { compact = false, title = '' } = {}) 
       waitAlpha: dark ? 0.3 : 0.2, // tint under the hatching
       lock,
       now: prop('--tl-now') || (dark ? '#4dabf7' : '#1971c2'),
+      nowText: dark ? '#0b1620' : '#ffffff', // on the cursor's time label
+      queue: prop('--tl-queue') || fg,
+      veil: prop('--tl-bg') || css.backgroundColor.replace(/^rgba\(0, 0, 0, 0\)$/, '') || (dark ? '#1c1f26' : '#ffffff'),
     };
   }
 
   // --- listeners -----------------------------------------------------------------------------
-  const onMove = (event) => { pointer = { x: event.offsetX, y: event.offsetY }; hover(pointer.x, pointer.y); };
-  const onLeave = () => { pointer = null; tip.hidden = true; };
+  const seeking = () => cursor !== null && state === 'done' && onSeek;
+  const onMove = (event) => {
+    pointer = { x: event.offsetX, y: event.offsetY };
+    if (dragging) {
+      onSeek(timeAt(frame, pointer.x));
+      return;
+    }
+    hover(pointer.x, pointer.y);
+    const near = seeking() && Math.abs(pointer.x - frame.toX(Math.min(cursor, scale))) <= CURSOR_GRAB;
+    canvas.style.cursor = near ? 'ew-resize' : seeking() && pointer.x >= labelW ? 'crosshair' : '';
+  };
+  const onDown = (event) => {
+    onMove(event); // a tap shows the tooltip on touch screens
+    if (!frame || event.button > 0) return;
+    if (event.offsetX < labelW) {
+      const lane = laneAt(frame, event.offsetY);
+      if (lane && state === 'done') onLane?.(lane.id);
+    } else if (seeking() && event.offsetY < frame.bottom + AXIS_H) {
+      dragging = true;
+      canvas.setPointerCapture?.(event.pointerId);
+      onSeek(timeAt(frame, event.offsetX));
+    }
+  };
+  const onUp = () => { dragging = false; };
+  const onLeave = () => {
+    pointer = null;
+    tip.hidden = true;
+    if (highlight !== null) {
+      highlight = null;
+      drawOverlay();
+      onHoverTask?.(null);
+    }
+  };
   const restyle = () => { theme = null; patterns = new Map(); }; // read the colours again
   const onScheme = () => requestAnimationFrame(() => { if (alive) { restyle(); draw(); } });
   const scheme = window.matchMedia?.('(prefers-color-scheme: dark)');
   const resizer = new ResizeObserver(() => { if (plot.clientWidth !== size.w) draw(); });
   canvas.addEventListener('pointermove', onMove);
-  canvas.addEventListener('pointerdown', onMove); // a tap shows the tooltip on touch screens
+  canvas.addEventListener('pointerdown', onDown);
+  canvas.addEventListener('pointerup', onUp);
+  canvas.addEventListener('pointercancel', onUp);
   canvas.addEventListener('pointerleave', onLeave);
   scheme?.addEventListener('change', onScheme);
   resizer.observe(plot);
@@ -361,6 +524,8 @@ export function createTimeline(container, { compact = false, title = '' } = {}) 
       state = 'live';
       elapsedMs = wallMs = 0;
       liveScale = expectedMs > 0 ? liveCeil(expectedMs * LIVE_HEADROOM) : 0;
+      queue = null;
+      cursor = highlight = selectedLane = null;
       restyle(); // the page may have switched themes since
       draw();
     },
@@ -371,7 +536,8 @@ export function createTimeline(container, { compact = false, title = '' } = {}) 
       if (names) groupNames = names;
       draw();
     },
-    show(result) {
+    /** `steps` (per group, optional): lets a cancelled run's tasks count as finished only when they were. */
+    show(result, { steps = null } = {}) {
       lanes = takeLanes(result.lanes ?? lanes);
       spans = result.spans ?? [];
       packed = null;
@@ -379,8 +545,26 @@ export function createTimeline(container, { compact = false, title = '' } = {}) 
       wallMs = result.wallMs ?? 0;
       elapsedMs = 0;
       state = 'done';
+      queue = queueSteps(taskTimesOf(result, { steps }), wallMs);
       restyle();
       draw();
+    },
+    /** The replay's cursor at `ms` (null: none). Repaints the overlay only. */
+    setCursor(ms) {
+      cursor = ms === null || ms === undefined ? null : Math.max(0, ms);
+      drawOverlay();
+    },
+    /** Marks lane `id` as the one the code follows (null: none). */
+    setSelectedLane(id) {
+      if (id === selectedLane) return;
+      selectedLane = id;
+      drawOverlay();
+    },
+    /** Outlines every span of `task` (null: none), as hovering one of them does. */
+    highlightTask(task) {
+      if (task === highlight) return;
+      highlight = task;
+      drawOverlay();
     },
     setScale(ms) {
       fixedScale = ms > 0 ? ms : null;
@@ -392,7 +576,9 @@ export function createTimeline(container, { compact = false, title = '' } = {}) 
       resizer.disconnect();
       scheme?.removeEventListener('change', onScheme);
       canvas.removeEventListener('pointermove', onMove);
-      canvas.removeEventListener('pointerdown', onMove);
+      canvas.removeEventListener('pointerdown', onDown);
+      canvas.removeEventListener('pointerup', onUp);
+      canvas.removeEventListener('pointercancel', onUp);
       canvas.removeEventListener('pointerleave', onLeave);
       for (const node of made) node.remove();
     },

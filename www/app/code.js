@@ -1,0 +1,543 @@
+// The code that ran: for each strategy, the core of the real Rust code in src/ (excerpts that
+// tests/unit/code.test.mjs compares with the source), and what the same would look like in
+// Python and in JavaScript. For each state a lane can be in (a span kind, or idle), the line it
+// is on. Pure data and lookups, no DOM: views/replay.js shows them.
+//
+//   const code = listing('parallel', 'rust');   // { lines: [{ text, role }], marks }
+//   lineFor(code, 'worker', 'cpu')              // index of the line a computing worker is on
+//
+// A Rust excerpt is a few parts, each a block of one file with its own indentation; a line
+// that is only `// …` stands for lines left out (any number). Marks name a piece of a line's
+// text: the first line of the listing that contains it is the one marked.
+
+export const LANGUAGES = [
+  { id: 'rust', label: 'Rust', note: 'the playground’s own code, excerpted from src/' },
+  { id: 'python', label: 'Python', note: 'the same in Python: asyncio, threads, processes' },
+  { id: 'js', label: 'JavaScript', note: 'the same in JavaScript: promises and Web Workers' },
+];
+
+export const ELISION = '// …';
+
+/** Blocks of src/, verbatim (tests/unit/code.test.mjs fails, naming the block, when one changes). */
+export const RUST_PARTS = {
+  sequential: {
+    file: 'src/strategy/event_loop.rs',
+    text: `
+/// One task at a time, in order.
+pub async fn sequential(
+    state: &Arc<RunState>,
+    event_loop: &dyn EventLoop,
+) -> Result<(), Cancelled> {
+    let budget = Budget::default();
+    for &index in &state.order {
+        run_task(state, &state.tasks[index], event_loop, None, &budget).await?;
+    }
+    Ok(())
+}`,
+  },
+  concurrent: {
+    file: 'src/strategy/event_loop.rs',
+    text: `
+/// All tasks at once, as futures polled together on one thread. With \`pool\`, computing
+/// goes to the pool (\`hybrid\`); without, it runs right here (\`concurrent\`).
+pub async fn concurrent(
+    // …
+) -> Result<(), Cancelled> {
+    let budget = Budget::default();
+    let tasks = state
+        .order
+        .iter()
+        .map(|&index| run_task(state, &state.tasks[index], event_loop, pool, &budget));
+    join_all(tasks).await.into_iter().collect()
+}`,
+  },
+  runTask: {
+    file: 'src/strategy/event_loop.rs',
+    text: `
+async fn run_task(
+    // …
+) -> Result<(), Cancelled> {
+    // …
+    for (step, piece) in pieces(task, quantum) {
+        match (piece, pool) {
+            (Piece::Wait { ms }, _) => wait(state, task, step, ms, event_loop).await?,
+            (_, Some(pool)) => compute_on_pool(state, task, step, piece, pool).await?,
+            (_, None) => {
+                // …
+                state.run_piece(task, step, piece)?;
+                budget.0.set(budget.0.get() + ms);
+            }
+        }
+    }
+    state.task_finished(task);
+    Ok(())
+}`,
+  },
+  computeOnPool: {
+    file: 'src/strategy/event_loop.rs',
+    text: `
+/// Computing handed to a worker and awaited: the event loop stays free meanwhile.
+async fn compute_on_pool(
+    // …
+) -> Result<(), Cancelled> {
+    let _permit = cancellable(state, pool.permits.acquire()).await?;
+    let shared = state.clone();
+    // …
+    pool.run(move || {
+        let task = &shared.tasks[task_index];
+        match piece {
+            Piece::Compute { ms } => shared.compute_on_worker(task, step, ms),
+            other => shared.run_piece(task, step, other),
+        }
+    })
+    .await?
+}`,
+  },
+  wait: {
+    file: 'src/strategy/event_loop.rs',
+    text: `
+/// Waiting on the event loop: a timer, cut short by a cancel. Other tasks run meanwhile.
+async fn wait(
+    // …
+) -> Result<(), Cancelled> {
+    let start = state.machine.now_ms();
+    let outcome = cancellable(state, event_loop.sleep(ms)).await;
+    state.record(task, step, SpanKind::Io, start, state.machine.now_ms());
+    outcome.map(|_| ())
+}`,
+  },
+  parallelOnPool: {
+    file: 'src/strategy/mod.rs',
+    text: `
+        Strategy::Parallel => {
+            let shared = state.clone();
+            on_pool(move || parallel::run(&shared, workers))
+                .await`,
+  },
+  parallel: {
+    file: 'src/strategy/parallel.rs',
+    text: `
+pub fn run(state: &RunState, threads: usize) -> Result<(), Cancelled> {
+    let next = AtomicUsize::new(0);
+    // …
+    rayon::scope(|scope| {
+        for _ in 0..threads.max(1) {
+            scope.spawn(|_| {
+                let work = || {
+                    while let Some(&index) = state.order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        if state.run_task_blocking(&state.tasks[index]).is_err() {
+                        // …`,
+  },
+  runTaskBlocking: {
+    file: 'src/strategy/mod.rs',
+    text: `
+    /// Runs a whole task on the calling (worker) thread, once it has arrived: until then the
+    /// thread waits, idle, as a server's thread waits for the next request.
+    fn run_task_blocking(&self, task: &Task) -> Result<(), Cancelled> {
+        let wait = self.arrives_at(task) - self.machine.now_ms();
+        if wait > 0.0 {
+            self.machine.block(wait, &self.cancel)?;
+        }
+        self.task_started(task);
+        for (step, piece) in pieces(task, self.settings.worker_quantum) {
+            self.run_piece(task, step, piece)?;
+        }
+        self.task_finished(task);
+        Ok(())
+    }`,
+  },
+  runPiece: {
+    file: 'src/strategy/mod.rs',
+    text: `
+    fn run_piece(&self, task: &Task, step: usize, piece: Piece) -> Result<(), Cancelled> {
+        match piece {
+            // …
+            Piece::Compute { ms } => self.compute_slice(task, step, ms),
+            Piece::Wait { ms } => {
+                let start = self.machine.now_ms();
+                let outcome = self.machine.block(ms, &self.cancel);
+                // …`,
+  },
+  computeOnWorker: {
+    file: 'src/strategy/mod.rs',
+    text: `
+    fn compute_on_worker(&self, task: &Task, step: usize, ms: f64) -> Result<(), Cancelled> {
+        for slice in slices(ms, self.settings.worker_quantum) {
+            self.compute_slice(task, step, slice)?;
+        }`,
+  },
+  computeSlice: {
+    file: 'src/strategy/mod.rs',
+    text: `
+    fn compute_slice(&self, task: &Task, step: usize, ms: f64) -> Result<(), Cancelled> {
+        let _held = match &self.lock {
+            Some(lock) => {
+                let asked = self.machine.now_ms();
+                let held = lock.acquire(&self.cancel)?;
+                // …
+            None => None,
+        };
+        let start = self.machine.now_ms();
+        let outcome = self.machine.compute(ms, &self.cancel);
+        self.record(task, step, SpanKind::Cpu, start, self.machine.now_ms());
+        outcome
+    }`,
+  },
+  processes: {
+    file: 'src/strategy/processes.rs',
+    text: `
+pub async fn run(
+    // …
+) -> Result<(), Halt> {
+    // …
+    let lanes = (0..count).map(|index| {
+        // …
+        async move {
+            while let Some(&taken) = state.order.get(next.get()) {
+                next.set(next.get() + 1);
+                let task = &state.tasks[taken];
+                arrival(state, task, event_loop).await?;
+                state.task_started(task);
+                let input = (task.data_kb > 0)
+                    .then(|| &state.input[..(task.data_kb as usize * 1024).min(state.input.len())]);
+                // …
+                match cancellable(state, pool.run(index, &job, input, events)).await {
+                    Ok(Ok(())) => state.task_finished(task),
+                    // …
+    let outcome = try_join_all(lanes).await.map(|_| ());`,
+  },
+  processesTrait: {
+    file: 'src/strategy/processes.rs',
+    text: `
+    /// Runs \`job\` on process \`index\` (from 0), starting the process first if it isn't
+    /// running, with a copy of \`input\` when the task reads some. Events come through
+    /// \`on_event\` as they happen; the future ends when the task is done.
+    fn run(`,
+  },
+  processWork: {
+    file: 'src/strategy/processes.rs',
+    text: `
+    pub fn work(&mut self, budget_ms: f64) -> Option<Span> {
+        // …
+            let (kind, left) = match piece {
+                // Reading is computing too: it happens on the first chunk.
+                Piece::Read { .. } => (SpanKind::Cpu, Left::Compute(0.0)),
+                Piece::Compute { ms } => (SpanKind::Cpu, Left::Compute(ms)),
+                Piece::Wait { ms } => (SpanKind::Io, Left::Until(now + ms)),
+            };
+            // …
+                let chunk = ms.min(budget_ms.max(0.0));
+                let _ = self.machine.compute(chunk, &never);
+                // …
+                if left > 0.0 {
+                    let _ = self.machine.block(left.min(budget_ms.max(0.0)), &never);`,
+  },
+};
+
+// Per strategy and language: the text (Rust: which parts, in reading order) and, per lane state,
+// the text of the line a lane in that state is on. A key `main.idle` or `worker.idle` is for
+// one kind of lane (main: the page's event loop; worker: a worker thread or a process) and
+// wins over a plain `idle`.
+const PYTHON_GIL = `
+# The global lock: CPython's GIL is that lock. One thread at a time runs Python code; a
+# computing thread gives it up every sys.getswitchinterval() (5 ms) and waits for its next
+# turn. Free-threaded builds (Python 3.13+, python3.13t) have no GIL.`;
+
+export const CODE = {
+  sequential: {
+    rust: {
+      parts: ['sequential', 'runTask', 'wait'],
+      marks: { cpu: 'state.run_piece(task, step, piece)?;', io: 'event_loop.sleep(ms)', idle: 'for &index in &state.order {' },
+    },
+    python: {
+      text: `
+import asyncio
+
+async def task(cpu_ms, io_ms, steps):
+    for step in range(steps):
+        compute(cpu_ms)                     # computing: the event loop's thread is busy
+        await asyncio.sleep(io_ms / 1000)   # waiting (I/O): a timer; nothing else to run
+
+async def main(tasks):
+    for t in tasks:                         # one task at a time, in order
+        await task(*t)
+
+asyncio.run(main(tasks))`,
+      marks: { cpu: 'compute(cpu_ms)', io: 'await asyncio.sleep', idle: 'for t in tasks:' },
+    },
+    js: {
+      text: `
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function task({ cpuMs, ioMs, steps }) {
+  for (let step = 0; step < steps; step++) {
+    compute(cpuMs);      // computing: the page's thread is busy
+    await sleep(ioMs);   // waiting (I/O): a timer; the thread is free
+  }
+}
+
+for (const t of tasks) await task(t);   // one task at a time, in order`,
+      marks: { cpu: 'compute(cpuMs);', io: 'await sleep(ioMs);', idle: 'for (const t of tasks)' },
+    },
+  },
+
+  concurrent: {
+    rust: {
+      parts: ['concurrent', 'runTask', 'wait'],
+      marks: { cpu: 'state.run_piece(task, step, piece)?;', io: 'event_loop.sleep(ms)', idle: 'join_all(tasks).await' },
+    },
+    python: {
+      text: `
+import asyncio
+
+async def task(cpu_ms, io_ms, steps):
+    for step in range(steps):
+        compute(cpu_ms)                     # computing: the one thread; other tasks wait
+        await asyncio.sleep(io_ms / 1000)   # waiting (I/O): other tasks run meanwhile
+
+async def main(tasks):
+    await asyncio.gather(*(task(*t) for t in tasks))   # all at once, on one thread
+
+asyncio.run(main(tasks))`,
+      marks: { cpu: 'compute(cpu_ms)', io: 'await asyncio.sleep', idle: 'await asyncio.gather' },
+    },
+    js: {
+      text: `
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function task({ cpuMs, ioMs, steps }) {
+  for (let step = 0; step < steps; step++) {
+    compute(cpuMs);      // computing: the one thread; other tasks wait
+    await sleep(ioMs);   // waiting (I/O): other tasks run meanwhile
+  }
+}
+
+await Promise.all(tasks.map(task));   // all at once, on the page's thread`,
+      marks: { cpu: 'compute(cpuMs);', io: 'await sleep(ioMs);', idle: 'await Promise.all' },
+    },
+  },
+
+  parallel: {
+    rust: {
+      parts: ['parallelOnPool', 'parallel', 'runTaskBlocking', 'runPiece', 'computeSlice'],
+      marks: {
+        cpu: 'let outcome = self.machine.compute(ms, &self.cancel);',
+        io: 'let outcome = self.machine.block(ms, &self.cancel);',
+        lockWait: 'let held = lock.acquire(&self.cancel)?;',
+        'main.idle': 'on_pool(move || parallel::run(&shared, workers))',
+        'worker.idle': 'while let Some(&index) = state.order.get(next.fetch_add(1, Ordering::Relaxed))',
+      },
+    },
+    python: {
+      text: `
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+def task(cpu_ms, io_ms, steps):
+    for step in range(steps):
+        # (waiting for the global lock: the GIL, before running Python code)
+        compute(cpu_ms)                 # computing, on this worker thread
+        time.sleep(io_ms / 1000)        # waiting (I/O): this thread blocks, the others go on
+
+with ThreadPoolExecutor(max_workers=threads) as pool:   # the page's thread waits for the pool
+    for t in tasks:
+        pool.submit(task, *t)           # a free worker takes the next task
+${PYTHON_GIL}`,
+      marks: {
+        cpu: 'compute(cpu_ms)', io: 'time.sleep', lockWait: '(waiting for the global lock',
+        'main.idle': 'with ThreadPoolExecutor', 'worker.idle': 'pool.submit(task, *t)',
+      },
+    },
+    js: {
+      text: `
+// worker.js: a Web Worker runs one task at a time, blocking through its waits
+onmessage = ({ data: t }) => {
+  for (let step = 0; step < t.steps; step++) {
+    if (t.globalLock) lock.acquire();           // waiting for the global lock (JS has none: an Atomics lock)
+    compute(t.cpuMs);                           // computing, on this worker's thread
+    if (t.globalLock) lock.release();
+    Atomics.wait(sleeper, 0, 0, t.ioMs);        // waiting (I/O): this worker blocks
+  }
+  postMessage('done');
+};
+
+// the page: each worker takes the next task; the page's thread stays free
+const workers = Array.from({ length: threads }, () => new Worker('worker.js'));
+await Promise.all(workers.map(async (worker) => {
+  for (let t; (t = queue.shift()); ) await runOn(worker, t);   // a free worker takes the next task
+}));`,
+      marks: {
+        cpu: 'compute(t.cpuMs);', io: 'Atomics.wait(sleeper', lockWait: 'lock.acquire();',
+        'main.idle': 'await Promise.all(workers.map', 'worker.idle': 'for (let t; (t = queue.shift()); )',
+      },
+    },
+  },
+
+  hybrid: {
+    rust: {
+      parts: ['concurrent', 'runTask', 'computeOnPool', 'wait', 'computeOnWorker', 'computeSlice'],
+      marks: {
+        cpu: 'let outcome = self.machine.compute(ms, &self.cancel);',
+        io: 'event_loop.sleep(ms)',
+        lockWait: 'let held = lock.acquire(&self.cancel)?;',
+        'main.idle': 'join_all(tasks).await',
+        'worker.idle': 'pool.run(move || {',
+      },
+    },
+    python: {
+      text: `
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+async def task(cpu_ms, io_ms, steps, pool):
+    loop = asyncio.get_running_loop()
+    for step in range(steps):
+        await loop.run_in_executor(pool, compute, cpu_ms)   # computing, handed to a worker thread
+        await asyncio.sleep(io_ms / 1000)                   # waiting (I/O), on the event loop
+
+async def main(tasks):
+    with ThreadPoolExecutor(max_workers=threads) as pool:   # workers wait for computing to do
+        await asyncio.gather(*(task(*t, pool) for t in tasks))
+
+def compute(ms):
+    # (waiting for the global lock: the GIL, before running Python code)
+    ...                                                     # computing, on a worker thread
+${PYTHON_GIL}`,
+      marks: {
+        cpu: '...                                                     # computing, on a worker thread',
+        io: 'await asyncio.sleep', lockWait: '(waiting for the global lock',
+        'main.idle': 'await asyncio.gather', 'worker.idle': 'with ThreadPoolExecutor',
+      },
+    },
+    js: {
+      text: `
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function task({ cpuMs, ioMs, steps }) {
+  for (let step = 0; step < steps; step++) {
+    await pool.compute(cpuMs);   // computing, handed to a Web Worker; the page's thread is free
+    await sleep(ioMs);           // waiting (I/O), a timer on the page
+  }
+}
+
+await Promise.all(tasks.map(task));   // all at once; computing on the workers
+
+// worker.js: computes what the page hands it
+onmessage = ({ data: { cpuMs } }) => {
+  if (globalLock) lock.acquire();   // waiting for the global lock (JS has none: an Atomics lock)
+  compute(cpuMs);                   // computing, on this worker's thread
+  postMessage('done');
+};`,
+      marks: {
+        cpu: 'compute(cpuMs);                   // computing', io: 'await sleep(ioMs);', lockWait: 'lock.acquire();',
+        'main.idle': 'await Promise.all(tasks.map(task));', 'worker.idle': 'onmessage = ',
+      },
+    },
+  },
+
+  processes: {
+    rust: {
+      parts: ['processes', 'processesTrait', 'processWork'],
+      marks: {
+        cpu: 'let _ = self.machine.compute(chunk, &never);',
+        io: 'let _ = self.machine.block(',
+        transfer: 'let input = (task.data_kb > 0)',
+        startup: 'starting the process first if it isn\'t',
+        'main.idle': 'match cancellable(state, pool.run(index, &job, input, events)).await {',
+        'worker.idle': 'while let Some(&taken) = state.order.get(next.get()) {',
+      },
+    },
+    python: {
+      text: `
+import time
+from concurrent.futures import ProcessPoolExecutor   # or multiprocessing.Pool
+
+def task(data, cpu_ms, io_ms, steps):   # runs in another process, on its own copy of data
+    checksum(data)
+    for step in range(steps):
+        compute(cpu_ms)                 # computing: this process's own GIL, nobody else wants it
+        time.sleep(io_ms / 1000)        # waiting (I/O)
+
+if __name__ == '__main__':
+    with ProcessPoolExecutor(max_workers=threads) as pool:   # starting a process: a new interpreter
+        for t in tasks:
+            pool.submit(task, *t)       # copying input: each argument is pickled, a copy
+    # the main process waits; a free process takes the next task`,
+      marks: {
+        cpu: 'compute(cpu_ms)', io: 'time.sleep', transfer: 'pool.submit(task, *t)', startup: 'with ProcessPoolExecutor',
+        'main.idle': '# the main process waits', 'worker.idle': '# the main process waits',
+      },
+    },
+    js: {
+      text: `
+// process.js: a Web Worker with its own memory (and its own instance of the module)
+onmessage = ({ data: { t, input } }) => {   // input arrived as a copy
+  checksum(input);
+  for (let step = 0; step < t.steps; step++) {
+    compute(t.cpuMs);                          // computing, in this process
+    Atomics.wait(sleeper, 0, 0, t.ioMs);       // waiting (I/O): this process blocks
+  }
+  postMessage('done');
+};
+
+// the page: a free process takes the next task
+const processes = Array.from({ length: threads }, () =>
+  new Worker('process.js', { type: 'module' }));   // starting a process: it loads the module
+await Promise.all(processes.map(async (worker) => {
+  for (let t; (t = queue.shift()); ) {            // a free process takes the next task
+    worker.postMessage({ t, input: bytes.slice(0, t.dataKb * 1024) });   // copying input: structured clone
+    await done(worker);
+  }
+}));`,
+      marks: {
+        cpu: 'compute(t.cpuMs);', io: 'Atomics.wait(sleeper', transfer: 'worker.postMessage({ t, input',
+        startup: "new Worker('process.js'", 'main.idle': 'await Promise.all(processes.map',
+        'worker.idle': 'for (let t; (t = queue.shift()); )',
+      },
+    },
+  },
+};
+
+/** `text` split into lines, the first empty line dropped, the common indentation removed. */
+function dedent(text) {
+  const lines = text.replace(/^\n/, '').split('\n');
+  const indents = lines.filter((l) => l.trim() && l.trim() !== ELISION).map((l) => l.length - l.trimStart().length);
+  const cut = indents.length ? Math.min(...indents) : 0;
+  return lines.map((l) => (l.trim() === ELISION ? l.slice(Math.min(cut, l.length - l.trimStart().length)) : l.slice(cut)));
+}
+
+/**
+ * The listing of a strategy in a language: `{ strategy, language, lines: [{ text, role }],
+ * marks: { key: index } }`. `role` is 'code', 'file' (the file a Rust part comes from) or
+ * 'elided' (lines left out). Null for a strategy with no code here.
+ */
+export function listing(strategy, language) {
+  const entry = CODE[strategy]?.[language];
+  if (!entry) return null;
+  const lines = [];
+  if (language === 'rust') {
+    entry.parts.forEach((name, i) => {
+      const part = RUST_PARTS[name];
+      if (i > 0) lines.push({ text: '', role: 'code' });
+      lines.push({ text: `// ${part.file}`, role: 'file' });
+      for (const text of dedent(part.text)) lines.push({ text, role: text.trim() === ELISION ? 'elided' : 'code' });
+    });
+  } else {
+    for (const text of dedent(entry.text)) lines.push({ text, role: 'code' });
+  }
+  const marks = {};
+  for (const [key, needle] of Object.entries(entry.marks)) {
+    const index = lines.findIndex((line) => line.role === 'code' && line.text.includes(needle));
+    if (index >= 0) marks[key] = index;
+  }
+  return { strategy, language, lines, marks };
+}
+
+/** The line a lane of `role` ('main' or 'worker') in `state` (a span kind or 'idle') is on, or null. */
+export function lineFor(code, role, state) {
+  if (!code) return null;
+  return code.marks[`${role}.${state}`] ?? code.marks[state] ?? null;
+}
+
+/** The role of a lane for lineFor: the page's event loop (lane 0) or a worker or process. */
+export const laneRole = (laneId) => (laneId === 0 ? 'main' : 'worker');
