@@ -85,3 +85,16 @@ export function describeRun(result, baseline, smoothness) {
   const smooth = smoothness ? `; the page’s longest frame gap was ${Math.round(smoothness.longestGapMs)} ms` : '';
   return `${what}${status}${faster}${smooth}.`;
 }
+
+/**
+ * One sentence for a batch of several runs, under its verdict: each run's wall time, and what a
+ * run that fell back ran as ("parallel 1.10 s (as processes)"), or how it ended if it did not complete.
+ */
+export function describeBatch(done) {
+  const each = done.map(({ label, result }) => {
+    const as = result.strategy !== result.requestedStrategy ? ` (as ${result.strategy})` : '';
+    const ended = result.status === 'completed' ? '' : `, ${result.status}`;
+    return `${label} ${seconds(result.wallMs)}${as}${ended}`;
+  });
+  return `Wall times: ${each.join(' · ')}.`;
+}

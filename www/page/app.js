@@ -3,7 +3,7 @@
 
 import { startPlayground } from '../engine/engine.js';
 import { cancelFor, createBatchRunner } from '../app/batch.js';
-import { describeRun } from '../app/metrics.js';
+import { describeBatch, describeRun } from '../app/metrics.js';
 import { PRESETS, presetById, presetVerdict, runWorkload } from '../app/presets.js';
 import { DEFAULT_PRESET, MAX_LINK, readState, urlFor, writeState } from '../app/url-state.js';
 import { renderCapabilities } from '../views/capabilities.js';
@@ -144,6 +144,8 @@ async function main() {
         page.verdict = batch.verdict;
         ui.verdict.textContent = page.verdict;
       }
+      // Under the verdict (which a screen reader hears: it is live), every run's wall time.
+      if (batch.complete && batch.runs.length > 1) say(describeBatch(batch.runs));
       return batch;
     } catch (error) {
       say(`The run failed: ${error.message}`);
@@ -178,9 +180,8 @@ async function main() {
   async function runPreset() {
     const preset = page.preset;
     const base = editor.get();
-    const batch = await runBatch(preset.title, preset.runs.map((run) => ({ label: run.label, workload: runWorkload(base, run, caps) })),
+    await runBatch(preset.title, preset.runs.map((run) => ({ label: run.label, workload: runWorkload(base, run, caps) })),
       (done) => presetVerdict(preset, done, caps));
-    if (batch?.verdict) say(batch.verdict);
   }
 
   ui.presetRun.addEventListener('click', runPreset);

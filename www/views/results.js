@@ -13,9 +13,14 @@ function el(tag, props = {}, ...children) {
   return node;
 }
 
-/** Over 100 % is no miracle: waits overlapped, which costs no thread. */
-function efficiencyText(value) {
-  return value > 1.05 ? `${percent(value)} (waits overlapped)` : percent(value);
+/**
+ * Over 100 % is no miracle: waits overlapped, which costs no thread; or, with nothing to wait
+ * for, the sequential baseline took longer than its computing: it shared the page’s thread.
+ */
+function efficiencyText(value, baseline) {
+  if (value <= 1.05) return percent(value);
+  const waited = baseline.spans?.some((s) => s.kind === 'io');
+  return `${percent(value)} (${waited ? 'waits overlapped' : 'sequential shared its thread with the page'})`;
 }
 
 /**
@@ -92,7 +97,7 @@ export function createResults(root, { compact = false, replay: controls = true, 
           metric('Ideal', seconds(result.predictedMs), 'What this strategy would take with no overhead at all (a model)'),
           metric('Speedup', isBaseline ? '1.00x (baseline)' : baseline ? times(speedup(baseline, result)) : 'run sequential to compare',
             'Sequential wall time / this wall time'),
-          metric('Efficiency', isBaseline || !baseline ? '—' : efficiencyText(efficiency(baseline, result)),
+          metric('Efficiency', isBaseline || !baseline ? '—' : efficiencyText(efficiency(baseline, result), baseline),
             `Speedup per thread used (${used}): 100 % means every thread was fully used`),
           metric('Busy', result.lanes.filter((l) => l.busyMs > 0 || l.id === 0)
             .map((l) => `${l.name} ${percent(l.busyMs / result.wallMs)}`).join(', ') || '—', 'Share of the wall time each thread spent computing'),
