@@ -104,18 +104,30 @@ impl Calibration {
 /// [`MAX_CALIBRATION_SAMPLES`]), and keeps the fastest. Slower samples were interrupted by
 /// something else, or ran before the engine finished optimising the kernel: in the browser,
 /// wasm starts in a baseline compiler and tiers up while it runs.
+///
+/// A sample lasts at least [`TICKS_PER_SAMPLE`] ticks of `clock`: without cross-origin
+/// isolation, Firefox and WebKit give `performance.now()` in whole milliseconds, where a 2 ms
+/// sample can read 0 ms once the kernel is optimised (measured in WebKitGTK: 130 times the
+/// real speed, so every task then computed 130 times too long).
 pub fn calibrate(clock: &dyn Clock) -> Calibration {
-    calibrate_with(clock, 10.0)
+    calibrate_with(clock, 10.0, TICKS_PER_SAMPLE)
 }
 
 /// [`calibrate`] with samples of about 2 ms: about 20 ms in all instead of 100-400, for a
-/// first figure while the page starts (a later [`calibrate`] refines it).
+/// first figure while the page starts (a later [`calibrate`] refines it). On a clock of whole
+/// milliseconds samples last 10 ms (about 100 ms in all).
 pub fn calibrate_quickly(clock: &dyn Clock) -> Calibration {
-    calibrate_with(clock, 2.0)
+    calibrate_with(clock, 2.0, TICKS_PER_SAMPLE / 2.0)
 }
 
-fn calibrate_with(clock: &dyn Clock, sample_ms: f64) -> Calibration {
+/// How many of its clock's ticks a calibration sample lasts, at least: a sample is off by up
+/// to a tick, so this bounds the error to about 5 %.
+pub const TICKS_PER_SAMPLE: f64 = 20.0;
+
+fn calibrate_with(clock: &dyn Clock, sample_ms: f64, ticks_per_sample: f64) -> Calibration {
     let start = clock.now_ms();
+    let tick = tick_ms(clock);
+    let sample_ms = sample_ms.max(ticks_per_sample * tick);
     let never = Cancel::new();
     let timed = |n: u64| {
         let t0 = clock.now_ms();
@@ -126,20 +138,57 @@ fn calibrate_with(clock: &dyn Clock, sample_ms: f64) -> Calibration {
     while timed(n) < sample_ms && n < (1 << 40) {
         n *= 2;
     }
-    let (mut best_ms, mut samples, mut since_best) = (f64::INFINITY, 0, 0);
+    // The fastest rate of the samples long enough to time, in iterations per ms.
+    let (mut best, mut samples, mut since_best) = (0.0_f64, 0, 0);
+    let mut last_ms = sample_ms;
     while samples < MAX_CALIBRATION_SAMPLES && (samples < 5 || since_best < 5) {
         let ms = timed(n);
         samples += 1;
-        if ms < best_ms * 0.99 {
-            best_ms = ms;
+        last_ms = ms;
+        if ms < sample_ms / 2.0 {
+            // The kernel got faster (the engine optimised it): too short to time on this
+            // clock. Longer samples from now on; this one doesn't count.
+            n *= 2;
+            since_best = 0;
+            continue;
+        }
+        let rate = n as f64 / ms;
+        if rate > best * 1.01 {
+            best = rate;
             since_best = 0;
         } else {
             since_best += 1;
         }
     }
+    if best == 0.0 {
+        // Every sample was cut short (at most 40 doublings in a row): the last one, at most a
+        // tick off.
+        best = n as f64 / last_ms.max(tick).max(1e-3);
+    }
     Calibration {
-        iterations_per_ms: n as f64 / best_ms.max(1e-3),
+        iterations_per_ms: best,
         measured_ms: clock.now_ms() - start,
+    }
+}
+
+/// The smallest step `clock` takes between two reads (0 if it never moved in a million
+/// reads, as a test's fake clock may not).
+pub fn tick_ms(clock: &dyn Clock) -> f64 {
+    let mut smallest = f64::INFINITY;
+    for _ in 0..5 {
+        let t0 = clock.now_ms();
+        for _ in 0..1_000_000 {
+            let t1 = clock.now_ms();
+            if t1 != t0 {
+                smallest = smallest.min(t1 - t0);
+                break;
+            }
+        }
+    }
+    if smallest.is_finite() {
+        smallest
+    } else {
+        0.0
     }
 }
 
@@ -291,6 +340,53 @@ mod tests {
         let quick = calibrate_quickly(&InstantClock::new());
         assert!(quick.iterations_per_ms > 1_000.0, "{quick:?}");
         assert!(quick.measured_ms < 1_000.0, "{quick:?}");
+    }
+
+    /// A clock of whole milliseconds, as Firefox and WebKit give a page without cross-origin
+    /// isolation, on which the kernel seems 10 times slower for its first 3 ms: as in a
+    /// browser before the engine has optimised it.
+    struct CoarseTieringClock(InstantClock);
+
+    impl Clock for CoarseTieringClock {
+        fn now_ms(&self) -> f64 {
+            let real = self.0.now_ms();
+            let seen = if real < 3.0 { real * 10.0 } else { 27.0 + real };
+            seen.floor()
+        }
+    }
+
+    #[test]
+    fn a_clock_of_whole_milliseconds_still_calibrates_the_kernel() {
+        // Samples of 2 ms once read 0 ms on such a clock, after the kernel got faster, and
+        // the calibration came out 130 times too fast (measured in WebKitGTK).
+        let fine = calibrate(&InstantClock::new()).iterations_per_ms;
+        assert_eq!(tick_ms(&CoarseTieringClock(InstantClock::new())), 1.0);
+        for (what, coarse) in [
+            (
+                "quick",
+                calibrate_quickly(&CoarseTieringClock(InstantClock::new())),
+            ),
+            ("full", calibrate(&CoarseTieringClock(InstantClock::new()))),
+        ] {
+            let ratio = coarse.iterations_per_ms / fine;
+            // Generous: a shared 2-core machine is noisy; the bug was 100 times off.
+            assert!(
+                (0.33..3.0).contains(&ratio),
+                "{what}: {coarse:?} on a 1 ms clock, {fine:.0} iterations/ms on a fine one"
+            );
+        }
+    }
+
+    #[test]
+    fn the_tick_of_a_clock_is_its_smallest_step() {
+        assert!(tick_ms(&InstantClock::new()) < 0.01);
+        struct Stopped;
+        impl Clock for Stopped {
+            fn now_ms(&self) -> f64 {
+                5.0
+            }
+        }
+        assert_eq!(tick_ms(&Stopped), 0.0);
     }
 
     #[test]
