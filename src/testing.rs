@@ -39,7 +39,8 @@ impl FakeTime {
         *self.now.lock().unwrap()
     }
 
-    fn advance(&self, ms: f64) {
+    /// Moves time on by `ms`, as a thread computing or blocking does.
+    pub fn advance(&self, ms: f64) {
         *self.now.lock().unwrap() += ms;
     }
 

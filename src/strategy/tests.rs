@@ -610,6 +610,74 @@ fn a_process_task_runs_piece_by_piece_in_chunks_a_cancel_can_come_between() {
     );
 }
 
+#[test]
+fn a_process_whose_kernel_is_slower_than_the_calibration_still_returns_every_chunk() {
+    // The page calibrated a kernel ten times faster than the process runs it just now (its
+    // module still in a baseline tier): a chunk still ends after about its budget of wall
+    // time, so the process keeps looking at its mailbox (a cancel) every 50 ms.
+    struct Slow(Arc<FakeTime>);
+    impl Machine for Slow {
+        fn now_ms(&self) -> f64 {
+            self.0.now()
+        }
+        fn compute(
+            &self,
+            ms: f64,
+            _: &crate::cancel::Cancel,
+        ) -> Result<(), crate::cancel::Cancelled> {
+            self.0.advance(10.0 * ms);
+            Ok(())
+        }
+        fn block(
+            &self,
+            ms: f64,
+            _: &crate::cancel::Cancel,
+        ) -> Result<(), crate::cancel::Cancelled> {
+            self.0.advance(ms);
+            Ok(())
+        }
+        fn iterations_per_ms(&self) -> f64 {
+            1.0
+        }
+    }
+    let job = crate::strategy::ProcessJob {
+        task: crate::plan::Task {
+            id: 0,
+            group: 0,
+            data_kb: 0,
+            arrival_ms: 0.0,
+            steps: vec![crate::plan::Step {
+                cpu_ms: 300.0,
+                io_ms: 0.0,
+            }],
+        },
+        global_lock: false,
+        quantum: None,
+        iterations_per_ms: 1.0,
+        posted_at: 0.0,
+        panic: false,
+    };
+    let time = FakeTime::new();
+    let mut task = crate::strategy::ProcessTask::new(job, Arc::new(Slow(time.clone())), None, 0.0);
+    let mut chunks = 0;
+    let span = loop {
+        let before = time.now();
+        let span = task.work(50.0);
+        chunks += 1;
+        let took = time.now() - before;
+        assert!(
+            took <= 50.0 + 10.0,
+            "chunk {chunks} took {took} ms of a 50 ms budget"
+        );
+        if let Some(span) = span {
+            break span;
+        }
+    };
+    // All the work is done all the same: 300 ms of calibrated work, 3,000 ms at this speed.
+    assert_eq!(span.end - span.start, 3_000.0);
+    assert_eq!(chunks, 60);
+}
+
 // --- arrivals, latency, the event loop's delay --------------------------------------------------
 
 const REQUESTS: &str = r#"{"strategy":"STRATEGY","groups":[{"name":"request","count":10,"cpuMs":0,"ioMs":100,"everyMs":40}]}"#;

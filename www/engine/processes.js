@@ -14,6 +14,12 @@ import { compiledModule, sharedNow } from '../pkg/playground.js';
 const PROCESS_SCRIPT = new URL('./process.js', import.meta.url);
 /** A process that hasn't answered a cancel after this long is terminated. */
 const STOP_TIMEOUT_MS = 1000;
+/**
+ * A process that isn't ready after this long has failed (a worker whose script throws where
+ * no error event reaches the page would otherwise keep its run waiting for ever). Generous:
+ * WebKitGTK in a frame took 4.5 s to start the page on 2 busy cores.
+ */
+const START_TIMEOUT_MS = 30_000;
 
 /** What a process's worker posts while it works (see process.js). */
 const EVENTS = new Set(['began', 'spans']);
@@ -46,8 +52,10 @@ export class ProcessPool {
     // `idle`: resolves once the process is ready and has no task (after a start, a task or a cancel).
     slot = { worker, spawnedAt, readyAt: null, task: null, idle: null };
     slot.idle = new Promise((resolve, reject) => {
+      const late = setTimeout(() => reject(new Error(`it did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
       worker.onmessage = ({ data }) => {
         if (data?.type === 'ready') {
+          clearTimeout(late);
           slot.readyAt = data.readyAt;
           resolve();
         } else if (data?.type === 'failed') {
