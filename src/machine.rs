@@ -110,64 +110,122 @@ impl Calibration {
 /// sample can read 0 ms once the kernel is optimised (measured in WebKitGTK: 130 times the
 /// real speed, so every task then computed 130 times too long).
 pub fn calibrate(clock: &dyn Clock) -> Calibration {
-    calibrate_with(clock, 10.0, TICKS_PER_SAMPLE)
+    Calibrator::full(clock).finish()
 }
 
 /// [`calibrate`] with samples of about 2 ms: about 20 ms in all instead of 100-400, for a
 /// first figure while the page starts (a later [`calibrate`] refines it). On a clock of whole
 /// milliseconds samples last 10 ms (about 100 ms in all).
 pub fn calibrate_quickly(clock: &dyn Clock) -> Calibration {
-    calibrate_with(clock, 2.0, TICKS_PER_SAMPLE / 2.0)
+    Calibrator::new(clock, 2.0, TICKS_PER_SAMPLE / 2.0).finish()
 }
 
 /// How many of its clock's ticks a calibration sample lasts, at least: a sample is off by up
 /// to a tick, so this bounds the error to about 5 %.
 pub const TICKS_PER_SAMPLE: f64 = 20.0;
 
-fn calibrate_with(clock: &dyn Clock, sample_ms: f64, ticks_per_sample: f64) -> Calibration {
-    let start = clock.now_ms();
-    let tick = tick_ms(clock);
-    let sample_ms = sample_ms.max(ticks_per_sample * tick);
-    let never = Cancel::new();
-    let timed = |n: u64| {
-        let t0 = clock.now_ms();
-        let _ = Calibration::run_iterations(n, &never);
-        clock.now_ms() - t0
-    };
-    let mut n = KERNEL_CHUNK;
-    while timed(n) < sample_ms && n < (1 << 40) {
-        n *= 2;
+/// A calibration ([`calibrate`]) taken one sample at a time, so that a caller on the page's
+/// thread can let the page draw between two samples instead of freezing it for the whole
+/// measurement (up to 40 samples of 20 ms on a clock of whole milliseconds).
+pub struct Calibrator<'c> {
+    clock: &'c dyn Clock,
+    start: f64,
+    tick: f64,
+    sample_ms: f64,
+    /// Iterations per sample: doubled until a sample lasts `sample_ms`.
+    n: u64,
+    growing: bool,
+    /// The fastest rate of the samples long enough to time, in iterations per ms.
+    best: f64,
+    samples: u32,
+    since_best: u32,
+    /// The rate of the last sample, long enough or not.
+    last_rate: f64,
+}
+
+impl<'c> Calibrator<'c> {
+    /// The full calibration: samples of 10 ms, or 20 ticks of a coarser clock.
+    pub fn full(clock: &'c dyn Clock) -> Self {
+        Calibrator::new(clock, 10.0, TICKS_PER_SAMPLE)
     }
-    // The fastest rate of the samples long enough to time, in iterations per ms.
-    let (mut best, mut samples, mut since_best) = (0.0_f64, 0, 0);
-    let mut last_ms = sample_ms;
-    while samples < MAX_CALIBRATION_SAMPLES && (samples < 5 || since_best < 5) {
-        let ms = timed(n);
-        samples += 1;
-        last_ms = ms;
-        if ms < sample_ms / 2.0 {
+
+    fn new(clock: &'c dyn Clock, sample_ms: f64, ticks_per_sample: f64) -> Self {
+        let start = clock.now_ms();
+        let tick = tick_ms(clock);
+        let sample_ms = sample_ms.max(ticks_per_sample * tick);
+        Calibrator {
+            clock,
+            start,
+            tick,
+            sample_ms,
+            n: KERNEL_CHUNK,
+            growing: true,
+            best: 0.0,
+            samples: 0,
+            since_best: 0,
+            last_rate: 0.0,
+        }
+    }
+
+    fn timed(&self, n: u64) -> f64 {
+        let t0 = self.clock.now_ms();
+        let _ = Calibration::run_iterations(n, &Cancel::new());
+        self.clock.now_ms() - t0
+    }
+
+    /// Takes the next sample (at most about `sample_ms`, or twice that while the kernel gets
+    /// faster); the calibration once it is done.
+    pub fn step(&mut self) -> Option<Calibration> {
+        if self.growing {
+            if self.timed(self.n) < self.sample_ms && self.n < (1 << 40) {
+                self.n *= 2;
+            } else {
+                self.growing = false;
+            }
+            return None;
+        }
+        let ms = self.timed(self.n);
+        self.samples += 1;
+        self.last_rate = self.n as f64 / ms.max(self.tick).max(1e-3);
+        if ms < self.sample_ms / 2.0 {
             // The kernel got faster (the engine optimised it): too short to time on this
             // clock. Longer samples from now on; this one doesn't count.
-            n *= 2;
-            since_best = 0;
-            continue;
-        }
-        let rate = n as f64 / ms;
-        if rate > best * 1.01 {
-            best = rate;
-            since_best = 0;
+            self.n *= 2;
+            self.since_best = 0;
         } else {
-            since_best += 1;
+            let rate = self.n as f64 / ms;
+            if rate > self.best * 1.01 {
+                self.best = rate;
+                self.since_best = 0;
+            } else {
+                self.since_best += 1;
+            }
+        }
+        let stable = self.samples >= 5 && self.since_best >= 5;
+        (stable || self.samples >= MAX_CALIBRATION_SAMPLES).then(|| self.result())
+    }
+
+    /// Takes every sample left, and returns the calibration.
+    pub fn finish(mut self) -> Calibration {
+        loop {
+            if let Some(calibration) = self.step() {
+                return calibration;
+            }
         }
     }
-    if best == 0.0 {
-        // Every sample was cut short (at most 40 doublings in a row): the last one, at most a
-        // tick off.
-        best = n as f64 / last_ms.max(tick).max(1e-3);
-    }
-    Calibration {
-        iterations_per_ms: best,
-        measured_ms: clock.now_ms() - start,
+
+    fn result(&self) -> Calibration {
+        let best = if self.best > 0.0 {
+            self.best
+        } else {
+            // Every sample was cut short (40 doublings in a row): the last one, at most a
+            // tick off.
+            self.last_rate
+        };
+        Calibration {
+            iterations_per_ms: best,
+            measured_ms: self.clock.now_ms() - self.start,
+        }
     }
 }
 
