@@ -123,7 +123,7 @@ test('each state marks the line that does it', () => {
   assert.match(line('hybrid', 'rust', 'main', 'io'), /event_loop\.sleep/);
   assert.match(line('processes', 'rust', 'worker', 'transfer'), /task\.data_kb > 0/);
   assert.match(line('processes', 'rust', 'worker', 'startup'), /starting the process first/);
-  assert.match(line('processes', 'rust', 'worker', 'cpu'), /self\.machine\.compute\(chunk/);
+  assert.match(line('processes', 'rust', 'worker', 'cpu'), /self\.machine\.compute\(slice/);
   // Python and JavaScript: the library calls the issue names.
   assert.match(line('concurrent', 'python', 'main', 'io'), /await asyncio\.sleep/);
   assert.match(line('concurrent', 'python', 'main', 'idle'), /asyncio\.gather/);

@@ -226,9 +226,11 @@ pub async fn run(
                 Piece::Wait { ms } => (SpanKind::Io, Left::Until(now + ms)),
             };
             // …
-                let chunk = ms.min(budget_ms.max(0.0));
-                let _ = self.machine.compute(chunk, &never);
-                // …
+                let until = now + budget_ms.max(0.0);
+                loop {
+                    let slice = ms.min(WORK_SLICE_MS);
+                    let _ = self.machine.compute(slice, &never);
+                    // …
                 if left > 0.0 {
                     let _ = self.machine.block(left.min(budget_ms.max(0.0)), &never);`,
   },
@@ -439,7 +441,7 @@ onmessage = ({ data: { cpuMs } }) => {
     rust: {
       parts: ['processes', 'processesTrait', 'processWork'],
       marks: {
-        cpu: 'let _ = self.machine.compute(chunk, &never);',
+        cpu: 'let _ = self.machine.compute(slice, &never);',
         io: 'let _ = self.machine.block(',
         transfer: 'let input = (task.data_kb > 0)',
         startup: 'starting the process first if it isn\'t',
