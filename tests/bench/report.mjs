@@ -60,7 +60,8 @@ export function htmlReport(report) {
   if (bytes) {
     const files = [...bytes.files].sort((a, b) => b.gzipKb - a.gzipKb);
     sections.push(`<h2>Bytes: ${fmt(m.pageKbGzip.value)} KB gzip (${fmt(bytes.rawKb)} KB raw)</h2>` +
-      bars(files.map((f) => [f.path, f.gzipKb, `(${fmt(f.rawKb)} raw)`]), { unit: 'KB' }));
+      `<p>The page as readers get it, from dist/ (minified); as written, in www/: ${fmt(bytes.wwwKbGzip)} KB gzip.</p>` +
+      bars(files.map((f) => [f.path, f.gzipKb, `(${fmt(f.rawKb)} raw; www/: ${fmt(f.wwwGzipKb)} gzip)`]), { unit: 'KB' }));
   }
   const fine = m.hybridFineSpeedup?.detail;
   if (fine) {

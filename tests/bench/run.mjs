@@ -1,9 +1,10 @@
 // The benchmark: native kernel speed; then, in headless Chromium, the playground page itself
-// (time to ready and its phases, on a warm cache; the bytes it loads, gzip'd); then
+// as readers get it, from dist/ (time to ready and its phases, on a warm cache; the bytes it
+// loads, gzip'd, and what the same files weigh unminified in www/); then
 // www/bench/bench.html on a local server with the cross-origin isolation headers (threads), and
 // again on a server without them (processes, as a page that isn't isolated has them). Prints
 // a table, writes artifacts/bench.json and artifacts/bench.html (the figures as small charts).
-// Run through `./build.sh bench` (it builds www/pkg first).
+// Run through `./build.sh bench` (it builds www/pkg and dist/ first).
 //
 // Exit code 0 when the benchmark ran, even if a goal was missed (it's a benchmark, not a
 // test: a miss is printed as MISSED); non-zero when the benchmark itself failed.
@@ -170,7 +171,7 @@ const NOTE_READY = () => {
 };
 
 /**
- * Opens the playground (www/index.html) once to fill the browser's cache, noting every file it
+ * Opens the playground (`base`/index.html) once to fill the browser's cache, noting every file it
  * loads (the bytes: each file once, gzip'd as a server would send it), then READY_LOADS more
  * times, timing navigation -> `window.playground`, the engine's phases (its performance
  * measures named `playground: ...`), and navigation -> the pool ready (`pg.whenPoolReady`).
@@ -227,9 +228,10 @@ function readyRows({ loads, files }) {
     const of = loads.map((l) => l.phases.find((p) => p.name === name)).filter(Boolean);
     return { name, startMs: round1(med(of.map((p) => p.start))), ms: round1(med(of.map((p) => p.ms))) };
   });
-  const list = Object.entries(files).map(([path, f]) => ({ path, ...f }));
+  const list = Object.entries(files).map(([path, f]) => ({ path, ...f, ...unminified(path) }));
   const gzip = list.reduce((n, f) => n + (f.gzip ?? 0), 0);
   const raw = list.reduce((n, f) => n + (f.raw ?? 0), 0);
+  const wwwGzip = list.reduce((n, f) => n + (f.wwwGzip ?? f.gzip ?? 0), 0);
   return {
     readyMs: {
       value: round1(readyMs), goal: `<= ${READY_GOAL_MS}`, unit: 'ms', pass: readyMs <= READY_GOAL_MS, phase: 'playground',
@@ -244,12 +246,23 @@ function readyRows({ loads, files }) {
     pageKbGzip: {
       value: round1(gzip / 1024), goal: `<= ${BYTES_GOAL_KB}`, unit: 'KB', pass: gzip / 1024 <= BYTES_GOAL_KB, phase: 'playground',
       detail: {
-        figure: 'every file index.html loaded (with its workers), each once, gzip -6',
+        figure: 'every file index.html loaded from dist/ (with its workers), each once, gzip -6',
         rawKb: round1(raw / 1024),
-        files: list.map((f) => ({ path: f.path, rawKb: round1((f.raw ?? 0) / 1024), gzipKb: round1((f.gzip ?? 0) / 1024) })),
+        // The same files as written, in www/ (./build.sh serve): before dist/'s minifying.
+        wwwKbGzip: round1(wwwGzip / 1024),
+        files: list.map((f) => ({
+          path: f.path, rawKb: round1((f.raw ?? 0) / 1024), gzipKb: round1((f.gzip ?? 0) / 1024),
+          wwwGzipKb: round1((f.wwwGzip ?? f.gzip ?? 0) / 1024),
+        })),
       },
     },
   };
+}
+
+/** The gzip'd size of `path` as written in www/ (dist/ minifies it), if www/ has it. */
+function unminified(path) {
+  const file = `${ROOT}/www${path}`;
+  return existsSync(file) ? { wwwGzip: gzipSync(readFileSync(file)).length } : {};
 }
 
 const round1 = (x) => (Number.isFinite(x) ? Number(x.toFixed(1)) : null);
@@ -272,8 +285,8 @@ function printTable(measurements, othersByPhase) {
 }
 
 async function main() {
-  if (!existsSync(`${ROOT}/www/pkg/playground.js`)) {
-    throw new Error('www/pkg is missing: run ./build.sh bench (it builds the wasm module first)');
+  if (!existsSync(`${ROOT}/www/pkg/playground.js`) || !existsSync(`${ROOT}/dist/pkg/playground.js`)) {
+    throw new Error('www/pkg or dist/ is missing: run ./build.sh bench (it builds them first)');
   }
   const loadBefore = loadavg();
   const native = nativeKernelRate();
@@ -291,8 +304,11 @@ async function main() {
     servers.push((await startServer(port, CACHED_SERVE_CONFIG, true)).server);
     const plainPort = await freePort(port + 1);
     servers.push((await startServer(plainPort, PLAIN_SERVE_CONFIG, false)).server);
+    const deployedPort = await freePort(plainPort + 1);
+    servers.push((await startServer(deployedPort, CACHED_SERVE_CONFIG, true, 'dist')).server);
     const isolated = `http://127.0.0.1:${port}`;
     const plain = `http://127.0.0.1:${plainPort}`;
+    const deployed = `http://127.0.0.1:${deployedPort}`;
     // launch() gives every run a fresh temporary profile (user data dir), removed on close.
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     const started = Date.now();
@@ -302,9 +318,9 @@ async function main() {
     const pages = {};
     let samples;
     try {
-      say(`opening ${isolated}/index.html ${READY_LOADS + 1} times (ready, bytes)`);
+      say(`opening ${deployed}/index.html (dist/) ${READY_LOADS + 1} times (ready, bytes)`);
       phases.push({ name: 'playground', t: Date.now() });
-      const playground = await measurePlayground(browser, isolated);
+      const playground = await measurePlayground(browser, deployed);
       Object.assign(measurements, readyRows(playground));
       for (const [where, base] of [['isolated', isolated], ['plain', plain]]) {
         const url = `${base}/bench/bench.html?native=${native}&autostart=1&where=${where}`;

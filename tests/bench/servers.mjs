@@ -21,11 +21,13 @@ export async function freePort(from) {
 
 /**
  * `serve` on 127.0.0.1:port with `config`: isolated (COOP, COEP, CORP, DIP on every response)
- * or not (`isolated` false: the response must come without COEP).
+ * or not (`isolated` false: the response must come without COEP). `folder`: www/ (the default)
+ * or dist/ (what a static host serves readers: it has no bench/).
  */
-export async function startServer(port, config, isolated) {
+export async function startServer(port, config, isolated, folder = 'www') {
+  const probe = folder === 'www' ? '/bench/bench.html' : '/index.html';
   const server = spawn(`${ROOT}/node_modules/.bin/serve`, [
-    '--no-clipboard', '--config', config, '--listen', `tcp://127.0.0.1:${port}`, 'www',
+    '--no-clipboard', '--config', config, '--listen', `tcp://127.0.0.1:${port}`, folder,
   ], { cwd: ROOT, env: { ...process.env, NO_UPDATE_CHECK: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   server.stderr.on('data', (chunk) => { stderr += chunk; });
@@ -37,7 +39,7 @@ export async function startServer(port, config, isolated) {
     const early = await Promise.race([exited, new Promise((r) => setTimeout(() => r(null), 200))]);
     if (early) throw new Error(`the server exited (${early.code ?? early.signal}): ${stderr.trim()}`);
     try {
-      const response = await fetch(`${url}/bench/bench.html`);
+      const response = await fetch(`${url}${probe}`);
       if (response.ok) {
         if ((response.headers.get('cross-origin-embedder-policy') === 'require-corp') !== isolated) {
           server.kill('SIGTERM');
@@ -45,7 +47,7 @@ export async function startServer(port, config, isolated) {
         }
         return { server, url };
       }
-      throw new Error(`GET /bench/bench.html: ${response.status}`);
+      throw new Error(`GET ${probe}: ${response.status}`);
     } catch (error) {
       if (Date.now() > deadline) {
         server.kill('SIGTERM');

@@ -1,6 +1,6 @@
 // Embedding: a tutorial page on another origin, with no special headers, puts live threaded
 // playgrounds in iframes and talks to them with postMessage (docs/embedding.md).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { test, expect } from '@playwright/test';
 import {
   ROOT, ISOLATED, PLAIN, HOST, TUTORIAL, DIST, DIST_HEADERS_FILE, ISOLATION_HEADERS, RECORD_MESSAGES,
@@ -248,6 +248,22 @@ test('dist/ served with its _headers behaves like the dev server', async ({ page
     return [...new Set(result.spans.filter((s) => s.lane !== 0).map((s) => s.lane))];
   });
   expect(lanes.length).toBeGreaterThanOrEqual(2);
+  // Processes too: their worker script is minified like the rest.
+  const processes = await page.evaluate(async () => {
+    const result = await window.playground.run({ strategy: 'processes', threads: 2,
+      groups: [{ name: 'work', count: 4, cpuMs: 30, ioMs: 0 }] });
+    return { status: result.status, lanes: new Set(result.spans.filter((s) => s.lane !== 0).map((s) => s.lane)).size };
+  });
+  expect(processes).toEqual({ status: 'completed', lanes: 2 });
+  // What readers load is minified, file by file, each with its source map.
+  for (const path of ['/engine/engine.js', '/engine/process.js', '/views/timeline.js', '/style.css']) {
+    const deployed = await (await request.get(`${DIST}${path}`)).text();
+    const written = readFileSync(`${ROOT}/www${path}`, 'utf8').length;
+    // (Comments make up much of the JavaScript as written; the CSS has few.)
+    expect(deployed.length, `${path} is minified`).toBeLessThan(written * (path.endsWith('.js') ? 0.8 : 1));
+    expect(deployed, path).toContain(`sourceMappingURL=${path.split('/').pop()}.map`);
+    expect((await request.get(`${DIST}${path}.map`)).status(), `${path}.map`).toBe(200);
+  }
 
   // Embedded from dist/ on a plain page of another origin: threads too (Document-Isolation-Policy).
   await openHostPage(page, 'dist-host.html', `<iframe id="d" src="${DIST}/embed.html?preset=cpu&amp;strategies=parallel" style="width:100%;border:0"></iframe>`);
