@@ -5,7 +5,7 @@ use crate::machine::{calibrate, InstantClock, Machine, RealMachine};
 use crate::panic::PanickingMachine;
 use crate::plan::Plan;
 use crate::runner::{Host, PreparedRun, RunResult};
-use crate::strategy::{EventLoop, Platform, Status};
+use crate::strategy::{EventLoop, Platform, ProcessJob, Status};
 use crate::testing::{run_on_fake_time, FakeLoop, FakeMachine, FakeProcesses, FakeTime};
 use crate::trace::{Span, SpanKind, MAIN_LANE};
 use crate::workload::{Limits, Strategy};
@@ -564,24 +564,30 @@ fn a_process_that_fails_fails_the_run_with_its_message() {
     assert_eq!(pool.stops.get(), 1);
 }
 
-#[test]
-fn a_process_task_runs_piece_by_piece_in_chunks_a_cancel_can_come_between() {
-    let job = crate::strategy::ProcessJob {
+/// A job for one process: task `id` of `group`, reading `data_kb`, with one step.
+fn one_step_job(id: u32, group: u16, data_kb: u32, cpu_ms: f64, io_ms: f64) -> ProcessJob {
+    ProcessJob {
         task: crate::plan::Task {
-            id: 7,
-            group: 1,
-            data_kb: 64,
+            id,
+            group,
+            data_kb,
             arrival_ms: 0.0,
-            steps: vec![crate::plan::Step {
-                cpu_ms: 12.0,
-                io_ms: 5.0,
-            }],
+            steps: vec![crate::plan::Step { cpu_ms, io_ms }],
         },
-        global_lock: true,
-        quantum: Some(5.0),
+        global_lock: false,
+        quantum: None,
         iterations_per_ms: 1.0,
         posted_at: 0.0,
         panic: false,
+    }
+}
+
+#[test]
+fn a_process_task_runs_piece_by_piece_in_chunks_a_cancel_can_come_between() {
+    let job = ProcessJob {
+        global_lock: true,
+        quantum: Some(5.0),
+        ..one_step_job(7, 1, 64, 12.0, 5.0)
     };
     let time = FakeTime::new();
     let machine = Arc::new(FakeMachine(time.clone()));
@@ -640,23 +646,7 @@ fn a_process_whose_kernel_is_slower_than_the_calibration_still_returns_every_chu
             1.0
         }
     }
-    let job = crate::strategy::ProcessJob {
-        task: crate::plan::Task {
-            id: 0,
-            group: 0,
-            data_kb: 0,
-            arrival_ms: 0.0,
-            steps: vec![crate::plan::Step {
-                cpu_ms: 300.0,
-                io_ms: 0.0,
-            }],
-        },
-        global_lock: false,
-        quantum: None,
-        iterations_per_ms: 1.0,
-        posted_at: 0.0,
-        panic: false,
-    };
+    let job = one_step_job(0, 0, 0, 300.0, 0.0);
     let time = FakeTime::new();
     let mut task = crate::strategy::ProcessTask::new(job, Arc::new(Slow(time.clone())), None, 0.0);
     let mut chunks = 0;
