@@ -246,6 +246,9 @@ test('server preset: one at a time falls behind, concurrency keeps up with waits
 
 test('responsiveness preset: the reader’s own keypress waits while the page is frozen', async ({ page }) => {
   await openPlayground(page);
+  // Only this preset asks for the reader's input.
+  await page.click('button[data-preset="mixed"]');
+  await expect(page.locator('#try-input')).toBeHidden();
   await page.click('button[data-preset="responsive"]');
   await expect(page.locator('#try-input')).toBeVisible();
   // Click without waiting: the click's handler starts the freezing run, and Playwright would
