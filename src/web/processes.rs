@@ -70,11 +70,16 @@ impl Processes for JsProcesses {
                     .for_each(&mut on_event);
             },
         );
-        let done = self
-            .0
-            .run_task(index as u32, &job, input, events.as_ref().unchecked_ref());
+        // Handlers on the promise at once: a run cancelled before it polls this future
+        // still stops the task, and its rejection must not go unhandled (a page error).
+        let done = JsFuture::from(self.0.run_task(
+            index as u32,
+            &job,
+            input,
+            events.as_ref().unchecked_ref(),
+        ));
         Box::pin(async move {
-            let outcome = JsFuture::from(done).await;
+            let outcome = done.await;
             drop(events); // no event comes after the task's promise settles
             outcome.map(|_| ()).map_err(|error| {
                 ProcessFailed(

@@ -313,6 +313,30 @@ test('cancel stops a processes run within 100 ms, the processes stay, and the ne
   expect(r.next.wallMs).toBeLessThan(180);
 });
 
+test('a cancel at any moment of a processes run ends it cleanly: no unhandled rejection, every next run works', async ({ page }) => {
+  // A cancel that lands as a process takes its next task once left that task's promise
+  // rejected with no handler (a page error, found by the soak).
+  await openPlayground(page);
+  const outcomes = await page.evaluate(async () => {
+    const pg = window.playground;
+    const out = [];
+    for (let delayMs = 0; delayMs < 40; delayMs += 2) {
+      const controller = new AbortController();
+      const run = pg.run({ strategy: 'processes', threads: 2, groups: [{ name: 'short', count: 16, cpuMs: 2, ioMs: 2 }] },
+        { signal: controller.signal });
+      setTimeout(() => controller.abort(), delayMs);
+      out.push((await run).status);
+    }
+    // The stopped tasks' processes answer within a second; then one more run.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    out.push((await pg.run({ strategy: 'processes', threads: 2, groups: [{ name: 'after', count: 4, cpuMs: 5, ioMs: 0 }] })).status);
+    return out;
+  });
+  expect(outcomes.every((status) => ['cancelled', 'completed'].includes(status)), outcomes.join(' ')).toBe(true);
+  expect(outcomes.filter((status) => status === 'cancelled').length).toBeGreaterThan(5);
+  expect(outcomes.at(-1)).toBe('completed');
+});
+
 test('exportTrace takes only a run of this engine: forged input is an Error and the engine keeps working', async ({ page }) => {
   await openPlayground(page);
   const outcome = await page.evaluate(async () => {
