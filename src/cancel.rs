@@ -4,8 +4,8 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
 use std::task::{Context, Poll, Waker};
+use wasm_sync::Mutex;
 
 /// The run was cancelled: work stops at the next check, the run reports `cancelled`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -13,10 +13,11 @@ pub struct Cancelled;
 
 /// Shared by every thread of a run.
 ///
-/// Workers only ever read the flag (a relaxed atomic load between chunks of work). The waker
-/// list is touched only by the thread that polls [`Cancel::cancelled`] and the one that calls
-/// [`Cancel::cancel`], both the page's main thread in the browser, so its lock is never
-/// contended there (a contended lock on the main thread throws: `Atomics.wait` is forbidden).
+/// Workers mostly read the flag (a relaxed atomic load between chunks of work). The waker
+/// list is touched by the thread that polls [`Cancel::cancelled`] (the page's main thread in
+/// the browser) and by whoever calls [`Cancel::cancel`]: the page, or a worker whose job
+/// panicked. Its lock is `wasm_sync`'s, which the main thread spins for instead of waiting
+/// (`Atomics.wait` throws there).
 #[derive(Default)]
 pub struct Cancel {
     flag: AtomicBool,

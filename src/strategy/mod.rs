@@ -371,35 +371,89 @@ const QUEUED_PER_WORKER: usize = 8;
 ///
 /// Only `workers` jobs take from the queue: at most that many pieces compute at once (the
 /// run's `threads`), however many the pool has.
+///
+/// The queue's lock is `wasm_sync`'s, which the page's thread spins for instead of waiting:
+/// a browser throws on `Atomics.wait` there. (With `std::sync::mpsc` the page's thread
+/// sometimes had to wait for the channel's own lock while a worker held it, as it handed a
+/// piece over or dropped the queue: "Atomics.wait cannot be called in this context", the
+/// module terminated and the run never ended. Measured: once in about 40 hybrid runs
+/// cancelled while 4 tasks computed on 2 workers.)
 pub struct PoolQueue {
-    sender: std::sync::mpsc::Sender<Job>,
+    shared: Arc<QueueShared>,
     /// How many pieces are handed over (computing or queued) at once.
     pub permits: Permits,
+}
+
+/// The pieces waiting for a worker, and whether the queue is closed (its run is over).
+struct QueueShared {
+    state: wasm_sync::Mutex<QueueState>,
+    /// Signalled when a piece is queued or the queue closes. Only workers wait on it.
+    ready: wasm_sync::Condvar,
+}
+
+#[derive(Default)]
+struct QueueState {
+    jobs: std::collections::VecDeque<Job>,
+    closed: bool,
+}
+
+impl QueueShared {
+    /// The next piece, waiting for one (on a worker); `None` once the queue is closed and
+    /// empty.
+    fn next(&self) -> Option<Job> {
+        let mut state = self.state.lock().ok()?;
+        loop {
+            if let Some(job) = state.jobs.pop_front() {
+                return Some(job);
+            }
+            if state.closed {
+                return None;
+            }
+            state = self.ready.wait(state).ok()?;
+        }
+    }
+
+    /// Queues `job` for a worker; `false` if the queue is closed.
+    fn push(&self, job: Job) -> bool {
+        let Ok(mut state) = self.state.lock() else {
+            return false;
+        };
+        if state.closed {
+            return false;
+        }
+        state.jobs.push_back(job);
+        drop(state);
+        self.ready.notify_one();
+        true
+    }
+
+    /// Closes the queue: workers take what is left in it, then their jobs end.
+    fn close(&self) {
+        if let Ok(mut state) = self.state.lock() {
+            state.closed = true;
+        }
+        self.ready.notify_all();
+    }
 }
 
 impl PoolQueue {
     /// Starts `workers` jobs on the pool that run queued pieces until the queue is dropped.
     /// Callers must check that a pool exists (see [`on_pool`]).
     pub fn start(workers: usize) -> PoolQueue {
-        let (sender, receiver) = std::sync::mpsc::channel::<Job>();
-        // Only the pool's workers lock it (the page's thread never waits on it), one at a
-        // time while the queue is empty.
-        let receiver = Arc::new(std::sync::Mutex::new(receiver));
+        let shared = Arc::new(QueueShared {
+            state: wasm_sync::Mutex::new(QueueState::default()),
+            ready: wasm_sync::Condvar::new(),
+        });
         for _ in 0..workers.max(1) {
-            let receiver = receiver.clone();
-            rayon::spawn(move || loop {
-                let next = match receiver.lock() {
-                    Ok(receiver) => receiver.recv(),
-                    Err(_) => return,
-                };
-                match next {
-                    Ok(job) => job(),
-                    Err(_) => return, // the queue was dropped: the run is over
+            let shared = shared.clone();
+            rayon::spawn(move || {
+                while let Some(job) = shared.next() {
+                    job();
                 }
             });
         }
         PoolQueue {
-            sender,
+            shared,
             permits: Permits::new(workers.max(1) * QUEUED_PER_WORKER),
         }
     }
@@ -411,12 +465,19 @@ impl PoolQueue {
         f: impl FnOnce() -> R + Send + 'static,
     ) -> Result<R, Cancelled> {
         let (sender, receiver) = futures::channel::oneshot::channel();
-        self.sender
-            .send(Box::new(move || {
-                let _ = sender.send(crate::panic::catch(f));
-            }))
-            .map_err(|_| Cancelled)?;
+        let queued = self.shared.push(Box::new(move || {
+            let _ = sender.send(crate::panic::catch(f));
+        }));
+        if !queued {
+            return Err(Cancelled);
+        }
         returned(receiver.await)
+    }
+}
+
+impl Drop for PoolQueue {
+    fn drop(&mut self) {
+        self.shared.close();
     }
 }
 
