@@ -59,11 +59,13 @@ export class ProcessPool {
           slot.readyAt = data.readyAt;
           resolve();
         } else if (data?.type === 'failed') {
+          clearTimeout(late);
           reject(new Error(data.message));
         }
       };
       worker.onerror = (event) => {
         event.preventDefault();
+        clearTimeout(late);
         reject(new Error(`it could not start (${event.message || 'the worker script failed to load'})`));
       };
     });
