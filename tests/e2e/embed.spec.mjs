@@ -105,7 +105,7 @@ test('the snippet from “Copy embed code” works when pasted into a plain page
   await page.click('#copy-embed');
   await expect(page.locator('#summary')).toContainText('Embed code copied');
   const snippet = await page.evaluate(() => navigator.clipboard.readText());
-  expect(snippet).toMatch(/^<iframe id="playground-cpu" src="http:\/\/127\.0\.0\.1:8123\/embed\.html\?preset=cpu&amp;workload=/);
+  expect(snippet.startsWith(`<iframe id="playground-cpu" src="${ISOLATED}/embed.html?preset=cpu&amp;workload=`)).toBe(true);
   expect(snippet).toContain('allow="cross-origin-isolated"');
   expect(snippet).toContain('loading="lazy"');
   expect(snippet).toMatch(/height="\d{3}"/);
@@ -125,7 +125,7 @@ test('the snippet from “Copy embed code” works when pasted into a plain page
 
   // With the optional helper line uncommented, the iframe fits its content.
   const withHelper = snippet.replace(/<!-- Optional[^\n]*\n/, '').replace(/\n-->$/, '');
-  expect(withHelper).toContain("import { embedPlayground } from 'http://127.0.0.1:8123/embed-host.js'");
+  expect(withHelper).toContain(`import { embedPlayground } from '${ISOLATED}/embed-host.js'`);
   await openHostPage(page, 'pasted-helper.html', `<h1>My tutorial</h1>${withHelper}`);
   await waitForMessage(page, 'ready', { timeout: READY_MS });
   await expect.poll(async () => {

@@ -10,8 +10,13 @@ import { fileURLToPath } from 'node:url';
 /** Repo root (absolute, ends without a slash). */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
 
-export const ISOLATED_PORT = 8123;
-export const PLAIN_PORT = 8124;
+/**
+ * Added to every port the tests use (TEST_PORT_OFFSET=100 ...), so two checkouts can run their
+ * tests side by side; 0 in CI. The mdBook chapter names port 8123: book.spec.mjs needs 0.
+ */
+export const PORT_OFFSET = Number(process.env.TEST_PORT_OFFSET ?? 0);
+export const ISOLATED_PORT = 8123 + PORT_OFFSET;
+export const PLAIN_PORT = 8124 + PORT_OFFSET;
 export const ISOLATED = `http://127.0.0.1:${ISOLATED_PORT}`;
 export const PLAIN = `http://127.0.0.1:${PLAIN_PORT}`;
 
@@ -88,11 +93,11 @@ export async function openPlayground(page, base = ISOLATED, query = '', { settle
 //   DIST      dist/ (./build.sh dist) with the headers of dist/_headers and nothing else, turned
 //             into a serve config by distServeConfig(): the test proves _headers is right.
 
-export const HOST_PORT = 8125;
-export const DIST_PORT = 8126;
-export const TUTORIAL_PORT = 8127;
+export const HOST_PORT = 8125 + PORT_OFFSET;
+export const DIST_PORT = 8126 + PORT_OFFSET;
+export const TUTORIAL_PORT = 8127 + PORT_OFFSET;
 /** The mdBook tutorial (tests/e2e/book), built into BOOK_FOLDER by ./build.sh test. */
-export const BOOK_PORT = 8128;
+export const BOOK_PORT = 8128 + PORT_OFFSET;
 export const BOOK = `http://127.0.0.1:${BOOK_PORT}`;
 export const BOOK_FOLDER = 'artifacts/book';
 export const HOST = `http://127.0.0.1:${HOST_PORT}`;

@@ -11,15 +11,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Builder } from 'selenium-webdriver';
 import getLogInspector from 'selenium-webdriver/bidi/logInspector.js';
 import {
-  ROOT, ISOLATED_SERVE_CONFIG, PLAIN_SERVE_CONFIG, CHROMIUM, CHROMIUM_ARGS, serveCommand, serveFolderCommand,
+  ROOT, PORT_OFFSET, ISOLATED_SERVE_CONFIG, PLAIN_SERVE_CONFIG, CHROMIUM, CHROMIUM_ARGS, serveCommand, serveFolderCommand,
 } from '../e2e/util.mjs';
 
 export const ARTIFACTS = `${ROOT}/artifacts/engines`;
 
 // Ports of their own (Playwright's servers use 8123-8127), so both layers can run at once.
-export const ISOLATED_PORT = 8140;
-export const PLAIN_PORT = 8141;
-export const HOST_PORT = 8142;
+export const ISOLATED_PORT = 8140 + PORT_OFFSET;
+export const PLAIN_PORT = 8141 + PORT_OFFSET;
+export const HOST_PORT = 8142 + PORT_OFFSET;
 export const ISOLATED = `http://127.0.0.1:${ISOLATED_PORT}`;
 export const PLAIN = `http://127.0.0.1:${PLAIN_PORT}`;
 /** The host page: `localhost` is another site than `127.0.0.1` (not only another origin). */
@@ -45,7 +45,7 @@ function miniBrowser() {
 export const ENGINES = {
   firefox: {
     title: 'Firefox ESR',
-    port: 4444,
+    port: 4444 + PORT_OFFSET,
     // --websocket-port: BiDi's own port (4447, not the default 9222, which a Chromium may hold).
     driver: (port) => ['geckodriver', ['--port', `${port}`, '--websocket-port', `${port + 3}`]],
     capabilities: () => ({
@@ -61,7 +61,7 @@ export const ENGINES = {
   },
   webkit: {
     title: 'WebKitGTK',
-    port: 4445,
+    port: 4445 + PORT_OFFSET,
     // MiniBrowser has no headless mode: without a display the new-session request hangs.
     driver: (port) => ['xvfb-run', ['-a', '-s', '-screen 0 1600x1200x24', 'WebKitWebDriver', `--port=${port}`]],
     // No webSocketUrl: Debian's WebKitGTK 2.50 is built without BiDi (it answers it with
@@ -74,7 +74,7 @@ export const ENGINES = {
   },
   chromium: {
     title: 'Chromium',
-    port: 4446,
+    port: 4446 + PORT_OFFSET,
     driver: (port) => ['/usr/bin/chromedriver', [`--port=${port}`]],
     capabilities: () => ({
       browserName: 'chrome',
