@@ -3,7 +3,7 @@
 //! instead of restating it.
 
 use crate::trace::{Span, SpanKind};
-use crate::workload::{Limits, Pool, Strategy, MAX_POOL_THREADS, MIN_POOL_THREADS};
+use crate::workload::{CounterSync, Limits, Pool, Strategy, MAX_POOL_THREADS, MIN_POOL_THREADS};
 use serde::Serialize;
 
 /// One strategy as JS sees it.
@@ -28,6 +28,8 @@ pub struct PoolRule {
 pub struct Contract {
     /// Every strategy, in the order the page offers them.
     pub strategies: Vec<StrategyInfo>,
+    /// Every way tasks can update the shared counter (the workload's `sync`), default first.
+    pub syncs: Vec<&'static str>,
     /// Every span kind, by name, in the order of their codes.
     pub span_kinds: Vec<&'static str>,
     /// The fields of a span as it crosses to JS packed in numbers, in order.
@@ -46,6 +48,7 @@ pub fn contract() -> Contract {
                 pool: s.pool(),
             })
             .collect(),
+        syncs: CounterSync::ALL.iter().map(|s| s.name()).collect(),
         span_kinds: SpanKind::ALL.iter().map(|k| k.name()).collect(),
         packed_span: Span::PACKED_FIELDS,
         limits: Limits::DEFAULT,
@@ -74,14 +77,41 @@ mod tests {
                 { "name": "processes", "pool": "processes" },
             ])
         );
+        assert_eq!(c["syncs"], json!(["none", "atomic", "lock", "message"]));
         assert_eq!(
             c["spanKinds"],
-            json!(["cpu", "io", "lockWait", "transfer", "startup"])
+            json!([
+                "cpu",
+                "io",
+                "lockWait",
+                "transfer",
+                "startup",
+                "update",
+                "lockHeld",
+                "namedLockWait"
+            ])
         );
         assert_eq!(
             c["packedSpan"],
-            json!(["task", "group", "step", "lane", "kind", "start", "end"])
+            json!([
+                "task",
+                "group",
+                "step",
+                "lane",
+                "kind",
+                "start",
+                "end",
+                "lock",
+                "holder",
+                "holderLane",
+                "value"
+            ])
         );
+        assert_eq!(c["limits"]["maxIncrementsPerTask"], 10_000);
+        assert_eq!(c["limits"]["maxIncrements"], 50_000);
+        assert_eq!(c["limits"]["maxLocksPerGroup"], 8);
+        assert_eq!(c["limits"]["maxLocks"], 16);
+        assert_eq!(c["limits"]["maxLockNameChars"], 16);
         assert_eq!(c["limits"]["maxGroups"], 12);
         assert_eq!(c["limits"]["maxThreads"], 16);
         assert_eq!(c["limits"]["maxSpans"], 200_000);

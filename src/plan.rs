@@ -1,7 +1,7 @@
 //! From a workload to the plan a run executes: the concrete tasks (ids, steps, jitter
 //! applied) and the span budget the trace is sized to, checked against its limit.
 
-use crate::workload::{FieldError, Limits, Workload, WorkloadError};
+use crate::workload::{CounterSync, FieldError, Limits, Workload, WorkloadError};
 use serde::{Deserialize, Serialize};
 
 /// How long a thread computes under the global lock before it lets another one take it:
@@ -29,6 +29,13 @@ pub struct Task {
     /// When it arrives, ms after the run starts: no strategy starts it before.
     pub arrival_ms: f64,
     pub steps: Vec<Step>,
+    /// Times it adds 1 to the run's shared counter, spread over its work.
+    #[serde(default)]
+    pub increments: u32,
+    /// The named locks it takes, in order: indices in the run's lock names
+    /// ([`Workload::lock_names`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub locks: Vec<u16>,
 }
 
 impl Task {
@@ -59,12 +66,17 @@ impl Plan {
     pub fn new(workload: Workload, limits: &Limits) -> Result<Plan, WorkloadError> {
         let spans = span_budget(&workload);
         if spans > limits.max_spans {
+            let increments = if workload.total_increments() > 0 {
+                ", fewer increments"
+            } else {
+                ""
+            };
             return Err(WorkloadError {
                 errors: vec![FieldError {
                     field: "groups".into(),
                     message: format!(
                         "this workload would record about {spans} spans, over the limit of {}: \
-                         use fewer tasks or steps, or a larger yieldMs",
+                         use fewer tasks or steps{increments}, or a larger yieldMs",
                         limits.max_spans
                     ),
                 }],
@@ -84,7 +96,14 @@ impl Plan {
 /// task's id, so the same workload always gives the same tasks.
 pub fn tasks(workload: &Workload) -> Vec<Task> {
     let mut tasks = Vec::with_capacity(workload.task_count() as usize);
+    let lock_names = workload.lock_names();
     for (group_index, group) in workload.groups.iter().enumerate() {
+        let locks: Vec<u16> = group
+            .locks
+            .iter()
+            .filter_map(|name| lock_names.iter().position(|n| n == name))
+            .map(|index| index as u16)
+            .collect();
         for k in 0..group.count {
             let id = tasks.len() as u32;
             let mut rng = SplitMix::new(((workload.seed as u64) << 32) | id as u64);
@@ -107,6 +126,8 @@ pub fn tasks(workload: &Workload) -> Vec<Task> {
                 data_kb: group.data_kb,
                 arrival_ms: k as f64 * group.every_ms,
                 steps,
+                increments: group.increments,
+                locks: locks.clone(),
             });
         }
     }
@@ -160,18 +181,164 @@ pub enum Piece {
     Compute { ms: f64 },
     /// Waiting.
     Wait { ms: f64 },
+    /// Take named lock `lock` (an index in the run's lock names), held until [`Piece::Release`].
+    Take { lock: u16 },
+    /// An increment of the shared counter begins: its read.
+    Load,
+    /// The increment ends: its write.
+    Store,
+    /// The task releases every lock it holds: its end.
+    Release,
+}
+
+impl Piece {
+    /// Whether the piece is an instant on the counter or a lock rather than work that lasts
+    /// (taking a lock may wait, but it does no work).
+    pub fn is_instant(&self) -> bool {
+        matches!(
+            self,
+            Piece::Take { .. } | Piece::Load | Piece::Store | Piece::Release
+        )
+    }
 }
 
 /// The pieces of `task` in order, each with its step: the input read first (if any), then per
 /// step its computing in slices of at most `quantum` (see [`cpu_quantum`]), then its wait.
+///
+/// A task with increments or locks does the same work, cut where they fall: increment `k` of
+/// `n` reads the counter when `k/n` of the task's work (computing and waiting) is done and
+/// writes it when `(k+1)/n` is, so its share of the work comes between its read and its write;
+/// lock `j` of `l` is taken when `j/l` of the work is done, so the task works after taking each;
+/// it releases them all at its end. Where two fall on the same instant, a write comes before a
+/// take and a take before a read: a lock is never taken between an increment's read and its
+/// write unless some work separates them.
 pub fn pieces(task: &Task, quantum: Option<f64>) -> Vec<(usize, Piece)> {
-    let read = (task.data_kb > 0).then_some((0, Piece::Read { kb: task.data_kb }));
-    let steps = task.steps.iter().enumerate().flat_map(move |(step, s)| {
-        let compute = slices(s.cpu_ms, quantum).map(move |ms| (step, Piece::Compute { ms }));
-        let wait = (s.io_ms > 0.0).then_some((step, Piece::Wait { ms: s.io_ms }));
-        compute.chain(wait)
+    let mut out = Vec::new();
+    if task.data_kb > 0 {
+        out.push((0, Piece::Read { kb: task.data_kb }));
+    }
+    let work: Vec<Work> = task
+        .steps
+        .iter()
+        .enumerate()
+        .flat_map(|(step, s)| {
+            [
+                (s.cpu_ms > 0.0).then_some(Work {
+                    step,
+                    compute: true,
+                    ms: s.cpu_ms,
+                }),
+                (s.io_ms > 0.0).then_some(Work {
+                    step,
+                    compute: false,
+                    ms: s.io_ms,
+                }),
+            ]
+        })
+        .flatten()
+        .collect();
+    let total: f64 = work.iter().map(|w| w.ms).sum();
+    let last_step = task.steps.len().saturating_sub(1);
+    let mut cutter = Cutter {
+        work,
+        index: 0,
+        used: 0.0,
+        done: 0.0,
+        quantum,
+    };
+    for (numerator, denominator, piece) in events(task) {
+        cutter.emit_until(total * numerator as f64 / denominator as f64, &mut out);
+        out.push((cutter.step().unwrap_or(last_step), piece));
+    }
+    cutter.emit_until(f64::INFINITY, &mut out);
+    if !task.locks.is_empty() {
+        out.push((last_step, Piece::Release));
+    }
+    out
+}
+
+/// A piece of a task's work before it is cut: a step's computing or its wait.
+struct Work {
+    step: usize,
+    compute: bool,
+    ms: f64,
+}
+
+/// The counter's and the locks' instants of `task`, in order: each at a fraction of its work
+/// (numerator, denominator: compared exactly), as [`pieces`] describes.
+fn events(task: &Task) -> Vec<(u64, u64, Piece)> {
+    let n = task.increments as u64;
+    let l = task.locks.len() as u64;
+    // (numerator, denominator, order at the same instant, index, piece)
+    let mut events: Vec<(u64, u64, u8, u64, Piece)> = Vec::new();
+    for k in 0..n {
+        events.push((k, n, 2, k, Piece::Load));
+        events.push((k + 1, n, 0, k, Piece::Store));
+    }
+    for (j, &lock) in task.locks.iter().enumerate() {
+        events.push((j as u64, l, 1, j as u64, Piece::Take { lock }));
+    }
+    events.sort_by(|a, b| {
+        (a.0 * b.1)
+            .cmp(&(b.0 * a.1))
+            .then(a.2.cmp(&b.2))
+            .then(a.3.cmp(&b.3))
     });
-    read.into_iter().chain(steps).collect()
+    events
+        .into_iter()
+        .map(|(n, d, _, _, p)| (n, d, p))
+        .collect()
+}
+
+/// Emits a task's work up to a point, cutting a piece where the point falls inside it.
+struct Cutter {
+    work: Vec<Work>,
+    /// The piece under way, and how much of it is emitted.
+    index: usize,
+    used: f64,
+    /// Work emitted so far, ms.
+    done: f64,
+    quantum: Option<f64>,
+}
+
+impl Cutter {
+    /// Below this (ms) a remainder is rounding, not work.
+    const EPS: f64 = 1e-9;
+
+    fn emit_until(&mut self, until: f64, out: &mut Vec<(usize, Piece)>) {
+        while let Some(work) = self.work.get(self.index) {
+            let left = work.ms - self.used;
+            if left <= Self::EPS {
+                self.index += 1;
+                self.used = 0.0;
+                continue;
+            }
+            let room = until - self.done;
+            if room <= Self::EPS {
+                return;
+            }
+            let ms = if left <= room + Self::EPS { left } else { room };
+            if work.compute {
+                out.extend(slices(ms, self.quantum).map(|ms| (work.step, Piece::Compute { ms })));
+            } else {
+                out.push((work.step, Piece::Wait { ms }));
+            }
+            self.used += ms;
+            self.done += ms;
+        }
+    }
+
+    /// The step of the work at the cut (none once the work is all emitted).
+    fn step(&mut self) -> Option<usize> {
+        while let Some(work) = self.work.get(self.index) {
+            if work.ms - self.used > Self::EPS {
+                return Some(work.step);
+            }
+            self.index += 1;
+            self.used = 0.0;
+        }
+        None
+    }
 }
 
 /// An upper bound on the spans any strategy records for this workload (before jitter, which
@@ -184,6 +351,12 @@ pub fn span_budget(workload: &Workload) -> usize {
         .fold(f64::INFINITY, f64::min);
     // Under the lock each slice may also record the wait for the lock.
     let spans_per_slice = if workload.global_lock { 2 } else { 1 };
+    // The update (from read to write), and under the counter's lock the wait for it.
+    let spans_per_increment = match workload.sync {
+        CounterSync::None | CounterSync::Atomic => 1,
+        CounterSync::Lock => 2,
+        CounterSync::Message => 0,
+    };
     workload
         .groups
         .iter()
@@ -198,7 +371,16 @@ pub fn span_budget(workload: &Workload) -> usize {
             let io = usize::from(g.io_ms > 0.0);
             // Reading the input, and in a process also copying it in.
             let input = if g.data_kb > 0 { 2 } else { 0 };
-            g.count as usize * (g.steps as usize * (cpu_slices * spans_per_slice + io) + input)
+            let (increments, locks) = (g.increments as usize, g.locks.len());
+            // Each increment and each lock cuts at most one piece of work in two.
+            let cuts = (increments + locks) * spans_per_slice;
+            // A lock: the wait for it, and the time it is held.
+            let counter_and_locks = increments * spans_per_increment + locks * 2;
+            g.count as usize
+                * (g.steps as usize * (cpu_slices * spans_per_slice + io)
+                    + input
+                    + cuts
+                    + counter_and_locks)
         })
         .sum()
 }
@@ -344,6 +526,129 @@ mod tests {
             (cpu_quantum(&w, true), cpu_quantum(&w, false)),
             (None, None)
         );
+    }
+
+    /// The pieces of the first task of a one-group workload, in short: `C5` computing 5 ms,
+    /// `W5` waiting, `T0` taking lock 0, `L` and `S` an increment's read and write, `R` the
+    /// release.
+    fn program(group: &str) -> Vec<String> {
+        let w = workload(&format!(
+            r#"{{"strategy":"concurrent","groups":[{group}]}}"#
+        ));
+        pieces(&tasks(&w)[0], None)
+            .into_iter()
+            .map(|(step, piece)| {
+                let short = match piece {
+                    Piece::Read { kb } => format!("I{kb}"),
+                    Piece::Compute { ms } => format!("C{ms}"),
+                    Piece::Wait { ms } => format!("W{ms}"),
+                    Piece::Take { lock } => format!("T{lock}"),
+                    Piece::Load => "L".into(),
+                    Piece::Store => "S".into(),
+                    Piece::Release => "R".into(),
+                };
+                format!("{short}@{step}")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_increments_share_of_the_work_comes_between_its_read_and_its_write() {
+        assert_eq!(
+            program(r#"{"name":"a","count":1,"cpuMs":10,"ioMs":10,"increments":4}"#),
+            [
+                "L@0", "C5@0", "S@0", "L@0", "C5@0", "S@0", "L@0", "W5@0", "S@0", "L@0", "W5@0",
+                "S@0"
+            ]
+        );
+        // Over steps: each step's work is cut where an increment falls.
+        assert_eq!(
+            program(r#"{"name":"a","count":1,"cpuMs":6,"ioMs":0,"steps":2,"increments":3}"#),
+            ["L@0", "C4@0", "S@0", "L@0", "C2@0", "C2@1", "S@1", "L@1", "C4@1", "S@1"]
+        );
+        // No work at all: the increments back to back.
+        assert_eq!(
+            program(r#"{"name":"a","count":1,"cpuMs":0,"ioMs":0,"increments":2}"#),
+            ["L@0", "S@0", "L@0", "S@0"]
+        );
+    }
+
+    #[test]
+    fn a_task_works_after_taking_each_lock_and_releases_them_at_its_end() {
+        let w = workload(
+            r#"{"strategy":"parallel","groups":[
+            {"name":"ab","count":1,"cpuMs":10,"ioMs":10,"locks":["A","B"]},
+            {"name":"ba","count":1,"cpuMs":10,"ioMs":10,"locks":["B","A"]}]}"#,
+        );
+        assert_eq!(w.lock_names(), ["A", "B"]);
+        let t = tasks(&w);
+        assert_eq!(
+            (t[0].locks.clone(), t[1].locks.clone()),
+            (vec![0, 1], vec![1, 0])
+        );
+        assert_eq!(
+            program(r#"{"name":"ab","count":1,"cpuMs":10,"ioMs":10,"locks":["A","B"]}"#),
+            ["T0@0", "C10@0", "T1@0", "W10@0", "R@0"]
+        );
+        // Locks and increments on one instant: a write, then a take, then a read.
+        assert_eq!(
+            program(
+                r#"{"name":"a","count":1,"cpuMs":0,"ioMs":0,"increments":2,"locks":["A","B"]}"#
+            ),
+            ["T0@0", "L@0", "S@0", "T1@0", "L@0", "S@0", "R@0"]
+        );
+        // A lock taken inside an increment when work separates them.
+        assert_eq!(
+            program(
+                r#"{"name":"a","count":1,"cpuMs":30,"ioMs":0,"increments":1,"locks":["A","B","C"]}"#
+            ),
+            ["T0@0", "L@0", "C10@0", "T1@0", "C10@0", "T2@0", "C10@0", "S@0", "R@0"]
+        );
+    }
+
+    #[test]
+    fn without_increments_or_locks_the_pieces_are_the_steps_work_sliced() {
+        let w = workload(
+            r#"{"strategy":"concurrent","yieldMs":4,"groups":[{"name":"a","count":1,"cpuMs":10,"ioMs":3,"steps":2,"dataKb":2}]}"#,
+        );
+        let all = pieces(&tasks(&w)[0], cpu_quantum(&w, true));
+        let expected = [
+            (0, Piece::Read { kb: 2 }),
+            (0, Piece::Compute { ms: 4.0 }),
+            (0, Piece::Compute { ms: 4.0 }),
+            (0, Piece::Compute { ms: 2.0 }),
+            (0, Piece::Wait { ms: 3.0 }),
+            (1, Piece::Compute { ms: 4.0 }),
+            (1, Piece::Compute { ms: 4.0 }),
+            (1, Piece::Compute { ms: 2.0 }),
+            (1, Piece::Wait { ms: 3.0 }),
+        ];
+        assert_eq!(all, expected);
+    }
+
+    #[test]
+    fn span_budget_counts_updates_cuts_and_locks() {
+        let json = |sync: &str| {
+            format!(
+                r#"{{"strategy":"parallel","sync":"{sync}","groups":[{{"name":"a","count":2,"cpuMs":10,"ioMs":0,"increments":5,"locks":["A","B"]}}]}}"#
+            )
+        };
+        // Per task: 1 slice, 7 cuts, per increment an update (and a wait for the counter's
+        // lock), per lock a wait and a hold.
+        assert_eq!(span_budget(&workload(&json("none"))), 2 * (1 + 7 + 5 + 4));
+        assert_eq!(span_budget(&workload(&json("lock"))), 2 * (1 + 7 + 10 + 4));
+        assert_eq!(span_budget(&workload(&json("message"))), 2 * (1 + 7 + 4));
+        // The budget holds what a run records: no span is dropped (see strategy tests).
+    }
+
+    #[test]
+    fn too_many_spans_from_increments_says_to_use_fewer() {
+        // Per task: 20 switch intervals (each with a lock wait), 1,000 increments each cutting
+        // a slice (and its lock wait), an update and a wait for the counter's lock each.
+        let v = json!({ "strategy": "parallel", "sync": "lock", "globalLock": true, "groups": [
+            { "name": "tally", "count": 50, "cpuMs": 100, "ioMs": 0, "increments": 1000 }]});
+        let e = Plan::from_json(&v.to_string(), &Limits::DEFAULT).unwrap_err();
+        assert_eq!(e.errors[0].message, "this workload would record about 202000 spans, over the limit of 200000: use fewer tasks or steps, fewer increments, or a larger yieldMs");
     }
 
     #[test]

@@ -5,9 +5,9 @@ use crate::machine::Machine;
 use crate::model::predicted_ms;
 use crate::plan::Plan;
 use crate::probe::{latency, DelayMs, LatencyMs, Probe};
-use crate::strategy::{self, Platform, RunState, Status, TaskTime};
+use crate::strategy::{self, CounterResult, Deadlock, Platform, RunState, Status, TaskTime};
 use crate::trace::{busy_ms, lane_name, LaneInfo, Span, Trace, MAIN_LANE};
-use crate::workload::{Pool, Strategy, Workload, MAX_POOL_THREADS, MIN_POOL_THREADS};
+use crate::workload::{CounterSync, Pool, Strategy, Workload, MAX_POOL_THREADS, MIN_POOL_THREADS};
 use futures::future::{select, Either};
 use futures::FutureExt;
 use serde::Serialize;
@@ -107,6 +107,29 @@ fn workers_for(strategy: Strategy, asked: u32, host: &Host) -> (u32, Option<Stri
     (has, Some(notice))
 }
 
+/// What a run on processes can't share, in words: their counters and their locks are their
+/// own (none when the workload has neither).
+fn own_memory_notice(workload: &Workload) -> Option<String> {
+    let mut parts = Vec::new();
+    if workload.total_increments() > 0 && workload.sync != CounterSync::Message {
+        parts.push(
+            "Each process has its own memory: it counted in its own copy of the counter \
+             (counter.perProcess), and the page's counter stayed 0, as a global changed in a \
+             child process is unchanged in its parent; only sync: message brings the counts back."
+                .to_string(),
+        );
+    }
+    let locks = workload.lock_names();
+    if !locks.is_empty() {
+        parts.push(format!(
+            "Each process has its own locks ({}): no process ever waits for another's, so they \
+             neither exclude each other nor deadlock.",
+            locks.join(", ")
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
 /// The lanes a run with `strategy` reports: the event loop, and every worker of the pool it
 /// really uses here (those beyond the run's `threads` stay empty, which is worth seeing).
 pub fn lanes(strategy: Strategy, host: &Host) -> Vec<LaneInfo> {
@@ -146,10 +169,11 @@ impl PreparedRun {
         let requested = workload.strategy;
         let (strategy, fell_back) = effective(requested, host);
         let (threads, fewer) = workers_for(strategy, workload.threads, host);
-        let notice = match (fell_back, fewer) {
-            (Some(a), Some(b)) => Some(format!("{a} {b}")),
-            (a, b) => a.or(b),
-        };
+        let own = (strategy == Strategy::Processes)
+            .then(|| own_memory_notice(&workload))
+            .flatten();
+        let notices: Vec<String> = [fell_back, fewer, own].into_iter().flatten().collect();
+        let notice = (!notices.is_empty()).then(|| notices.join(" "));
         let predicted_ms = predicted_ms(&workload, &tasks, strategy, threads, host.cores);
         let trace = Trace::new(span_budget, traced);
         let lanes = lanes(requested, host);
@@ -235,7 +259,19 @@ impl PreparedRun {
             })
             .collect();
         let tasks_done = self.state.tasks_done();
+        let deadlock = self.state.deadlock().map(|d| Deadlock {
+            at_ms: d.at_ms - start,
+            detected_ms: d.detected_ms - start,
+            ..d
+        });
+        let processes = (self.strategy == Strategy::Processes).then_some(self.threads as usize);
+        let counter = (self.workload.total_increments() > 0)
+            .then(|| self.state.counter.result(self.workload.sync, processes));
         Ok(RunResult {
+            counter,
+            deadlock,
+            lock_names: self.state.lock_names.clone(),
+            counter_lock: self.state.counter_lock,
             strategy: self.strategy,
             requested_strategy: self.requested,
             threads: self.threads,
@@ -299,6 +335,16 @@ pub struct RunResult {
     /// The run's start on the shared clock (`performance.timeOrigin + now()` in the browser).
     pub started_at_ms: f64,
     pub group_names: Vec<String>,
+    /// The shared counter: expected, final and lost; null when no group has increments.
+    pub counter: Option<CounterResult>,
+    /// The deadlock that stopped the run (`status: deadlocked`), times in ms from the start.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadlock: Option<Deadlock>,
+    /// The run's locks by index (a lock span's `lock`): the workload's names in the order they
+    /// first appear, then the counter's lock (`sync: lock`).
+    pub lock_names: Vec<String>,
+    /// The index of the counter's lock in `lock_names`, if it has one.
+    pub counter_lock: Option<u16>,
     /// Sent to JS as packed numbers, not JSON (see `web`).
     #[serde(skip)]
     pub spans: Vec<Span>,

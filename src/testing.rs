@@ -4,14 +4,15 @@
 use crate::cancel::{Cancel, Cancelled};
 use crate::machine::Machine;
 use crate::plan::{pieces, Piece};
+use crate::strategy::processes::OwnMemory;
 use crate::strategy::{EventLoop, ProcessEvent, ProcessFailed, ProcessJob, Processes};
-use crate::trace::{Span, SpanKind};
+use crate::trace::{Detail, Span, SpanKind};
 use futures::future::LocalBoxFuture;
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::pin;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
 
@@ -183,6 +184,7 @@ pub fn run_on_fake_time<F: Future>(time: &FakeTime, future: F) -> F::Output {
 /// Processes on fake time: each piece of a job takes its time on the fake clock (so processes
 /// overlap as real ones do), a process starts the first time it is used (`startup_ms`), and a
 /// copy of the input takes `copy_ms_per_kb`. `fail_on` makes that process fail its next task.
+/// Each has its own copy of the counter and its own locks, as a real one ([`OwnMemory`]).
 pub struct FakeProcesses {
     pub time: Arc<FakeTime>,
     pub size: usize,
@@ -191,6 +193,8 @@ pub struct FakeProcesses {
     pub started: Rc<RefCell<Vec<bool>>>,
     pub stops: Cell<u32>,
     pub fail_on: Cell<Option<usize>>,
+    /// Each process's own copy of the counter.
+    pub copies: Vec<Arc<AtomicU64>>,
 }
 
 impl FakeProcesses {
@@ -203,6 +207,7 @@ impl FakeProcesses {
             started: Rc::new(RefCell::new(vec![false; size])),
             stops: Cell::new(0),
             fail_on: Cell::new(None),
+            copies: (0..size).map(|_| Arc::new(AtomicU64::new(0))).collect(),
         })
     }
 }
@@ -222,6 +227,7 @@ impl Processes for FakeProcesses {
         let (time, job, started) = (self.time.clone(), job.clone(), self.started.clone());
         let copy_ms = input.map(|bytes| bytes.len() as f64 / 1024.0 * self.copy_ms_per_kb);
         let (startup_ms, fails) = (self.startup_ms, self.fail_on.get() == Some(index));
+        let mut own = OwnMemory::new(&job, self.copies[index].clone());
         let sleep = move |ms: f64| FakeLoop(time.clone()).sleep(ms);
         let now = {
             let time = self.time.clone();
@@ -245,6 +251,7 @@ impl Processes for FakeProcesses {
                 kind,
                 start,
                 end,
+                detail: Detail::None,
             };
             if let Some(ms) = copy_ms {
                 let start = job.posted_at.max(now());
@@ -268,6 +275,12 @@ impl Processes for FakeProcesses {
                     Piece::Read { kb } => (SpanKind::Cpu, kb as f64 * 0.001),
                     Piece::Compute { ms } => (SpanKind::Cpu, ms),
                     Piece::Wait { ms } => (SpanKind::Io, ms),
+                    instant => {
+                        for span in own.instant(&job.task, step, instant, now()) {
+                            on_event(ProcessEvent::Span(span));
+                        }
+                        continue;
+                    }
                 };
                 let start = now();
                 on_event(ProcessEvent::Began {
@@ -278,6 +291,8 @@ impl Processes for FakeProcesses {
                 sleep(ms).await;
                 on_event(ProcessEvent::Span(span(kind, step, start, now())));
             }
+            let (made, copy) = own.counts();
+            on_event(ProcessEvent::Counter { made, copy });
             Ok(())
         })
     }

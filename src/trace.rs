@@ -24,15 +24,27 @@ pub enum SpanKind {
     Transfer,
     /// A process starting: a new worker instantiating its own copy of the module.
     Startup,
+    /// One increment of the shared counter, from its read to its write (an atomic add or a
+    /// task's own count: the instant of the add). Its detail is the value it read.
+    Update,
+    /// Holding a named lock (or the counter's), from taking it to releasing it.
+    LockHeld,
+    /// Waiting for a named lock (or the counter's); its detail names the task holding it
+    /// when the wait began.
+    NamedLockWait,
 }
 
 impl SpanKind {
-    pub const ALL: [SpanKind; 5] = [
+    /// Every kind, in the order of their codes (3 bits in a trace slot: at most 8).
+    pub const ALL: [SpanKind; 8] = [
         SpanKind::Cpu,
         SpanKind::Io,
         SpanKind::LockWait,
         SpanKind::Transfer,
         SpanKind::Startup,
+        SpanKind::Update,
+        SpanKind::LockHeld,
+        SpanKind::NamedLockWait,
     ];
 
     pub fn code(self) -> u8 {
@@ -50,6 +62,98 @@ impl SpanKind {
             SpanKind::LockWait => "lockWait",
             SpanKind::Transfer => "transfer",
             SpanKind::Startup => "startup",
+            SpanKind::Update => "update",
+            SpanKind::LockHeld => "lockHeld",
+            SpanKind::NamedLockWait => "namedLockWait",
+        }
+    }
+}
+
+/// What a span says beyond its task and kind.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Detail {
+    #[default]
+    None,
+    /// An update of the shared counter: the value it read (its write stored that plus one).
+    Counter { read: u64 },
+    /// A named lock (an index in the run's lock names); for a wait, who held it as it began.
+    Lock { lock: u16, holder: Option<Holder> },
+}
+
+/// Who holds a lock: a task, on a lane.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Holder {
+    pub task: u32,
+    pub lane: Lane,
+}
+
+impl Detail {
+    const COUNTER: u64 = 1 << 62;
+    const LOCK: u64 = 2 << 62;
+    const PAYLOAD: u64 = (1 << 62) - 1;
+
+    /// Layout: the variant in bits 62..64; a counter's read in 0..62; a lock in 0..8, whether
+    /// it has a holder in bit 8, the holder's lane in 9..14 and task in 16..48.
+    fn pack(self) -> u64 {
+        match self {
+            Detail::None => 0,
+            Detail::Counter { read } => Detail::COUNTER | (read & Detail::PAYLOAD),
+            Detail::Lock { lock, holder } => {
+                let holder = holder.map_or(0, |h| {
+                    1 << 8 | (h.lane as u64 & 0x1F) << 9 | (h.task as u64) << 16
+                });
+                Detail::LOCK | (lock as u64 & 0xFF) | holder
+            }
+        }
+    }
+
+    fn unpack(bits: u64) -> Detail {
+        match bits & !Detail::PAYLOAD {
+            Detail::COUNTER => Detail::Counter {
+                read: bits & Detail::PAYLOAD,
+            },
+            Detail::LOCK => Detail::Lock {
+                lock: (bits & 0xFF) as u16,
+                holder: (bits & (1 << 8) != 0).then_some(Holder {
+                    lane: ((bits >> 9) & 0x1F) as Lane,
+                    task: (bits >> 16) as u32,
+                }),
+            },
+            _ => Detail::None,
+        }
+    }
+
+    /// The lock, its holder's task and lane, and the counter's read, as numbers for JS (NaN
+    /// where the span has none).
+    fn numbers(self) -> [f64; 4] {
+        let mut out = [f64::NAN; 4];
+        match self {
+            Detail::None => {}
+            Detail::Counter { read } => out[3] = read as f64,
+            Detail::Lock { lock, holder } => {
+                out[0] = lock as f64;
+                if let Some(h) = holder {
+                    out[1] = h.task as f64;
+                    out[2] = h.lane as f64;
+                }
+            }
+        }
+        out
+    }
+
+    fn from_numbers([lock, holder, holder_lane, value]: [f64; 4]) -> Detail {
+        if !value.is_nan() {
+            Detail::Counter { read: value as u64 }
+        } else if !lock.is_nan() {
+            Detail::Lock {
+                lock: lock as u16,
+                holder: (!holder.is_nan()).then_some(Holder {
+                    task: holder as u32,
+                    lane: holder_lane as Lane,
+                }),
+            }
+        } else {
+            Detail::None
         }
     }
 }
@@ -83,6 +187,7 @@ pub struct Span {
     pub kind: SpanKind,
     pub start: f64,
     pub end: f64,
+    pub detail: Detail,
 }
 
 impl Span {
@@ -100,7 +205,7 @@ impl Span {
             | (self.kind.code() as u64) << 61
     }
 
-    fn unpack(ids: u64, start: f64, end: f64) -> Span {
+    fn unpack(ids: u64, start: f64, end: f64, detail: u64) -> Span {
         Span {
             task: ids as u32,
             step: (ids >> 32) as u16,
@@ -109,18 +214,34 @@ impl Span {
             kind: SpanKind::from_code((ids >> 61) as u8).unwrap_or(SpanKind::Cpu),
             start,
             end,
+            detail: Detail::unpack(detail),
         }
     }
 
     /// The numbers a span is packed into for JS, in order (`kind` is its code: see
-    /// [`SpanKind::ALL`]; times are ms from the run's start). The contract publishes them.
-    pub const PACKED_FIELDS: [&'static str; 7] =
-        ["task", "group", "step", "lane", "kind", "start", "end"];
+    /// [`SpanKind::ALL`]; times are ms from the run's start; `lock` is an index in the run's
+    /// `lockNames`, `holder` and `holderLane` the task holding it when a wait for it began,
+    /// `value` what an update read; NaN where a span has none). The contract publishes them.
+    pub const PACKED_FIELDS: [&'static str; 11] = [
+        "task",
+        "group",
+        "step",
+        "lane",
+        "kind",
+        "start",
+        "end",
+        "lock",
+        "holder",
+        "holderLane",
+        "value",
+    ];
     pub const PACKED_LEN: usize = Span::PACKED_FIELDS.len();
 
     /// The span packed by [`Span::pack_into`] with `origin`, if the numbers are one.
     pub fn unpack_from(numbers: &[f64], origin: f64) -> Option<Span> {
-        let &[task, group, step, lane, kind, start, end] = numbers else {
+        let &[task, group, step, lane, kind, start, end, lock, holder, holder_lane, value] =
+            numbers
+        else {
             return None;
         };
         Some(Span {
@@ -131,6 +252,7 @@ impl Span {
             kind: SpanKind::from_code(kind as u8)?,
             start: start + origin,
             end: end + origin,
+            detail: Detail::from_numbers([lock, holder, holder_lane, value]),
         })
     }
 
@@ -144,6 +266,7 @@ impl Span {
             self.start - origin,
             self.end - origin,
         ]);
+        out.extend_from_slice(&self.detail.numbers());
     }
 }
 
@@ -153,6 +276,7 @@ struct Slot {
     ids: AtomicU64,
     start: AtomicU64,
     end: AtomicU64,
+    detail: AtomicU64,
 }
 
 /// Spans of one run, written from any thread, readable while the run goes.
@@ -196,6 +320,7 @@ impl Trace {
         slot.ids.store(span.pack_ids(), Ordering::Relaxed);
         slot.start.store(span.start.to_bits(), Ordering::Relaxed);
         slot.end.store(span.end.to_bits(), Ordering::Relaxed);
+        slot.detail.store(span.detail.pack(), Ordering::Relaxed);
         slot.ready.store(true, Ordering::Release);
     }
 
@@ -228,6 +353,7 @@ impl Trace {
                 slot.ids.load(Ordering::Relaxed),
                 f64::from_bits(slot.start.load(Ordering::Relaxed)),
                 f64::from_bits(slot.end.load(Ordering::Relaxed)),
+                slot.detail.load(Ordering::Relaxed),
             ));
             next += 1;
         }
@@ -325,6 +451,7 @@ pub fn chrome_trace_json(
     lanes: &[LaneInfo],
     spans: &[Span],
     group_names: &[String],
+    lock_names: &[String],
 ) -> String {
     use serde_json::json;
     const PID: u32 = 1;
@@ -352,6 +479,32 @@ pub fn chrome_trace_json(
             SpanKind::LockWait => format!("{group} #{} waits for the lock", span.task),
             SpanKind::Transfer => format!("{group} #{} input copied in", span.task),
             SpanKind::Startup => "process starts".to_string(),
+            SpanKind::Update => match span.detail {
+                Detail::Counter { read } => {
+                    format!("{group} #{} updates the counter: read {read}", span.task)
+                }
+                _ => format!("{group} #{} updates the counter", span.task),
+            },
+            SpanKind::LockHeld | SpanKind::NamedLockWait => {
+                let (lock, holder) = match span.detail {
+                    Detail::Lock { lock, holder } => (
+                        lock_names
+                            .get(lock as usize)
+                            .map_or("?", String::as_str)
+                            .to_string(),
+                        holder,
+                    ),
+                    _ => ("?".to_string(), None),
+                };
+                match (span.kind, holder) {
+                    (SpanKind::LockHeld, _) => format!("{group} #{} holds {lock}", span.task),
+                    (_, Some(h)) => format!(
+                        "{group} #{} waits for {lock} (held by #{})",
+                        span.task, h.task
+                    ),
+                    _ => format!("{group} #{} waits for {lock}", span.task),
+                }
+            }
         };
         events.push(json!({
             "ph": "X", "pid": PID, "tid": span.lane, "name": name, "cat": span.kind.name(),
@@ -376,6 +529,7 @@ mod tests {
             kind,
             start,
             end,
+            detail: Detail::None,
         }
     }
 
@@ -390,9 +544,36 @@ mod tests {
             kind: SpanKind::Startup,
             start: 1.7e12 + 0.125,
             end: 1.7e12 + 9.5,
+            detail: Detail::None,
         };
-        trace.record(s);
-        assert_eq!(trace.spans(), vec![s]);
+        let waited = Span {
+            kind: SpanKind::NamedLockWait,
+            detail: Detail::Lock {
+                lock: 16,
+                holder: Some(Holder {
+                    task: 999,
+                    lane: 16,
+                }),
+            },
+            ..s
+        };
+        let updated = Span {
+            kind: SpanKind::Update,
+            detail: Detail::Counter { read: 49_999 },
+            ..s
+        };
+        let held = Span {
+            kind: SpanKind::LockHeld,
+            detail: Detail::Lock {
+                lock: 0,
+                holder: None,
+            },
+            ..s
+        };
+        for span in [s, waited, updated, held] {
+            trace.record(span);
+        }
+        assert_eq!(trace.spans(), vec![s, waited, updated, held]);
     }
 
     #[test]
@@ -463,16 +644,39 @@ mod tests {
     }
 
     #[test]
-    fn packs_seven_numbers_relative_to_the_origin() {
+    fn packs_its_numbers_relative_to_the_origin_with_nan_for_no_detail() {
         let mut out = Vec::new();
         span(9, 2, SpanKind::Io, 1000.5, 1010.0).pack_into(&mut out, 1000.0);
-        assert_eq!(out, vec![9.0, 3.0, 2.0, 2.0, 1.0, 0.5, 10.0]);
+        assert_eq!(out[..7], [9.0, 3.0, 2.0, 2.0, 1.0, 0.5, 10.0]);
+        assert!(out[7..].iter().all(|n| n.is_nan()), "{out:?}");
         assert_eq!(out.len(), Span::PACKED_LEN);
         assert_eq!(
             Span::unpack_from(&out, 1000.0),
             Some(span(9, 2, SpanKind::Io, 1000.5, 1010.0))
         );
         assert_eq!(Span::unpack_from(&out[1..], 0.0), None);
+        let waited = Span {
+            kind: SpanKind::NamedLockWait,
+            detail: Detail::Lock {
+                lock: 1,
+                holder: Some(Holder { task: 4, lane: 2 }),
+            },
+            ..span(9, 1, SpanKind::Io, 0.0, 3.0)
+        };
+        let mut out = Vec::new();
+        waited.pack_into(&mut out, 0.0);
+        assert_eq!(out[7..10], [1.0, 4.0, 2.0]);
+        assert!(out[10].is_nan());
+        assert_eq!(Span::unpack_from(&out, 0.0), Some(waited));
+        let updated = Span {
+            kind: SpanKind::Update,
+            detail: Detail::Counter { read: 41 },
+            ..waited
+        };
+        let mut out = Vec::new();
+        updated.pack_into(&mut out, 0.0);
+        assert_eq!(out[10], 41.0);
+        assert_eq!(Span::unpack_from(&out, 0.0), Some(updated));
     }
 
     #[test]
@@ -497,12 +701,14 @@ mod tests {
             kind: SpanKind::Cpu,
             start: 1.5,
             end: 3.5,
+            detail: Detail::None,
         }];
         let json = chrome_trace_json(
             "parallel run",
             &lanes,
             &spans,
             &["download".into(), "resize".into()],
+            &[],
         );
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
         let events = v["traceEvents"].as_array().unwrap();

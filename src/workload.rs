@@ -6,7 +6,7 @@
 //! range it allows, so the page can mark every bad input at once. Nothing runs until a
 //! workload is valid (and its plan fits the span budget: see `plan`).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::fmt;
 
@@ -78,10 +78,56 @@ impl Strategy {
     /// "sequential, concurrent, parallel or hybrid".
     fn names_in_words() -> String {
         let names: Vec<&str> = Strategy::ALL.iter().map(|s| s.name()).collect();
-        match names.split_last() {
-            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
-            _ => names.join(""),
+        in_words(&names)
+    }
+}
+
+/// How the tasks of a run update its shared counter (the group field `increments` says how
+/// many times each task adds 1).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum CounterSync {
+    /// Read the counter, do this increment's share of the work, write back what was read plus
+    /// one: the classic read-modify-write, which loses updates when another task writes in
+    /// between (threads sharing memory, or tasks that await between the read and the write).
+    #[default]
+    None,
+    /// One atomic add: nothing can come between its read and its write.
+    Atomic,
+    /// The read, the work between and the write under the run's lock on the counter: a real
+    /// lock on worker threads, an async lock on the event loop (the page's thread never blocks).
+    Lock,
+    /// Each task counts on its own and sends its count when it ends; the run adds the counts.
+    Message,
+}
+
+impl CounterSync {
+    pub const ALL: [CounterSync; 4] = [
+        CounterSync::None,
+        CounterSync::Atomic,
+        CounterSync::Lock,
+        CounterSync::Message,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            CounterSync::None => "none",
+            CounterSync::Atomic => "atomic",
+            CounterSync::Lock => "lock",
+            CounterSync::Message => "message",
         }
+    }
+
+    fn parse(name: &str) -> Option<CounterSync> {
+        CounterSync::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
+/// "a, b, c or d".
+fn in_words(names: &[&str]) -> String {
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => names.join(""),
     }
 }
 
@@ -93,7 +139,9 @@ impl fmt::Display for Strategy {
 
 /// A group of identical tasks. Task `k` of the group (from 0) arrives `k * every_ms` after the
 /// run starts; it first reads `data_kb` of input, then runs `steps` times: `cpu_ms` of
-/// computing, then `io_ms` of waiting.
+/// computing, then `io_ms` of waiting. Spread over that work, it adds 1 to the run's shared
+/// counter `increments` times, and takes the named `locks` in order (its share of the work
+/// after taking each), holding them all until it ends.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TaskGroup {
@@ -108,6 +156,11 @@ pub struct TaskGroup {
     /// Time between two tasks' arrivals, ms: 0, they all arrive at the start; else requests
     /// keep arriving, as at a server.
     pub every_ms: f64,
+    /// How many times each task adds 1 to the run's shared counter (see [`CounterSync`]).
+    pub increments: u32,
+    /// Named locks each task takes, in this order, and holds until it ends. Two groups taking
+    /// the same locks in opposite orders can deadlock.
+    pub locks: Vec<String>,
 }
 
 /// A validated workload. Build one with `Workload::from_json` or `Workload::from_value`.
@@ -125,6 +178,8 @@ pub struct Workload {
     /// Each piece of work varies by up to +-`jitter` (a fraction), drawn from `seed`.
     pub jitter: f64,
     pub seed: u32,
+    /// How tasks update the shared counter (only matters when a group has `increments`).
+    pub sync: CounterSync,
     pub groups: Vec<TaskGroup>,
 }
 
@@ -168,6 +223,15 @@ pub struct Limits {
     pub max_every_ms: f64,
     /// When the last task may arrive, ms after the start.
     pub max_arrival_ms: f64,
+    /// Increments of the shared counter per task (`increments`).
+    pub max_increments_per_task: u32,
+    /// Increments over all tasks (sum of count x increments).
+    pub max_increments: u64,
+    /// Named locks a group's tasks take (`locks`).
+    pub max_locks_per_group: usize,
+    /// Different lock names over all groups.
+    pub max_locks: usize,
+    pub max_lock_name_chars: usize,
 }
 
 impl Limits {
@@ -189,6 +253,11 @@ impl Limits {
         max_total_data_kb: 256 * 1024,
         max_every_ms: 10_000.0,
         max_arrival_ms: 120_000.0,
+        max_increments_per_task: 10_000,
+        max_increments: 50_000,
+        max_locks_per_group: 8,
+        max_locks: 16,
+        max_lock_name_chars: 16,
     };
 }
 
@@ -284,6 +353,7 @@ impl Workload {
             "yieldMs",
             "jitter",
             "seed",
+            "sync",
             "groups",
         ]);
 
@@ -308,6 +378,7 @@ impl Workload {
         }
         let jitter = fields.number("jitter", Some(0.0), 0.0, limits.max_jitter);
         let seed = fields.integer("seed", Some(1), 0, u32::MAX, None);
+        let sync = fields.sync();
         let groups = fields.groups();
 
         let mut errors = fields.errors;
@@ -319,6 +390,7 @@ impl Workload {
                 yield_ms,
                 jitter,
                 seed,
+                sync,
                 groups,
             };
             errors.extend(workload.check_totals(limits));
@@ -332,6 +404,26 @@ impl Workload {
     /// Number of tasks over all groups.
     pub fn task_count(&self) -> u32 {
         self.groups.iter().map(|g| g.count).sum()
+    }
+
+    /// Increments of the shared counter over all tasks.
+    pub fn total_increments(&self) -> u64 {
+        self.groups
+            .iter()
+            .map(|g| g.count as u64 * g.increments as u64)
+            .sum()
+    }
+
+    /// The named locks of the run, each once, in the order they first appear in the groups:
+    /// a span's `lock` is an index in this list.
+    pub fn lock_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for name in self.groups.iter().flat_map(|g| &g.locks) {
+            if !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+        names
     }
 
     /// What a sequential run would take, with no overhead: sum of all work.
@@ -386,6 +478,26 @@ impl Workload {
                     ),
                 });
             }
+        }
+        let increments = self.total_increments();
+        if increments > limits.max_increments {
+            errors.push(FieldError {
+                field: "groups".into(),
+                message: format!(
+                    "{increments} increments in all is over the limit of {} (sum over groups of count x increments)",
+                    limits.max_increments
+                ),
+            });
+        }
+        let locks = self.lock_names().len();
+        if locks > limits.max_locks {
+            errors.push(FieldError {
+                field: "groups".into(),
+                message: format!(
+                    "{locks} different lock names in all is over the limit of {} (locks over all groups)",
+                    limits.max_locks
+                ),
+            });
         }
         let work = self.total_work_ms();
         if work > limits.max_total_work_ms {
@@ -475,6 +587,85 @@ impl<'a> Fields<'a> {
                 None
             }
         }
+    }
+
+    fn sync(&mut self) -> CounterSync {
+        let default = CounterSync::None;
+        let Some(value) = self.get("sync", true) else {
+            return default;
+        };
+        match value.as_str().and_then(CounterSync::parse) {
+            Some(sync) => sync,
+            None => {
+                let names: Vec<&str> = CounterSync::ALL.iter().map(|s| s.name()).collect();
+                self.error(
+                    "sync",
+                    format!(
+                        "{} is not a way to update the shared counter: use {}",
+                        describe(value),
+                        in_words(&names)
+                    ),
+                );
+                default
+            }
+        }
+    }
+
+    /// The named locks of a group: a list of short names, each at most once.
+    fn locks(&mut self) -> Vec<String> {
+        let Some(value) = self.get("locks", true) else {
+            return Vec::new();
+        };
+        let (max, chars) = (
+            self.limits.max_locks_per_group,
+            self.limits.max_lock_name_chars,
+        );
+        let Some(items) = value.as_array() else {
+            self.error(
+                "locks",
+                format!(
+                    "must be a list of lock names (like [\"A\", \"B\"]), got {}",
+                    describe(value)
+                ),
+            );
+            return Vec::new();
+        };
+        if items.len() > max {
+            self.error(
+                "locks",
+                format!("has {} locks: a task takes at most {max}", items.len()),
+            );
+            return Vec::new();
+        }
+        let mut names: Vec<String> = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let key = format!("locks[{i}]");
+            let name = item.as_str().unwrap_or_default();
+            let allowed = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+            if !item.is_string()
+                || name.is_empty()
+                || name.chars().count() > chars
+                || !name.chars().all(allowed)
+            {
+                self.error(
+                    &key,
+                    format!(
+                        "must be a lock name of 1 to {chars} letters, digits, _ or - (like \"A\" or \"db\"), got {}",
+                        describe(item)
+                    ),
+                );
+            } else if let Some(first) = names.iter().position(|n| n == name) {
+                self.error(
+                    &key,
+                    format!(
+                        "\"{name}\" is already in locks[{first}]: a task can't take a lock it holds"
+                    ),
+                );
+            } else {
+                names.push(name.to_string());
+            }
+        }
+        names
     }
 
     fn boolean(&mut self, key: &str, default: bool) -> bool {
@@ -587,7 +778,7 @@ impl<'a> Fields<'a> {
                 self.errors.push(FieldError {
                     field: format!("groups[{i}]"),
                     message: format!(
-                        "must be an object with name, count, cpuMs, ioMs, steps, dataKb and everyMs, got {}",
+                        "must be an object with name, count, cpuMs, ioMs, steps, dataKb, everyMs, increments and locks, got {}",
                         describe(item)
                     ),
                 });
@@ -600,7 +791,15 @@ impl<'a> Fields<'a> {
                 limits,
             };
             group.reject_unknown(&[
-                "name", "count", "cpuMs", "ioMs", "steps", "dataKb", "everyMs",
+                "name",
+                "count",
+                "cpuMs",
+                "ioMs",
+                "steps",
+                "dataKb",
+                "everyMs",
+                "increments",
+                "locks",
             ]);
             let name = group.name();
             let count = group.integer("count", None, 0, limits.max_tasks_per_group, None);
@@ -609,6 +808,14 @@ impl<'a> Fields<'a> {
             let steps = group.integer("steps", Some(1), 1, limits.max_steps, None);
             let data_kb = group.integer("dataKb", Some(0), 0, limits.max_data_kb, Some("KiB"));
             let every_ms = group.number("everyMs", Some(0.0), 0.0, limits.max_every_ms);
+            let increments = group.integer(
+                "increments",
+                Some(0),
+                0,
+                limits.max_increments_per_task,
+                Some("adds to the shared counter per task"),
+            );
+            let locks = group.locks();
             self.errors.append(&mut group.errors);
             groups.push(TaskGroup {
                 name,
@@ -618,6 +825,8 @@ impl<'a> Fields<'a> {
                 steps,
                 data_kb,
                 every_ms,
+                increments,
+                locks,
             });
         }
         groups
@@ -720,6 +929,8 @@ mod tests {
                 steps: 1,
                 data_kb: 0,
                 every_ms: 0.0,
+                increments: 0,
+                locks: Vec::new(),
             }
         );
         assert_eq!(w.total_work_ms(), 8.0 * 200.0 + 4.0 * 120.0);
@@ -925,6 +1136,115 @@ mod tests {
         let v = json!({ "strategy": "parallel", "groups": vec![bad; 12] });
         let text = Workload::from_value(&v, LIMITS).unwrap_err().to_string();
         assert!(text.ends_with("; and 36 more problems"), "{text}");
+    }
+
+    #[test]
+    fn increments_sync_and_locks_take_defaults_and_are_read() {
+        let w = Workload::from_value(&example(), LIMITS).unwrap();
+        assert_eq!(
+            (w.sync, w.groups[0].increments, w.groups[0].locks.len()),
+            (CounterSync::None, 0, 0)
+        );
+        let mut v = example();
+        v["sync"] = json!("atomic");
+        v["groups"][0]["increments"] = json!(100);
+        v["groups"][0]["locks"] = json!(["A", "db_2", "x-y"]);
+        v["groups"][1]["locks"] = json!(["db_2", "B"]);
+        let w = Workload::from_value(&v, LIMITS).unwrap();
+        assert_eq!(w.sync, CounterSync::Atomic);
+        assert_eq!(w.groups[0].increments, 100);
+        assert_eq!(w.total_increments(), 800);
+        assert_eq!(w.lock_names(), ["A", "db_2", "x-y", "B"]);
+        let again = Workload::from_json(&serde_json::to_string(&w).unwrap(), LIMITS).unwrap();
+        assert_eq!(again, w, "round trip through JSON");
+    }
+
+    #[test]
+    fn a_bad_sync_names_the_allowed_ones() {
+        for (value, got) in [(json!("atomics"), "\"atomics\""), (json!(true), "true")] {
+            let mut v = example();
+            v["sync"] = value;
+            assert_eq!(
+                only_error(v).to_string(),
+                format!("sync: {got} is not a way to update the shared counter: use none, atomic, lock or message")
+            );
+        }
+    }
+
+    #[test]
+    fn increments_are_bounded_per_task_and_in_all() {
+        let mut v = example();
+        v["groups"][1]["increments"] = json!(10_001);
+        assert_eq!(
+            only_error(v).to_string(),
+            "groups[1].increments: 10001 is out of range: must be a whole number from 0 to 10000 (adds to the shared counter per task)"
+        );
+        let mut v = example();
+        v["groups"][1]["increments"] = json!(-1);
+        assert!(only_error(v).message.starts_with("-1 is out of range"));
+        let mut v = example();
+        v["groups"][0]["increments"] = json!(10_000);
+        assert_eq!(
+            only_error(v).to_string(),
+            "groups: 80000 increments in all is over the limit of 50000 (sum over groups of count x increments)"
+        );
+        let mut v = example();
+        v["groups"][0]["increments"] = json!("many");
+        assert_eq!(
+            only_error(v).to_string(),
+            "groups[0].increments: must be a whole number from 0 to 10000 (adds to the shared counter per task), got \"many\""
+        );
+    }
+
+    #[test]
+    fn locks_are_short_names_each_taken_once() {
+        let errors = |locks: Value| {
+            let mut v = example();
+            v["groups"][1]["locks"] = locks;
+            errors_of(v)
+                .into_iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            errors(json!("A")),
+            ["groups[1].locks: must be a list of lock names (like [\"A\", \"B\"]), got \"A\""]
+        );
+        assert_eq!(
+            errors(json!(["A", "B", "A"])),
+            ["groups[1].locks[2]: \"A\" is already in locks[0]: a task can't take a lock it holds"]
+        );
+        let bad =
+            "must be a lock name of 1 to 16 letters, digits, _ or - (like \"A\" or \"db\"), got";
+        assert_eq!(
+            errors(json!(["", "a b", "<b>", 7, "abcdefghijklmnopq", "ok"])),
+            [
+                format!("groups[1].locks[0]: {bad} \"\""),
+                format!("groups[1].locks[1]: {bad} \"a b\""),
+                format!("groups[1].locks[2]: {bad} \"<b>\""),
+                format!("groups[1].locks[3]: {bad} 7"),
+                format!("groups[1].locks[4]: {bad} \"abcdefghijklmnopq\""),
+            ]
+        );
+        assert_eq!(
+            errors(json!(["a", "b", "c", "d", "e", "f", "g", "h", "i"])),
+            ["groups[1].locks: has 9 locks: a task takes at most 8"]
+        );
+        // The counter's own lock has a name no workload can give.
+        assert!(errors(json!([crate::strategy::COUNTER_LOCK]))[0].contains("must be a lock name"));
+        // Sixteen names in all at most.
+        let mut v = example();
+        v["groups"][0]["locks"] = json!(["a", "b", "c", "d", "e", "f", "g", "h"]);
+        v["groups"][1]["locks"] = json!(["i", "j", "k", "l", "m", "n", "o", "p"]);
+        assert!(Workload::from_value(&v, LIMITS).is_ok());
+        v["groups"][1]["locks"][7] = json!("q");
+        v["groups"].as_array_mut().unwrap().push(json!(
+            { "name": "c", "count": 1, "cpuMs": 1, "ioMs": 0, "locks": ["p"] }
+        ));
+        assert_eq!(
+            only_error(v).to_string(),
+            "groups: 17 different lock names in all is over the limit of 16 (locks over all groups)"
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Tasks as futures on the page's event loop: `sequential`, `concurrent` and `hybrid`.
 
+use super::counter::TaskCtx;
 use super::{cancellable, PoolQueue, RunState};
 use crate::cancel::Cancelled;
 use crate::plan::{pieces, Piece, Task};
@@ -129,9 +130,22 @@ async fn run_task(
         Some(_) => None,
         None => state.settings.event_loop_quantum,
     };
+    // The counter and the locks are the task's, on this thread: an await while holding a
+    // lock lets the other tasks run (and maybe wait for it), an await between an increment's
+    // read and its write lets them write in between.
+    let mut ctx = TaskCtx::new(state, task);
     for (step, piece) in pieces(task, quantum) {
         match (piece, pool) {
             (Piece::Wait { ms }, _) => wait(state, task, step, ms, event_loop).await?,
+            (Piece::Take { lock }, _) => ctx.take_async(lock, step).await?,
+            (Piece::Load, _) => {
+                if let Some(lock) = state.counter_lock {
+                    ctx.take_async(lock, step).await?;
+                }
+                ctx.load(step);
+            }
+            (Piece::Store, _) => ctx.store(step),
+            (Piece::Release, _) => ctx.release_all(),
             (_, Some(pool)) => compute_on_pool(state, task, step, piece, pool).await?,
             (_, None) => {
                 // Computing takes turns with everything else ready (other tasks, input,
@@ -154,6 +168,8 @@ async fn run_task(
             }
         }
     }
+    ctx.finish();
+    drop(ctx);
     state.task_finished(task);
     Ok(())
 }

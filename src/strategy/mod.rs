@@ -13,11 +13,14 @@
 //! The page's main thread never blocks or spins on rayon: it hands work over with
 //! `rayon::spawn` and awaits a oneshot channel (see [`on_pool`]).
 
+mod counter;
 mod event_loop;
 mod lock;
+pub mod locks;
 mod parallel;
 pub mod processes;
 
+pub use counter::{Counter, CounterResult, Deadlock, DeadlockedTask};
 pub use event_loop::{EventLoop, Permits};
 pub use lock::GlobalLock;
 pub use processes::{ProcessEvent, ProcessFailed, ProcessJob, ProcessTask, Processes};
@@ -25,8 +28,10 @@ pub use processes::{ProcessEvent, ProcessFailed, ProcessJob, ProcessTask, Proces
 use crate::cancel::{Cancel, Cancelled};
 use crate::machine::{checksum, Machine, SINK};
 use crate::plan::{arrival_order, cpu_quantum, pieces, slices, Piece, SplitMix, Task};
-use crate::trace::{current_lane, Span, SpanKind, Trace};
-use crate::workload::{Strategy, Workload};
+use crate::trace::{current_lane, Detail, Span, SpanKind, Trace};
+use crate::workload::{CounterSync, Strategy, Workload};
+use counter::TaskCtx;
+use locks::LockTable;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -42,6 +47,8 @@ pub struct Settings {
     pub event_loop_quantum: Option<f64>,
     /// Slice computing on workers into pieces this long (the global lock's switch interval).
     pub worker_quantum: Option<f64>,
+    /// How tasks update the shared counter.
+    pub sync: CounterSync,
 }
 
 impl Settings {
@@ -50,6 +57,7 @@ impl Settings {
             global_lock: workload.global_lock,
             event_loop_quantum: cpu_quantum(workload, true),
             worker_quantum: cpu_quantum(workload, false),
+            sync: workload.sync,
         }
     }
 }
@@ -113,6 +121,16 @@ pub struct RunState {
     pub settings: Settings,
     /// The tasks' input, in memory every thread of the run shares (a process gets a copy).
     pub input: Arc<[u8]>,
+    /// The shared counter, in memory every thread of the run shares (a process has its own).
+    pub counter: Counter,
+    /// The run's named locks (and, with `sync: lock`, the counter's), by index.
+    pub locks: LockTable,
+    /// Their names: the workload's lock names, then the counter's lock if it has one.
+    pub lock_names: Vec<String>,
+    /// The index of the counter's lock (`sync: lock` with increments), if there is one.
+    pub counter_lock: Option<u16>,
+    /// The deadlock that ended the run, if one did.
+    deadlock: wasm_sync::Mutex<Option<Deadlock>>,
     tasks_done: AtomicU32,
     /// The run's start (see [`RunState::begin`]): arrivals count from it.
     origin: Instant,
@@ -121,14 +139,21 @@ pub struct RunState {
 }
 
 impl RunState {
+    /// `lock_names`: the named locks the tasks take (their `locks` index it).
     pub fn new(
         settings: Settings,
         tasks: Vec<Task>,
         input: Arc<[u8]>,
         machine: Arc<dyn Machine>,
         trace: Trace,
+        mut lock_names: Vec<String>,
     ) -> RunState {
         let times = || tasks.iter().map(|_| Instant::new()).collect();
+        let increments = tasks.iter().any(|t| t.increments > 0);
+        let counter_lock = (settings.sync == CounterSync::Lock && increments).then(|| {
+            lock_names.push(COUNTER_LOCK.to_string());
+            (lock_names.len() - 1) as u16
+        });
         RunState {
             machine,
             trace,
@@ -137,6 +162,11 @@ impl RunState {
             order: arrival_order(&tasks),
             started: times(),
             ended: times(),
+            counter: Counter::new(tasks.len()),
+            locks: LockTable::new(lock_names.len()),
+            lock_names,
+            counter_lock,
+            deadlock: wasm_sync::Mutex::new(None),
             tasks,
             settings,
             input,
@@ -154,7 +184,22 @@ impl RunState {
     ) -> RunState {
         let kb = tasks.iter().map(|t| t.data_kb).max().unwrap_or(0);
         let input = input_bytes(kb, workload.seed).into();
-        RunState::new(Settings::of(workload), tasks, input, machine, trace)
+        RunState::new(
+            Settings::of(workload),
+            tasks,
+            input,
+            machine,
+            trace,
+            workload.lock_names(),
+        )
+    }
+
+    /// The deadlock that ended the run, if one did.
+    pub fn deadlock(&self) -> Option<Deadlock> {
+        self.deadlock
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     pub fn tasks_done(&self) -> u32 {
@@ -196,6 +241,18 @@ impl RunState {
     }
 
     fn record(&self, task: &Task, step: usize, kind: SpanKind, start: f64, end: f64) {
+        self.record_detail(task, step, kind, start, end, Detail::None);
+    }
+
+    fn record_detail(
+        &self,
+        task: &Task,
+        step: usize,
+        kind: SpanKind,
+        start: f64,
+        end: f64,
+        detail: Detail,
+    ) {
         self.trace.record(Span {
             task: task.id,
             group: task.group,
@@ -204,6 +261,7 @@ impl RunState {
             kind,
             start,
             end,
+            detail,
         });
     }
 
@@ -246,8 +304,9 @@ impl RunState {
         Ok(())
     }
 
-    /// Does one piece of a task on the calling (worker or process) thread: reading, a slice
-    /// of computing, or waiting, which blocks the thread as a system call would.
+    /// Does one piece of work of a task on the calling (worker or process) thread: reading, a
+    /// slice of computing, or waiting, which blocks the thread as a system call would. (The
+    /// counter's and the locks' instants need the task's context: [`TaskCtx`].)
     fn run_piece(&self, task: &Task, step: usize, piece: Piece) -> Result<(), Cancelled> {
         match piece {
             Piece::Read { kb } => {
@@ -261,24 +320,43 @@ impl RunState {
                 self.record(task, step, SpanKind::Io, start, self.machine.now_ms());
                 outcome
             }
+            Piece::Take { .. } | Piece::Load | Piece::Store | Piece::Release => Ok(()),
         }
     }
 
     /// Runs a whole task on the calling (worker) thread, once it has arrived: until then the
-    /// thread waits, idle, as a server's thread waits for the next request.
+    /// thread waits, idle, as a server's thread waits for the next request. Its locks (and the
+    /// counter's) are taken blocking this thread, as a thread waits for a mutex.
     fn run_task_blocking(&self, task: &Task) -> Result<(), Cancelled> {
         let wait = self.arrives_at(task) - self.machine.now_ms();
         if wait > 0.0 {
             self.machine.block(wait, &self.cancel)?;
         }
         self.task_started(task);
+        let mut ctx = TaskCtx::new(self, task);
         for (step, piece) in pieces(task, self.settings.worker_quantum) {
-            self.run_piece(task, step, piece)?;
+            match piece {
+                Piece::Take { lock } => ctx.take_blocking(lock, step)?,
+                Piece::Load => {
+                    if let Some(lock) = self.counter_lock {
+                        ctx.take_blocking(lock, step)?;
+                    }
+                    ctx.load(step);
+                }
+                Piece::Store => ctx.store(step),
+                Piece::Release => ctx.release_all(),
+                work => self.run_piece(task, step, work)?,
+            }
         }
+        ctx.finish();
         self.task_finished(task);
         Ok(())
     }
 }
+
+/// The name the counter's own lock goes by among the run's locks (`sync: lock`). Workload lock
+/// names are letters, digits, `_` and `-`: this one, with its space, is never one of them.
+pub const COUNTER_LOCK: &str = "the counter's lock";
 
 /// How a run ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -286,6 +364,8 @@ impl RunState {
 pub enum Status {
     Completed,
     Cancelled,
+    /// Its tasks waited for each other's locks in a cycle: the engine stopped it.
+    Deadlocked,
 }
 
 /// Why a run stopped before its end.
@@ -519,6 +599,7 @@ pub async fn run(
     match outcome {
         Ok(()) if !state.cancel.is_cancelled() => Ok(Status::Completed),
         Err(Halt::Failed(message)) => Err(message),
+        _ if state.deadlock().is_some() => Ok(Status::Deadlocked),
         _ => Ok(Status::Cancelled),
     }
 }

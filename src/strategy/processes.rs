@@ -12,14 +12,17 @@
 //! at once (a process computing in a tight loop reads no messages: the platform terminates it).
 
 use super::event_loop::arrival;
+use super::locks::LockTable;
 use super::{cancellable, EventLoop, Halt, RunState};
 use crate::machine::Machine;
 use crate::plan::{pieces, Piece, Task};
-use crate::trace::{Lane, Span, SpanKind};
+use crate::trace::{Detail, Lane, Span, SpanKind};
+use crate::workload::CounterSync;
 use futures::future::{try_join_all, LocalBoxFuture};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// A task for a process, with everything it needs to run it alone. Crosses as JSON.
@@ -40,6 +43,16 @@ pub struct ProcessJob {
     /// see [`crate::panic`]); absent otherwise.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub panic: bool,
+    /// How the task updates the counter: in the process's own copy (none, atomic, lock), or
+    /// by counting on its own and sending the count (message).
+    #[serde(default)]
+    pub sync: CounterSync,
+    /// The index of the counter's lock among the run's locks (`sync: lock`), if it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counter_lock: Option<u16>,
+    /// The first task this process runs in this run: its copy of the counter starts at 0.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fresh_counter: bool,
 }
 
 /// What a process tells the page while it works. Times are on the shared clock.
@@ -55,6 +68,8 @@ pub enum ProcessEvent {
     },
     /// It finished a piece (its lane is the page's business).
     Span(Span),
+    /// It finished its task: the increments it made, and its own copy of the counter now.
+    Counter { made: u64, copy: u64 },
 }
 
 /// A process could not run its task: it did not start, or it died.
@@ -98,6 +113,7 @@ pub async fn run(
     let lanes = (0..count).map(|index| {
         let (next, open) = (&next, open.clone());
         async move {
+            let mut fresh_counter = true;
             while let Some(&taken) = state.order.get(next.get()) {
                 next.set(next.get() + 1);
                 let task = &state.tasks[taken];
@@ -114,7 +130,11 @@ pub async fn run(
                     iterations_per_ms: state.machine.iterations_per_ms(),
                     posted_at: state.machine.now_ms(),
                     panic: state.machine.take_forced_panic(),
+                    sync: state.settings.sync,
+                    counter_lock: state.counter_lock,
+                    fresh_counter,
                 };
+                fresh_counter = false;
                 let events = recorder(state.clone(), open.clone(), index, task, run_start);
                 match cancellable(state, pool.run(index, &job, input, events)).await {
                     Ok(Ok(())) => state.task_finished(task),
@@ -167,6 +187,7 @@ fn recorder(
                     kind: SpanKind::Startup,
                     start: start.max(run_start),
                     end,
+                    detail: Detail::None,
                 });
             }
         }
@@ -179,6 +200,7 @@ fn recorder(
                 kind,
                 start,
                 end: start,
+                detail: Detail::None,
             };
             open.borrow_mut()[index] = Some((span, start));
         }
@@ -186,7 +208,128 @@ fn recorder(
             open.borrow_mut()[index] = None;
             state.trace.record(Span { lane, ..span });
         }
+        ProcessEvent::Counter { made, copy } => {
+            let sync = state.settings.sync;
+            state.counter.process_reported(sync, index, id, made, copy);
+        }
     })
+}
+
+/// What a process has of its own: its copy of the counter and its own locks. Nobody else ever
+/// takes them (a process runs one task at a time, and no other process can reach its memory),
+/// so its tasks never wait for them, and never deadlock on them.
+pub struct OwnMemory {
+    sync: CounterSync,
+    /// This process's copy of the counter: a global of its own instance of the module.
+    counter: Arc<AtomicU64>,
+    locks: LockTable,
+    counter_lock: Option<u16>,
+    /// The increment under way: the value it read and when.
+    read: Option<(u64, f64)>,
+    /// Increments this task made.
+    made: u64,
+    /// The locks it holds: which, since when, taken at which step.
+    held: Vec<(u16, f64, usize)>,
+}
+
+impl OwnMemory {
+    /// For `job`, with this process's copy of the counter (set to 0 for the run's first task).
+    pub fn new(job: &ProcessJob, counter: Arc<AtomicU64>) -> OwnMemory {
+        if job.fresh_counter {
+            counter.store(0, Ordering::Relaxed);
+        }
+        let locks = job
+            .task
+            .locks
+            .iter()
+            .copied()
+            .chain(job.counter_lock)
+            .max()
+            .map_or(0, |most| most as usize + 1);
+        OwnMemory {
+            sync: job.sync,
+            counter,
+            locks: LockTable::new(locks),
+            counter_lock: job.counter_lock,
+            read: None,
+            made: 0,
+            held: Vec::new(),
+        }
+    }
+
+    /// Does an instant piece of `task` (see [`Piece::is_instant`]) at `now`, and returns the
+    /// spans it ends (on lane 0: the page puts them on the process's lane).
+    pub fn instant(&mut self, task: &Task, step: usize, piece: Piece, now: f64) -> Vec<Span> {
+        let span = |kind, step: usize, start, detail| Span {
+            task: task.id,
+            group: task.group,
+            step: step as u16,
+            lane: 0,
+            kind,
+            start,
+            end: now,
+            detail,
+        };
+        match piece {
+            Piece::Take { lock } => {
+                // Its own lock: free whenever this task wants it.
+                let _ = self.locks.try_take(lock, task.id, 0, now, None);
+                self.held.push((lock, now, step));
+                Vec::new()
+            }
+            Piece::Load => {
+                if let Some(lock) = self.counter_lock {
+                    let _ = self.locks.try_take(lock, task.id, 0, now, None);
+                }
+                let value = match self.sync {
+                    CounterSync::None | CounterSync::Lock => self.counter.load(Ordering::Relaxed),
+                    CounterSync::Atomic | CounterSync::Message => 0,
+                };
+                self.read = Some((value, now));
+                Vec::new()
+            }
+            Piece::Store => {
+                let (read, at) = self.read.take().unwrap_or((0, now));
+                self.made += 1;
+                let update = |start, read| {
+                    vec![span(
+                        SpanKind::Update,
+                        step,
+                        start,
+                        Detail::Counter { read },
+                    )]
+                };
+                match self.sync {
+                    CounterSync::None | CounterSync::Lock => {
+                        self.counter.store(read + 1, Ordering::Relaxed);
+                        if let Some(lock) = self.counter_lock {
+                            self.locks.release(lock, task.id);
+                        }
+                        update(at, read)
+                    }
+                    CounterSync::Atomic => {
+                        update(now, self.counter.fetch_add(1, Ordering::Relaxed))
+                    }
+                    CounterSync::Message => Vec::new(),
+                }
+            }
+            Piece::Release => {
+                let mut spans = Vec::new();
+                while let Some((lock, since, taken_at)) = self.held.pop() {
+                    self.locks.release(lock, task.id);
+                    let detail = Detail::Lock { lock, holder: None };
+                    spans.push(span(SpanKind::LockHeld, taken_at, since, detail));
+                }
+                spans
+            }
+            Piece::Read { .. } | Piece::Compute { .. } | Piece::Wait { .. } => Vec::new(),
+        }
+    }
+
+    /// The increments this task made, and the process's copy of the counter now.
+    pub fn counts(&self) -> (u64, u64) {
+        (self.made, self.counter.load(Ordering::Relaxed))
+    }
 }
 
 /// One task inside a process, with its own copy of the input. It is done a piece at a time,
@@ -196,7 +339,7 @@ fn recorder(
 /// computing for two seconds: Chromium terminates a busy worker only after that delay.)
 ///
 /// A process has its own global lock, which nobody else wants: taking it never waits, and it
-/// never changes hands.
+/// never changes hands. Its counter and its named locks are its own too ([`OwnMemory`]).
 pub struct ProcessTask {
     machine: Arc<dyn Machine>,
     task: Task,
@@ -205,6 +348,9 @@ pub struct ProcessTask {
     next: usize,
     current: Option<Current>,
     transfer: Option<Span>,
+    own: OwnMemory,
+    /// Spans of instant pieces done, not yet handed out.
+    pending: Vec<Span>,
 }
 
 /// Computing in a process goes in slices of this much calibrated work, reading the clock
@@ -229,13 +375,16 @@ enum Left {
 impl ProcessTask {
     /// `input`: the copy of the task's input, already in this process's memory. Its
     /// transfer ran from when the page handed the job over (or when this process became
-    /// ready, `ready_at`, if it was still starting) until now.
+    /// ready, `ready_at`, if it was still starting) until now. `counter`: this process's own
+    /// copy of the counter.
     pub fn new(
         job: ProcessJob,
         machine: Arc<dyn Machine>,
         input: Option<Vec<u8>>,
         ready_at: f64,
+        counter: Arc<AtomicU64>,
     ) -> Self {
+        let own = OwnMemory::new(&job, counter);
         let task = job.task;
         let transfer = input.as_ref().map(|_| Span {
             task: task.id,
@@ -245,6 +394,7 @@ impl ProcessTask {
             kind: SpanKind::Transfer,
             start: job.posted_at.max(ready_at),
             end: machine.now_ms(),
+            detail: Detail::None,
         });
         ProcessTask {
             pieces: pieces(&task, job.quantum),
@@ -254,6 +404,8 @@ impl ProcessTask {
             next: 0,
             current: None,
             transfer,
+            own,
+            pending: Vec::new(),
         }
     }
 
@@ -262,28 +414,52 @@ impl ProcessTask {
         self.transfer
     }
 
-    /// The kind and step of the piece [`ProcessTask::work`] is on or will start, if any is left.
-    pub fn next_piece(&self) -> Option<(SpanKind, u16)> {
+    /// Does the instant pieces at the cursor (taking locks, updating the counter), keeping
+    /// their spans for the next [`ProcessTask::work`] or [`ProcessTask::finish`].
+    fn run_instants(&mut self) {
+        while let Some(&(step, piece)) = self.pieces.get(self.next) {
+            if !piece.is_instant() {
+                return;
+            }
+            let now = self.machine.now_ms();
+            let spans = self.own.instant(&self.task, step, piece, now);
+            self.pending.extend(spans);
+            self.next += 1;
+        }
+    }
+
+    /// The kind and step of the piece of work [`ProcessTask::work`] is on or will start (after
+    /// the instants before it, done now), if any is left.
+    pub fn next_piece(&mut self) -> Option<(SpanKind, u16)> {
+        if self.current.is_none() {
+            self.run_instants();
+        }
         self.pieces.get(self.next).map(|&(step, piece)| {
             let kind = match piece {
-                Piece::Read { .. } | Piece::Compute { .. } => SpanKind::Cpu,
                 Piece::Wait { .. } => SpanKind::Io,
+                _ => SpanKind::Cpu,
             };
             (kind, step as u16)
         })
     }
 
     /// Works on the current piece for at most about `budget_ms` (blocking this thread), and
-    /// returns its span once it is done; `None` while some of it is left (or none is left).
-    pub fn work(&mut self, budget_ms: f64) -> Option<Span> {
-        let &(step, piece) = self.pieces.get(self.next)?;
+    /// returns its span once it is done, after the spans of the instants before it; `None`
+    /// while some of it is left.
+    pub fn work(&mut self, budget_ms: f64) -> Option<Vec<Span>> {
+        if self.current.is_none() {
+            self.run_instants();
+        }
+        let Some(&(step, piece)) = self.pieces.get(self.next) else {
+            return Some(std::mem::take(&mut self.pending));
+        };
         let now = self.machine.now_ms();
         let current = self.current.get_or_insert_with(|| {
             let (kind, left) = match piece {
-                // Reading is computing too: it happens on the first chunk.
-                Piece::Read { .. } => (SpanKind::Cpu, Left::Compute(0.0)),
                 Piece::Compute { ms } => (SpanKind::Cpu, Left::Compute(ms)),
                 Piece::Wait { ms } => (SpanKind::Io, Left::Until(now + ms)),
+                // Reading is computing too: it happens on the first chunk.
+                _ => (SpanKind::Cpu, Left::Compute(0.0)),
             };
             Current {
                 kind,
@@ -330,7 +506,8 @@ impl ProcessTask {
         }
         let done = self.current.take()?;
         self.next += 1;
-        Some(Span {
+        let mut spans = std::mem::take(&mut self.pending);
+        spans.push(Span {
             task: self.task.id,
             group: self.task.group,
             step: done.step as u16,
@@ -338,6 +515,20 @@ impl ProcessTask {
             kind: done.kind,
             start: done.start,
             end: self.machine.now_ms(),
-        })
+            detail: Detail::None,
+        });
+        Some(spans)
+    }
+
+    /// Once every piece of work is done: the instants after the last one (the last write,
+    /// releasing the locks), as spans.
+    pub fn finish(&mut self) -> Vec<Span> {
+        self.run_instants();
+        std::mem::take(&mut self.pending)
+    }
+
+    /// The increments this task made, and the process's copy of the counter now.
+    pub fn counts(&self) -> (u64, u64) {
+        self.own.counts()
     }
 }

@@ -7,8 +7,8 @@ use crate::plan::Plan;
 use crate::runner::{Host, PreparedRun, RunResult};
 use crate::strategy::{EventLoop, Platform, ProcessJob, Status};
 use crate::testing::{run_on_fake_time, FakeLoop, FakeMachine, FakeProcesses, FakeTime};
-use crate::trace::{Span, SpanKind, MAIN_LANE};
-use crate::workload::{Limits, Strategy};
+use crate::trace::{Detail, Span, SpanKind, MAIN_LANE};
+use crate::workload::{CounterSync, Limits, Strategy};
 use futures::future::LocalBoxFuture;
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -564,6 +564,11 @@ fn a_process_that_fails_fails_the_run_with_its_message() {
     assert_eq!(pool.stops.get(), 1);
 }
 
+/// A process's own copy of the counter, at 0.
+fn own_copy() -> Arc<std::sync::atomic::AtomicU64> {
+    Arc::new(std::sync::atomic::AtomicU64::new(0))
+}
+
 /// A job for one process: task `id` of `group`, reading `data_kb`, with one step.
 fn one_step_job(id: u32, group: u16, data_kb: u32, cpu_ms: f64, io_ms: f64) -> ProcessJob {
     ProcessJob {
@@ -573,12 +578,17 @@ fn one_step_job(id: u32, group: u16, data_kb: u32, cpu_ms: f64, io_ms: f64) -> P
             data_kb,
             arrival_ms: 0.0,
             steps: vec![crate::plan::Step { cpu_ms, io_ms }],
+            increments: 0,
+            locks: Vec::new(),
         },
         global_lock: false,
         quantum: None,
         iterations_per_ms: 1.0,
         posted_at: 0.0,
         panic: false,
+        sync: CounterSync::None,
+        counter_lock: None,
+        fresh_counter: false,
     }
 }
 
@@ -591,14 +601,18 @@ fn a_process_task_runs_piece_by_piece_in_chunks_a_cancel_can_come_between() {
     };
     let time = FakeTime::new();
     let machine = Arc::new(FakeMachine(time.clone()));
-    let mut task = crate::strategy::ProcessTask::new(job, machine, Some(vec![1; 64 * 1024]), 0.0);
+    let mut task =
+        crate::strategy::ProcessTask::new(job, machine, Some(vec![1; 64 * 1024]), 0.0, own_copy());
     assert_eq!(task.transfer().map(|s| s.kind), Some(SpanKind::Transfer));
     let mut kinds = Vec::new();
     let mut chunks = 0;
     while let Some((kind, _)) = task.next_piece() {
         chunks += 1;
         // 2 ms at a time: a piece of 5 ms takes three calls, the last one returns its span.
-        if let Some(span) = task.work(2.0) {
+        if let Some(spans) = task.work(2.0) {
+            let [span] = spans[..] else {
+                panic!("one piece, one span: {spans:?}");
+            };
             assert_eq!((span.kind, span.task), (kind, 7));
             kinds.push((kind, span.end - span.start));
         }
@@ -648,7 +662,8 @@ fn a_process_whose_kernel_is_slower_than_the_calibration_still_returns_every_chu
     }
     let job = one_step_job(0, 0, 0, 300.0, 0.0);
     let time = FakeTime::new();
-    let mut task = crate::strategy::ProcessTask::new(job, Arc::new(Slow(time.clone())), None, 0.0);
+    let mut task =
+        crate::strategy::ProcessTask::new(job, Arc::new(Slow(time.clone())), None, 0.0, own_copy());
     let mut chunks = 0;
     let span = loop {
         let before = time.now();
@@ -659,8 +674,8 @@ fn a_process_whose_kernel_is_slower_than_the_calibration_still_returns_every_chu
             took <= 50.0 + 10.0,
             "chunk {chunks} took {took} ms of a 50 ms budget"
         );
-        if let Some(span) = span {
-            break span;
+        if let Some(spans) = span {
+            break spans[0];
         }
     };
     // All the work is done all the same: 300 ms of calibrated work, 3,000 ms at this speed.
@@ -835,4 +850,455 @@ fn a_panic_in_a_process_fails_the_run_and_the_next_run_works() {
     );
     let (next, _) = on_fake_processes(FOUR_RESIZES, &NO_THREADS, Some(pool));
     assert_eq!(next.unwrap().tasks_done, 4);
+}
+
+// --- the shared counter and named locks ---------------------------------------------------------
+
+/// (expected, final, lost) of a result's counter.
+fn counted(r: &RunResult) -> (u64, u64, u64) {
+    let c = r.counter.as_ref().expect("a counter");
+    (c.expected, c.final_value, c.lost)
+}
+
+const RACE: &str = r#"{"strategy":"STRATEGY","sync":"SYNC","threads":2,"groups":[{"name":"tally","count":8,"cpuMs":CPU,"ioMs":IO,"increments":10}]}"#;
+
+fn race(strategy: &str, sync: &str, cpu: f64, io: f64) -> String {
+    RACE.replace("STRATEGY", strategy)
+        .replace("SYNC", sync)
+        .replace("CPU", &cpu.to_string())
+        .replace("IO", &io.to_string())
+}
+
+#[test]
+fn on_one_thread_an_await_between_read_and_write_loses_updates() {
+    // Eight tasks each read the counter, await 10 ms, write back what they read plus one:
+    // every round all eight read the same value, and seven of their writes are lost.
+    let r = on_fake_time(&race("concurrent", "none", 0.0, 100.0));
+    assert_eq!(r.status, Status::Completed);
+    assert_eq!(counted(&r), (80, 10, 70));
+    assert_eq!(r.wall_ms, 100.0);
+    // Each update is a span from its read to its write, with the value it read: in round k
+    // every task read k - 1.
+    let updates: Vec<&Span> = r
+        .spans
+        .iter()
+        .filter(|s| s.kind == SpanKind::Update)
+        .collect();
+    assert_eq!(updates.len(), 80);
+    for u in &updates {
+        let round = (u.start / 10.0).round() as u64;
+        assert_eq!(u.detail, Detail::Counter { read: round });
+        assert_eq!((u.end - u.start, u.lane), (10.0, MAIN_LANE));
+    }
+}
+
+#[test]
+fn on_one_thread_computing_between_read_and_write_loses_nothing() {
+    // No await between the read and the write: nothing else runs on this thread meanwhile.
+    let r = on_fake_time(&race("concurrent", "none", 100.0, 0.0));
+    assert_eq!(counted(&r), (80, 80, 0));
+    // Yielding to the page every 5 ms is an await too: now the writes of others come between.
+    let yielding = on_fake_time(
+        &race("concurrent", "none", 100.0, 0.0).replace(r#""sync""#, r#""yieldMs":5,"sync""#),
+    );
+    let (expected, final_value, lost) = counted(&yielding);
+    assert_eq!(expected, 80);
+    assert!(
+        lost > 0 && final_value + lost == 80,
+        "{:?}",
+        yielding.counter
+    );
+}
+
+#[test]
+fn sequential_never_loses_an_update() {
+    for (cpu, io) in [(0.0, 100.0), (100.0, 0.0), (50.0, 50.0)] {
+        let r = on_fake_time(&race("sequential", "none", cpu, io));
+        assert_eq!(counted(&r), (80, 80, 0), "cpu {cpu} io {io}");
+    }
+}
+
+#[test]
+fn atomic_lock_and_messages_lose_nothing_on_the_event_loop_and_the_lock_costs_its_waits() {
+    let mut walls = Vec::new();
+    for sync in ["atomic", "lock", "message"] {
+        let r = on_fake_time(&race("concurrent", sync, 0.0, 100.0));
+        assert_eq!(counted(&r), (80, 80, 0), "{sync}");
+        assert_eq!(r.counter.as_ref().unwrap().sync.name(), sync);
+        walls.push(r.wall_ms);
+    }
+    // The async lock is held across each increment's await: the waits take turns.
+    assert_eq!(walls, vec![100.0, 800.0, 100.0]);
+    let lock = on_fake_time(&race("concurrent", "lock", 0.0, 100.0));
+    assert_eq!(lock.lock_names, vec![crate::strategy::COUNTER_LOCK]);
+    assert_eq!(lock.counter_lock, Some(0));
+    // The lock is not fair (as std's Mutex isn't): a task that releases it and asks again at
+    // once, with nothing between, gets it back. So each task does its ten increments in a row
+    // while the others wait: task k waited from the start until k x 100 ms.
+    let mut waits: Vec<(u32, f64, f64)> = lock
+        .spans
+        .iter()
+        .filter(|s| s.kind == SpanKind::NamedLockWait)
+        .map(|s| (s.task, s.start, s.end))
+        .collect();
+    waits.sort_by_key(|w| w.0);
+    assert_eq!(
+        waits,
+        (1..8)
+            .map(|k| (k, 0.0, k as f64 * 100.0))
+            .collect::<Vec<_>>()
+    );
+    // An atomic add is an instant: its update span has no length; messages record none.
+    let atomic = on_fake_time(&race("concurrent", "atomic", 0.0, 100.0));
+    assert!(atomic
+        .spans
+        .iter()
+        .filter(|s| s.kind == SpanKind::Update)
+        .all(|s| s.start == s.end));
+    let message = on_fake_time(&race("concurrent", "message", 0.0, 100.0));
+    assert!(message.spans.iter().all(|s| s.kind != SpanKind::Update));
+    assert_eq!(
+        message.dropped_spans + lock.dropped_spans + atomic.dropped_spans,
+        0
+    );
+}
+
+#[test]
+fn without_increments_there_is_no_counter() {
+    let r = on_fake_time(&with(EIGHT_DOWNLOADS, "concurrent"));
+    assert!(r.counter.is_none() && r.deadlock.is_none() && r.lock_names.is_empty());
+}
+
+const OPPOSITE_ORDERS: &str = r#"{"strategy":"STRATEGY","threads":2,"groups":[
+    {"name":"ab","count":1,"cpuMs":CPU,"ioMs":IO,"locks":["A","B"]},
+    {"name":"ba","count":1,"cpuMs":CPU,"ioMs":IO,"locks":["B","A"]}]}"#;
+
+fn opposite(strategy: &str, cpu: f64, io: f64) -> String {
+    OPPOSITE_ORDERS
+        .replace("STRATEGY", strategy)
+        .replace("CPU", &cpu.to_string())
+        .replace("IO", &io.to_string())
+}
+
+#[test]
+fn tasks_that_await_holding_locks_taken_in_opposite_orders_deadlock_on_one_thread() {
+    // Task 0 takes A and waits 50 ms; task 1 takes B and waits; at 50 ms task 0 wants B (held
+    // by task 1), then task 1 wants A (held by task 0): the cycle closes, the run stops there.
+    let r = on_fake_time(&opposite("concurrent", 0.0, 100.0));
+    assert_eq!(r.status, Status::Deadlocked);
+    assert_eq!(r.tasks_done, 0);
+    assert_eq!(r.wall_ms, 50.0, "stopped the moment the cycle closed");
+    let deadlock = r.deadlock.as_ref().expect("the deadlock");
+    assert_eq!((deadlock.at_ms, deadlock.detected_ms), (50.0, 50.0));
+    let cycle: Vec<(u16, u32, Vec<String>, &str)> = deadlock
+        .cycle
+        .iter()
+        .map(|t| (t.lane, t.task, t.holds.clone(), t.waits_for.as_str()))
+        .collect();
+    assert_eq!(
+        cycle,
+        vec![
+            (MAIN_LANE, 1, vec!["B".to_string()], "A"),
+            (MAIN_LANE, 0, vec!["A".to_string()], "B"),
+        ]
+    );
+    assert_eq!(r.lock_names, ["A", "B"]);
+    // The waits that never ended are spans up to the end, each naming who held its lock; and
+    // each lock was held from its taking to the end.
+    let mut waits: Vec<(u32, Detail, f64, f64)> = r
+        .spans
+        .iter()
+        .filter(|s| s.kind == SpanKind::NamedLockWait)
+        .map(|s| (s.task, s.detail, s.start, s.end))
+        .collect();
+    waits.sort_by_key(|w| w.0);
+    use crate::trace::Holder;
+    let held_by = |task| {
+        Some(Holder {
+            task,
+            lane: MAIN_LANE,
+        })
+    };
+    assert_eq!(
+        waits,
+        vec![
+            (
+                0,
+                Detail::Lock {
+                    lock: 1,
+                    holder: held_by(1)
+                },
+                50.0,
+                50.0
+            ),
+            (
+                1,
+                Detail::Lock {
+                    lock: 0,
+                    holder: held_by(0)
+                },
+                50.0,
+                50.0
+            ),
+        ]
+    );
+    let mut held: Vec<(u32, Detail, f64, f64)> = r
+        .spans
+        .iter()
+        .filter(|s| s.kind == SpanKind::LockHeld)
+        .map(|s| (s.task, s.detail, s.start, s.end))
+        .collect();
+    held.sort_by_key(|h| h.0);
+    assert_eq!(
+        held,
+        vec![
+            (
+                0,
+                Detail::Lock {
+                    lock: 0,
+                    holder: None
+                },
+                0.0,
+                50.0
+            ),
+            (
+                1,
+                Detail::Lock {
+                    lock: 1,
+                    holder: None
+                },
+                0.0,
+                50.0
+            ),
+        ]
+    );
+}
+
+#[test]
+fn the_same_lock_order_never_deadlocks_and_takes_turns() {
+    let same = opposite("concurrent", 0.0, 100.0).replace(r#"["B","A"]"#, r#"["A","B"]"#);
+    let r = on_fake_time(&same);
+    assert_eq!((r.status, r.tasks_done), (Status::Completed, 2));
+    // Task 1 waited for A the whole time task 0 held it.
+    assert_eq!(r.wall_ms, 200.0);
+    let wait = r
+        .spans
+        .iter()
+        .find(|s| s.kind == SpanKind::NamedLockWait)
+        .expect("a wait for A");
+    assert_eq!((wait.task, wait.start, wait.end), (1, 0.0, 100.0));
+}
+
+#[test]
+fn sequential_and_computing_only_on_one_thread_never_deadlock() {
+    for (strategy, cpu, io) in [
+        ("sequential", 0.0, 100.0),
+        ("sequential", 100.0, 0.0),
+        ("concurrent", 100.0, 0.0),
+    ] {
+        let r = on_fake_time(&opposite(strategy, cpu, io));
+        assert_eq!(
+            (r.status, r.tasks_done),
+            (Status::Completed, 2),
+            "{strategy} cpu {cpu} io {io}"
+        );
+        assert!(r.deadlock.is_none());
+    }
+}
+
+#[test]
+fn the_run_after_a_deadlock_works() {
+    let deadlocked = on_fake_time(&opposite("concurrent", 0.0, 100.0));
+    assert_eq!(deadlocked.status, Status::Deadlocked);
+    let next = on_fake_time(&race("concurrent", "atomic", 0.0, 100.0));
+    assert_eq!(
+        (next.status, counted(&next)),
+        (Status::Completed, (80, 80, 0))
+    );
+}
+
+#[test]
+fn processes_count_in_their_own_copies_and_only_messages_reach_the_page() {
+    let json = race("processes", "none", 0.0, 100.0);
+    let (r, pool) = on_fake_processes(&json, &NO_THREADS, None);
+    let r = r.unwrap();
+    let counter = r.counter.as_ref().unwrap();
+    // One process at a time per copy: no update lost there, but none reaches the page.
+    assert_eq!(counted(&r), (80, 0, 80));
+    assert_eq!(counter.per_process, Some(vec![40, 40]));
+    let notice = r.notice.as_deref().unwrap();
+    assert!(
+        notice.contains("its own copy of the counter") && notice.contains("stayed 0"),
+        "{notice}"
+    );
+    // The next run starts each copy afresh.
+    let (again, _) = on_fake_processes(&json, &NO_THREADS, Some(pool));
+    assert_eq!(
+        again.unwrap().counter.unwrap().per_process,
+        Some(vec![40, 40])
+    );
+    for sync in ["atomic", "lock"] {
+        let r = on_fake_processes(&race("processes", sync, 0.0, 100.0), &NO_THREADS, None)
+            .0
+            .unwrap();
+        assert_eq!(counted(&r), (80, 0, 80), "{sync}");
+    }
+    let message = on_fake_processes(&race("processes", "message", 0.0, 100.0), &NO_THREADS, None)
+        .0
+        .unwrap();
+    assert_eq!(counted(&message), (80, 80, 0));
+    assert_eq!(message.counter.unwrap().per_process, Some(vec![40, 40]));
+    assert!(message.notice.is_none(), "{:?}", message.notice);
+}
+
+#[test]
+fn processes_have_their_own_locks_so_opposite_orders_neither_wait_nor_deadlock() {
+    let r = on_fake_processes(&opposite("processes", 0.0, 100.0), &NO_THREADS, None)
+        .0
+        .unwrap();
+    assert_eq!((r.status, r.tasks_done), (Status::Completed, 2));
+    assert!(r.spans.iter().all(|s| s.kind != SpanKind::NamedLockWait));
+    let held: BTreeSet<u16> = r
+        .spans
+        .iter()
+        .filter(|s| s.kind == SpanKind::LockHeld)
+        .map(|s| s.lane)
+        .collect();
+    assert_eq!(
+        held,
+        BTreeSet::from([1, 2]),
+        "each process held its own locks"
+    );
+    // Both held "A" at the same time: they don't exclude each other.
+    let a: Vec<&Span> = r
+        .spans
+        .iter()
+        .filter(|s| {
+            s.kind == SpanKind::LockHeld
+                && s.detail
+                    == Detail::Lock {
+                        lock: 0,
+                        holder: None,
+                    }
+        })
+        .collect();
+    assert_eq!(a.len(), 2);
+    assert!(a[0].start < a[1].end && a[1].start < a[0].end, "{a:?}");
+    assert!(r.notice.unwrap().contains("own locks (A, B)"));
+}
+
+// --- on real threads ---
+
+/// Runs `json` on the real pool until `accept` holds, at most `tries` times: a race may not
+/// show every time.
+fn until(json: &str, tries: usize, accept: impl Fn(&RunResult) -> bool) -> RunResult {
+    let mut last = None;
+    for _ in 0..tries {
+        let r = on_real_pool(json, real_machine());
+        if accept(&r) {
+            return r;
+        }
+        last = Some(r);
+    }
+    let r = last.expect("at least one try");
+    panic!(
+        "not seen in {tries} runs: the last was {:?}, counter {:?}",
+        r.status, r.counter
+    );
+}
+
+const THREAD_RACE: &str = r#"{"strategy":"parallel","threads":2,"sync":"SYNC","groups":[{"name":"tally","count":2,"cpuMs":20,"ioMs":0,"increments":20}]}"#;
+
+#[test]
+fn worker_threads_lose_updates_without_atomics_or_a_lock() {
+    // Two workers each read, compute 1 ms, write back: while both run, each write undoes the
+    // other's. (Retried: the two may not overlap on a loaded machine.)
+    let r = until(&THREAD_RACE.replace("SYNC", "none"), 5, |r| {
+        r.counter.as_ref().is_some_and(|c| c.lost >= 5)
+    });
+    let (expected, final_value, lost) = counted(&r);
+    assert_eq!((expected, final_value + lost), (40, 40));
+    // Each update is a span from its read to its write, with the value it read: the last
+    // write left the counter at what it read plus one, and two updates that read the same
+    // value are a lost one.
+    let mut updates: Vec<(f64, u64)> = r
+        .spans
+        .iter()
+        .filter_map(|s| match (s.kind, s.detail) {
+            (SpanKind::Update, Detail::Counter { read }) => Some((s.end, read)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(updates.len(), 40);
+    updates.sort_by(|a, b| a.0.total_cmp(&b.0));
+    assert_eq!(updates.last().map(|u| u.1 + 1), Some(final_value));
+    let mut reads: Vec<u64> = updates.iter().map(|u| u.1).collect();
+    reads.sort_unstable();
+    assert!(reads.windows(2).any(|w| w[0] == w[1]), "{reads:?}");
+}
+
+#[test]
+fn worker_threads_lose_nothing_with_atomics_a_lock_or_messages() {
+    for sync in ["atomic", "lock", "message"] {
+        let r = on_real_pool(&THREAD_RACE.replace("SYNC", sync), real_machine());
+        assert_eq!(
+            (r.status, counted(&r)),
+            (Status::Completed, (40, 40, 0)),
+            "{sync}"
+        );
+    }
+}
+
+#[test]
+fn worker_threads_deadlock_on_opposite_orders_the_engine_stops_them_and_the_next_run_works() {
+    // Each takes its first lock and computes 50 ms before it wants the other's: unless one
+    // worker starts 50 ms late (retried), they deadlock.
+    let r = until(&opposite("parallel", 100.0, 0.0), 3, |r| {
+        r.status == Status::Deadlocked
+    });
+    let d = r.deadlock.as_ref().unwrap();
+    assert!(d.detected_ms - d.at_ms < 1.0, "seen as it closed: {d:?}");
+    assert!(
+        r.wall_ms - d.at_ms < 100.0,
+        "every worker free within 100 ms: {d:?} wall {}",
+        r.wall_ms
+    );
+    let lanes: BTreeSet<u16> = d.cycle.iter().map(|t| t.lane).collect();
+    assert_eq!(lanes, BTreeSet::from([1, 2]), "{d:?}");
+    let mut pairs: Vec<(Vec<String>, String)> = d
+        .cycle
+        .iter()
+        .map(|t| (t.holds.clone(), t.waits_for.clone()))
+        .collect();
+    pairs.sort();
+    assert_eq!(
+        pairs,
+        vec![
+            (vec!["A".to_string()], "B".to_string()),
+            (vec!["B".to_string()], "A".to_string())
+        ]
+    );
+    // Both workers take the next run.
+    let next = on_real_pool(
+        &opposite("parallel", 40.0, 0.0).replace(r#"["B","A"]"#, r#"["A","B"]"#),
+        real_machine(),
+    );
+    assert_eq!((next.status, next.tasks_done), (Status::Completed, 2));
+    let lanes: BTreeSet<u16> = next
+        .spans
+        .iter()
+        .filter(|s| s.kind == SpanKind::Cpu)
+        .map(|s| s.lane)
+        .collect();
+    assert_eq!(lanes.len(), 2, "{lanes:?}");
+}
+
+#[test]
+fn hybrid_awaits_the_pool_between_read_and_write_and_loses_updates() {
+    // The task's code runs on the event loop; its computing is awaited on a worker.
+    let json = race("hybrid", "none", 20.0, 0.0).replace("\"count\":8", "\"count\":4");
+    let r = until(&json, 5, |r| r.counter.as_ref().is_some_and(|c| c.lost > 0));
+    assert_eq!(r.counter.as_ref().unwrap().expected, 40);
+    let atomic = on_real_pool(&json.replace("\"none\"", "\"atomic\""), real_machine());
+    assert_eq!(counted(&atomic), (40, 40, 0));
 }

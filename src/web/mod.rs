@@ -316,6 +316,7 @@ impl Engine {
             &result.lanes,
             &result.spans,
             &result.group_names,
+            &result.lock_names,
         ))
     }
 }
@@ -363,9 +364,10 @@ impl RunHandle {
         self.state.cancel.cancel();
     }
 
-    /// Spans recorded from index `from` on, packed as 7 numbers each (task, group, step,
-    /// lane, kind, start, end; times in ms from the start of the run). A copy: safe to keep
-    /// after wasm memory grows.
+    /// Spans recorded from index `from` on, packed as the contract's `packedSpan` says (task,
+    /// group, step, lane, kind, start, end, then lock, holder, holderLane and value, NaN where
+    /// a span has none; times in ms from the start of the run). A copy: safe to keep after
+    /// wasm memory grows.
     #[wasm_bindgen(js_name = spansSince)]
     pub fn spans_since(&self, from: u32) -> Float64Array {
         let (spans, _) = self.state.trace.read_from(from as usize);

@@ -12,6 +12,7 @@ use crate::strategy::{ProcessEvent, ProcessFailed, ProcessJob, ProcessTask, Proc
 use crate::trace::{Span, SpanKind};
 use futures::future::LocalBoxFuture;
 use js_sys::{Float64Array, Function, Promise, Uint8Array};
+use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -99,10 +100,15 @@ impl Processes for JsProcesses {
 }
 
 /// The events in a message from a process: `startup [start, end]`,
-/// `began [kind, step, start]` or `spans [packed spans...]`. Anything else is dropped.
+/// `began [kind, step, start]`, `spans [packed spans...]` or `counter [made, copy]`. Anything
+/// else is dropped.
 fn decode_events(name: &str, n: &[f64]) -> Vec<ProcessEvent> {
     match (name, n) {
         ("startup", &[start, end]) => vec![ProcessEvent::Startup { start, end }],
+        ("counter", &[made, copy]) => vec![ProcessEvent::Counter {
+            made: made as u64,
+            copy: copy as u64,
+        }],
         ("began", &[kind, step, start]) => SpanKind::from_code(kind as u8)
             .map(|kind| ProcessEvent::Began {
                 kind,
@@ -118,6 +124,12 @@ fn decode_events(name: &str, n: &[f64]) -> Vec<ProcessEvent> {
             .collect(),
         _ => Vec::new(),
     }
+}
+
+thread_local! {
+    /// This process's own copy of the shared counter: a global of its own instance of the
+    /// module, in its own memory, which neither the page nor any other process can see.
+    static OWN_COUNTER: Arc<AtomicU64> = Arc::new(AtomicU64::new(0));
 }
 
 /// One task in this worker's instance of the module (the worker side of a process).
@@ -152,8 +164,9 @@ impl ProcessTaskHandle {
         if job.panic {
             machine = Arc::new(PanickingMachine::new(machine));
         }
+        let counter = OWN_COUNTER.with(Arc::clone);
         Ok(ProcessTaskHandle(ProcessTask::new(
-            job, machine, input, ready_at,
+            job, machine, input, ready_at, counter,
         )))
     }
 
@@ -162,18 +175,32 @@ impl ProcessTaskHandle {
         self.0.transfer().map(|span| packed(&[span]))
     }
 
-    /// `[kind code, step]` of the piece under way or next, or nothing when the task is done.
+    /// `[kind code, step]` of the piece of work under way or next (the instants on the counter
+    /// and the locks before it are done now), or nothing when no work is left.
     #[wasm_bindgen(js_name = nextPiece)]
-    pub fn next_piece(&self) -> Option<Vec<f64>> {
+    pub fn next_piece(&mut self) -> Option<Vec<f64>> {
         self.0
             .next_piece()
             .map(|(kind, step)| vec![kind.code() as f64, step as f64])
     }
 
     /// Works on the current piece for about `budget_ms` (blocking this worker); returns its
-    /// span, packed, once the piece is done.
+    /// span, packed, once the piece is done (after the spans of the instants before it).
     pub fn work(&mut self, budget_ms: f64) -> Option<Float64Array> {
-        self.0.work(budget_ms).map(|span| packed(&[span]))
+        self.0.work(budget_ms).map(|spans| packed(&spans))
+    }
+
+    /// Once no work is left: the spans of the last instants (the last write, the locks'
+    /// release), packed.
+    pub fn finish(&mut self) -> Float64Array {
+        packed(&self.0.finish())
+    }
+
+    /// `[made, copy]`: the increments this task made, and this process's own copy of the
+    /// counter now.
+    pub fn counts(&self) -> Vec<f64> {
+        let (made, copy) = self.0.counts();
+        vec![made as f64, copy as f64]
     }
 }
 
