@@ -217,26 +217,14 @@ pub fn pieces(task: &Task, quantum: Option<f64>) -> Vec<(usize, Piece)> {
     if task.data_kb > 0 {
         out.push((0, Piece::Read { kb: task.data_kb }));
     }
-    let work: Vec<Work> = task
-        .steps
-        .iter()
-        .enumerate()
-        .flat_map(|(step, s)| {
-            [
-                (s.cpu_ms > 0.0).then_some(Work {
-                    step,
-                    compute: true,
-                    ms: s.cpu_ms,
-                }),
-                (s.io_ms > 0.0).then_some(Work {
-                    step,
-                    compute: false,
-                    ms: s.io_ms,
-                }),
-            ]
-        })
-        .flatten()
-        .collect();
+    let mut work = Vec::with_capacity(2 * task.steps.len());
+    for (step, s) in task.steps.iter().enumerate() {
+        for (compute, ms) in [(true, s.cpu_ms), (false, s.io_ms)] {
+            if ms > 0.0 {
+                work.push(Work { step, compute, ms });
+            }
+        }
+    }
     let total: f64 = work.iter().map(|w| w.ms).sum();
     let last_step = task.steps.len().saturating_sub(1);
     let mut cutter = Cutter {
@@ -265,29 +253,35 @@ struct Work {
 }
 
 /// The counter's and the locks' instants of `task`, in order: each at a fraction of its work
-/// (numerator, denominator: compared exactly), as [`pieces`] describes.
+/// (numerator, denominator: compared exactly), as [`pieces`] describes. The increments' and
+/// the locks' instants are each in order already: they are merged.
 fn events(task: &Task) -> Vec<(u64, u64, Piece)> {
     let n = task.increments as u64;
     let l = task.locks.len() as u64;
-    // (numerator, denominator, order at the same instant, index, piece)
-    let mut events: Vec<(u64, u64, u8, u64, Piece)> = Vec::new();
+    let mut events = Vec::with_capacity((2 * n + l) as usize);
+    let mut locks = task.locks.iter().enumerate().peekable();
+    // Increment k's read at k/n, its write at (k+1)/n; lock j at j/l. A take comes after a
+    // write at the same instant and before a read.
+    let mut takes_until =
+        |events: &mut Vec<(u64, u64, Piece)>, at: u64, of: u64, inclusive: bool| {
+            while let Some(&(j, &lock)) = locks.peek() {
+                let (left, right) = (j as u64 * of, at * l);
+                if left < right || (inclusive && left == right) {
+                    events.push((j as u64, l, Piece::Take { lock }));
+                    locks.next();
+                } else {
+                    return;
+                }
+            }
+        };
     for k in 0..n {
-        events.push((k, n, 2, k, Piece::Load));
-        events.push((k + 1, n, 0, k, Piece::Store));
+        takes_until(&mut events, k, n, true);
+        events.push((k, n, Piece::Load));
+        takes_until(&mut events, k + 1, n, false);
+        events.push((k + 1, n, Piece::Store));
     }
-    for (j, &lock) in task.locks.iter().enumerate() {
-        events.push((j as u64, l, 1, j as u64, Piece::Take { lock }));
-    }
-    events.sort_by(|a, b| {
-        (a.0 * b.1)
-            .cmp(&(b.0 * a.1))
-            .then(a.2.cmp(&b.2))
-            .then(a.3.cmp(&b.3))
-    });
+    takes_until(&mut events, 1, 1, true);
     events
-        .into_iter()
-        .map(|(n, d, _, _, p)| (n, d, p))
-        .collect()
 }
 
 /// Emits a task's work up to a point, cutting a piece where the point falls inside it.

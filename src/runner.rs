@@ -259,7 +259,7 @@ impl PreparedRun {
             })
             .collect();
         let tasks_done = self.state.tasks_done();
-        let deadlock = self.state.deadlock().map(|d| Deadlock {
+        let deadlock = self.state.take_deadlock().map(|d| Deadlock {
             at_ms: d.at_ms - start,
             detected_ms: d.detected_ms - start,
             ..d

@@ -46,9 +46,13 @@ async fn engine() -> Engine {
         .unwrap()
 }
 
+/// A span as packed numbers (the contract's `packedSpan`: task, group, step, lane, kind,
+/// start, end, lock, holder, holderLane, value).
+type Packed = [f64; 11];
+
 struct Ran {
     result: Value,
-    spans: Vec<[f64; 7]>,
+    spans: Vec<Packed>,
 }
 
 impl Ran {
@@ -71,8 +75,10 @@ async fn finish(handle: RunHandle) -> Ran {
         .as_string()
         .unwrap();
     let packed = handle.spans_since(0).to_vec();
+    let width = playground::trace::Span::PACKED_LEN;
+    assert_eq!(width, std::mem::size_of::<Packed>() / 8);
     let spans = packed
-        .chunks_exact(7)
+        .chunks_exact(width)
         .map(|c| c.try_into().unwrap())
         .collect();
     Ran {
@@ -289,4 +295,178 @@ async fn a_panic_ends_its_run_with_an_error_on_any_thread_and_the_next_run_works
             assert_eq!(ran.lanes_of(CPU), BTreeSet::from([1, 2]), "{strategy}");
         }
     }
+}
+
+// --- the shared counter and named locks on real threads -------------------------------------
+
+const UPDATE: f64 = 5.0;
+const LOCK_HELD: f64 = 6.0;
+const NAMED_LOCK_WAIT: f64 = 7.0;
+
+/// `(expected, final, lost)` of a run's counter.
+fn counter(ran: &Ran) -> (u64, u64, u64) {
+    let c = &ran.result["counter"];
+    let n = |k: &str| c[k].as_u64().unwrap_or_else(|| panic!("counter.{k}: {c}"));
+    (n("expected"), n("final"), n("lost"))
+}
+
+/// Two tasks on two workers, each adding 1 fifty times, computing 1 ms between each read and
+/// its write: while both compute, each write undoes the other's.
+fn two_workers_counting(sync: &str) -> String {
+    format!(
+        r#"{{"strategy":"parallel","threads":2,"sync":"{sync}","groups":[{{"name":"tally","count":2,"cpuMs":50,"ioMs":0,"increments":50}}]}}"#
+    )
+}
+
+#[wasm_bindgen_test]
+async fn two_worker_threads_lose_updates_without_atomics_or_a_lock() {
+    let engine = engine().await;
+    // A race is a race: retried, in case the two workers did not overlap this time.
+    let mut seen = Vec::new();
+    for _ in 0..5 {
+        let ran = run(&engine, &two_workers_counting("none")).await;
+        assert_eq!(ran.result["status"], "completed");
+        let (expected, final_value, lost) = counter(&ran);
+        assert_eq!((expected, final_value + lost), (100, 100));
+        seen.push(lost);
+        if lost > 0 {
+            console_log!("two workers lost {lost} of {expected} updates (runs: {seen:?})");
+            // Every update is a span from its read to its write on its worker, with the value
+            // it read; two that read the same value: one write was lost.
+            let mut reads: Vec<u64> = ran
+                .spans
+                .iter()
+                .filter(|s| s[4] == UPDATE)
+                .map(|s| s[10] as u64)
+                .collect();
+            assert_eq!(reads.len(), 100);
+            reads.sort_unstable();
+            assert!(reads.windows(2).any(|w| w[0] == w[1]), "{reads:?}");
+            let lanes: BTreeSet<u32> = ran
+                .spans
+                .iter()
+                .filter(|s| s[4] == UPDATE)
+                .map(|s| s[3] as u32)
+                .collect();
+            assert_eq!(lanes, BTreeSet::from([1, 2]));
+            return;
+        }
+    }
+    panic!(
+        "no update lost in {} runs on two workers: {seen:?}",
+        seen.len()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn atomics_a_lock_and_messages_lose_no_update_on_two_workers() {
+    let engine = engine().await;
+    for sync in ["atomic", "lock", "message"] {
+        let ran = run(&engine, &two_workers_counting(sync)).await;
+        assert_eq!(ran.result["status"], "completed", "{sync}");
+        assert_eq!(counter(&ran), (100, 100, 0), "{sync}");
+    }
+}
+
+/// Two groups taking the same two locks in opposite orders, on `strategy`.
+fn opposite_orders(strategy: &str, cpu_ms: f64, io_ms: f64) -> String {
+    format!(
+        r#"{{"strategy":"{strategy}","threads":2,"groups":[
+        {{"name":"ab","count":1,"cpuMs":{cpu_ms},"ioMs":{io_ms},"locks":["A","B"]}},
+        {{"name":"ba","count":1,"cpuMs":{cpu_ms},"ioMs":{io_ms},"locks":["B","A"]}}]}}"#
+    )
+}
+
+#[wasm_bindgen_test]
+async fn worker_threads_deadlock_the_engine_names_the_cycle_frees_them_and_the_next_run_works() {
+    let engine = engine().await;
+    // Each worker takes its first lock and computes 50 ms before it wants the other's.
+    let mut ran = None;
+    for _ in 0..3 {
+        let r = run(&engine, &opposite_orders("parallel", 100.0, 0.0)).await;
+        if r.result["status"] == "deadlocked" {
+            ran = Some(r);
+            break;
+        }
+    }
+    let ran = ran.expect("two workers taking two locks in opposite orders deadlock");
+    let deadlock = &ran.result["deadlock"];
+    let at = deadlock["atMs"].as_f64().unwrap();
+    let detected = deadlock["detectedMs"].as_f64().unwrap();
+    assert!(detected - at < 1.0, "seen as it formed: {deadlock}");
+    console_log!(
+        "deadlock formed at {at:.2} ms, seen {:.3} ms later, run over {:.2} ms later",
+        detected - at,
+        ran.wall() - at
+    );
+    assert!(
+        ran.wall() - at < 100.0,
+        "the run ended {} ms after the deadlock formed",
+        ran.wall() - at
+    );
+    let cycle = deadlock["cycle"].as_array().unwrap();
+    let lanes: BTreeSet<u64> = cycle.iter().map(|t| t["lane"].as_u64().unwrap()).collect();
+    assert_eq!(lanes, BTreeSet::from([1, 2]), "{deadlock}");
+    for t in cycle {
+        let holds = t["holds"].as_array().unwrap();
+        assert_eq!(holds.len(), 1, "{t}");
+        assert_ne!(holds[0], t["waitsFor"], "{t}");
+    }
+    // The waits that never ended are spans naming the other worker as the holder; each lock
+    // was held on its lane until the end.
+    let waits: Vec<&Packed> = ran
+        .spans
+        .iter()
+        .filter(|s| s[4] == NAMED_LOCK_WAIT)
+        .collect();
+    assert_eq!(waits.len(), 2, "{waits:?}");
+    assert!(
+        waits.iter().all(|w| w[9] != w[3] && w[9] >= 1.0),
+        "{waits:?}"
+    );
+    assert_eq!(ran.spans.iter().filter(|s| s[4] == LOCK_HELD).count(), 2);
+    // Both workers are free: the next run computes on both.
+    let next = run(&engine, &two_workers_counting("atomic")).await;
+    assert_eq!(next.result["status"], "completed");
+    assert_eq!(next.lanes_of(CPU), BTreeSet::from([1, 2]));
+}
+
+#[wasm_bindgen_test]
+async fn on_the_event_loop_an_await_loses_updates_and_deadlocks_and_the_page_never_blocks() {
+    let engine = engine().await;
+    // Eight tasks on one thread, awaiting 10 ms between each read and its write.
+    let json = r#"{"strategy":"concurrent","sync":"none","groups":[{"name":"tally","count":8,"cpuMs":0,"ioMs":100,"increments":10}]}"#;
+    let ran = run(&engine, json).await;
+    let (expected, final_value, lost) = counter(&ran);
+    assert_eq!(expected, 80);
+    assert!(
+        lost >= 40 && final_value + lost == 80,
+        "{:?}",
+        counter(&ran)
+    );
+    // The async lock fixes it, on the page's thread, without blocking it.
+    let ran = run(&engine, &json.replace("\"none\"", "\"lock\"")).await;
+    assert_eq!(counter(&ran), (80, 80, 0));
+    // Awaiting while holding locks taken in opposite orders: concurrent, and hybrid (its
+    // tasks take their locks on the page's thread, their computing goes to the pool).
+    for strategy in ["concurrent", "hybrid"] {
+        let ran = run(&engine, &opposite_orders(strategy, 20.0, 100.0)).await;
+        assert_eq!(
+            ran.result["status"], "deadlocked",
+            "{strategy}: {}",
+            ran.result
+        );
+        let cycle = ran.result["deadlock"]["cycle"].as_array().unwrap();
+        assert_eq!(cycle.len(), 2, "{strategy}");
+        assert!(
+            cycle.iter().all(|t| t["lane"] == 0),
+            "{strategy}: {cycle:?}"
+        );
+        assert!(!engine.running(), "{strategy}: the engine takes runs again");
+    }
+    let ran = run(&engine, &opposite_orders("sequential", 20.0, 100.0)).await;
+    assert_eq!(
+        ran.result["status"], "completed",
+        "sequential never deadlocks"
+    );
 }

@@ -10,7 +10,7 @@
 use super::locks::{Blocked, CycleMember};
 use super::{cancellable, RunState, MIN_LOCK_WAIT_MS};
 use crate::cancel::Cancelled;
-use crate::plan::Task;
+use crate::plan::{Piece, Task};
 use crate::trace::{current_lane, Detail, Holder, Lane, SpanKind};
 use crate::workload::{CounterSync, MAX_POOL_THREADS};
 use serde::Serialize;
@@ -217,6 +217,41 @@ impl<'s> TaskCtx<'s> {
 
     fn now(&self) -> f64 {
         self.state.machine.now_ms()
+    }
+
+    /// Does an instant piece (see [`Piece::is_instant`]) on a worker thread: a lock (the
+    /// counter's too) is taken blocking the thread.
+    pub fn instant_blocking(&mut self, step: usize, piece: Piece) -> Result<(), Cancelled> {
+        match piece {
+            Piece::Take { lock } => self.take_blocking(lock, step)?,
+            Piece::Load => {
+                if let Some(lock) = self.state.counter_lock {
+                    self.take_blocking(lock, step)?;
+                }
+                self.load(step);
+            }
+            Piece::Store => self.store(step),
+            Piece::Release => self.release_all(),
+            Piece::Read { .. } | Piece::Compute { .. } | Piece::Wait { .. } => {}
+        }
+        Ok(())
+    }
+
+    /// Does an instant piece on the event loop: a lock (the counter's too) is awaited.
+    pub async fn instant_async(&mut self, step: usize, piece: Piece) -> Result<(), Cancelled> {
+        match piece {
+            Piece::Take { lock } => self.take_async(lock, step).await?,
+            Piece::Load => {
+                if let Some(lock) = self.state.counter_lock {
+                    self.take_async(lock, step).await?;
+                }
+                self.load(step);
+            }
+            Piece::Store => self.store(step),
+            Piece::Release => self.release_all(),
+            Piece::Read { .. } | Piece::Compute { .. } | Piece::Wait { .. } => {}
+        }
+        Ok(())
     }
 
     /// Takes `lock`, blocking this (worker) thread while another task holds it.

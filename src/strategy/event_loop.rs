@@ -135,17 +135,12 @@ async fn run_task(
     // read and its write lets them write in between.
     let mut ctx = TaskCtx::new(state, task);
     for (step, piece) in pieces(task, quantum) {
+        if piece.is_instant() {
+            ctx.instant_async(step, piece).await?;
+            continue;
+        }
         match (piece, pool) {
             (Piece::Wait { ms }, _) => wait(state, task, step, ms, event_loop).await?,
-            (Piece::Take { lock }, _) => ctx.take_async(lock, step).await?,
-            (Piece::Load, _) => {
-                if let Some(lock) = state.counter_lock {
-                    ctx.take_async(lock, step).await?;
-                }
-                ctx.load(step);
-            }
-            (Piece::Store, _) => ctx.store(step),
-            (Piece::Release, _) => ctx.release_all(),
             (_, Some(pool)) => compute_on_pool(state, task, step, piece, pool).await?,
             (_, None) => {
                 // Computing takes turns with everything else ready (other tasks, input,
@@ -168,6 +163,7 @@ async fn run_task(
             }
         }
     }
+    // Its count sent (`message`), its locks released before it counts as done.
     ctx.finish();
     drop(ctx);
     state.task_finished(task);

@@ -194,12 +194,20 @@ impl RunState {
         )
     }
 
-    /// The deadlock that ended the run, if one did.
-    pub fn deadlock(&self) -> Option<Deadlock> {
+    /// Whether the run was stopped by a deadlock.
+    pub fn deadlocked_run(&self) -> bool {
         self.deadlock
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .clone()
+            .is_some()
+    }
+
+    /// The deadlock that ended the run, if one did (taken: once, for the result).
+    pub fn take_deadlock(&self) -> Option<Deadlock> {
+        self.deadlock
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
     }
 
     pub fn tasks_done(&self) -> u32 {
@@ -325,28 +333,22 @@ impl RunState {
     }
 
     /// Runs a whole task on the calling (worker) thread, once it has arrived: until then the
-    /// thread waits, idle, as a server's thread waits for the next request. Its locks (and the
-    /// counter's) are taken blocking this thread, as a thread waits for a mutex.
+    /// thread waits, idle, as a server's thread waits for the next request.
     fn run_task_blocking(&self, task: &Task) -> Result<(), Cancelled> {
         let wait = self.arrives_at(task) - self.machine.now_ms();
         if wait > 0.0 {
             self.machine.block(wait, &self.cancel)?;
         }
         self.task_started(task);
+        // Its locks (and the counter's) are taken blocking this thread, as a thread waits
+        // for a mutex.
         let mut ctx = TaskCtx::new(self, task);
         for (step, piece) in pieces(task, self.settings.worker_quantum) {
-            match piece {
-                Piece::Take { lock } => ctx.take_blocking(lock, step)?,
-                Piece::Load => {
-                    if let Some(lock) = self.counter_lock {
-                        ctx.take_blocking(lock, step)?;
-                    }
-                    ctx.load(step);
-                }
-                Piece::Store => ctx.store(step),
-                Piece::Release => ctx.release_all(),
-                work => self.run_piece(task, step, work)?,
+            if piece.is_instant() {
+                ctx.instant_blocking(step, piece)?;
+                continue;
             }
+            self.run_piece(task, step, piece)?;
         }
         ctx.finish();
         self.task_finished(task);
@@ -599,7 +601,7 @@ pub async fn run(
     match outcome {
         Ok(()) if !state.cancel.is_cancelled() => Ok(Status::Completed),
         Err(Halt::Failed(message)) => Err(message),
-        _ if state.deadlock().is_some() => Ok(Status::Deadlocked),
+        _ if state.deadlocked_run() => Ok(Status::Deadlocked),
         _ => Ok(Status::Cancelled),
     }
 }

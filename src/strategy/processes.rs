@@ -112,8 +112,9 @@ pub async fn run(
     let open: OpenPieces = Rc::new(RefCell::new(vec![None; count]));
     let lanes = (0..count).map(|index| {
         let (next, open) = (&next, open.clone());
+        // The first task this lane hands over starts the process's own counter afresh.
+        let mut fresh_counter = true;
         async move {
-            let mut fresh_counter = true;
             while let Some(&taken) = state.order.get(next.get()) {
                 next.set(next.get() + 1);
                 let task = &state.tasks[taken];
@@ -443,23 +444,30 @@ impl ProcessTask {
         })
     }
 
+    /// The spans of the instants done so far (the counter's updates, the locks held), not
+    /// yet handed out: they go with the next piece's span.
+    pub fn take_instants(&mut self) -> Vec<Span> {
+        std::mem::take(&mut self.pending)
+    }
+
     /// Works on the current piece for at most about `budget_ms` (blocking this thread), and
-    /// returns its span once it is done, after the spans of the instants before it; `None`
-    /// while some of it is left.
-    pub fn work(&mut self, budget_ms: f64) -> Option<Vec<Span>> {
+    /// returns its span once it is done; `None` while some of it is left (or none is left).
+    pub fn work(&mut self, budget_ms: f64) -> Option<Span> {
         if self.current.is_none() {
             self.run_instants();
         }
-        let Some(&(step, piece)) = self.pieces.get(self.next) else {
-            return Some(std::mem::take(&mut self.pending));
-        };
+        let &(step, piece) = self.pieces.get(self.next)?;
         let now = self.machine.now_ms();
         let current = self.current.get_or_insert_with(|| {
             let (kind, left) = match piece {
+                // Reading is computing too: it happens on the first chunk.
+                Piece::Read { .. } => (SpanKind::Cpu, Left::Compute(0.0)),
                 Piece::Compute { ms } => (SpanKind::Cpu, Left::Compute(ms)),
                 Piece::Wait { ms } => (SpanKind::Io, Left::Until(now + ms)),
-                // Reading is computing too: it happens on the first chunk.
-                _ => (SpanKind::Cpu, Left::Compute(0.0)),
+                // Never at the cursor here: the instants before it are done.
+                Piece::Take { .. } | Piece::Load | Piece::Store | Piece::Release => {
+                    (SpanKind::Cpu, Left::Compute(0.0))
+                }
             };
             Current {
                 kind,
@@ -506,8 +514,7 @@ impl ProcessTask {
         }
         let done = self.current.take()?;
         self.next += 1;
-        let mut spans = std::mem::take(&mut self.pending);
-        spans.push(Span {
+        Some(Span {
             task: self.task.id,
             group: self.task.group,
             step: done.step as u16,
@@ -516,8 +523,7 @@ impl ProcessTask {
             start: done.start,
             end: self.machine.now_ms(),
             detail: Detail::None,
-        });
-        Some(spans)
+        })
     }
 
     /// Once every piece of work is done: the instants after the last one (the last write,

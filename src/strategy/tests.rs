@@ -609,10 +609,7 @@ fn a_process_task_runs_piece_by_piece_in_chunks_a_cancel_can_come_between() {
     while let Some((kind, _)) = task.next_piece() {
         chunks += 1;
         // 2 ms at a time: a piece of 5 ms takes three calls, the last one returns its span.
-        if let Some(spans) = task.work(2.0) {
-            let [span] = spans[..] else {
-                panic!("one piece, one span: {spans:?}");
-            };
+        if let Some(span) = task.work(2.0) {
             assert_eq!((span.kind, span.task), (kind, 7));
             kinds.push((kind, span.end - span.start));
         }
@@ -674,8 +671,8 @@ fn a_process_whose_kernel_is_slower_than_the_calibration_still_returns_every_chu
             took <= 50.0 + 10.0,
             "chunk {chunks} took {took} ms of a 50 ms budget"
         );
-        if let Some(spans) = span {
-            break spans[0];
+        if let Some(span) = span {
+            break span;
         }
     };
     // All the work is done all the same: 300 ms of calibrated work, 3,000 ms at this speed.

@@ -187,7 +187,10 @@ impl ProcessTaskHandle {
     /// Works on the current piece for about `budget_ms` (blocking this worker); returns its
     /// span, packed, once the piece is done (after the spans of the instants before it).
     pub fn work(&mut self, budget_ms: f64) -> Option<Float64Array> {
-        self.0.work(budget_ms).map(|spans| packed(&spans))
+        let span = self.0.work(budget_ms)?;
+        let mut spans = self.0.take_instants();
+        spans.push(span);
+        Some(packed(&spans))
     }
 
     /// Once no work is left: the spans of the last instants (the last write, the locks'

@@ -147,3 +147,27 @@ test('the replay finds where a span is drawn, the time under x and the lane unde
   assert.equal(laneAt(frame, worker2.top + 1).name, 'worker 2');
   assert.equal(laneAt(frame, frame.bottom + 5), null);
 });
+
+test('held locks and counter updates are marks over their lane, not rows; waits for a named lock are striped in the lock colour', () => {
+  // Two workers deadlocked: each holds one lock from 0 ms, computes, then waits for the other's.
+  const spans = [
+    span(0, 1, 'lockHeld', 0, 100), span(0, 1, 'cpu', 0, 50), span(0, 1, 'namedLockWait', 50, 100),
+    span(1, 2, 'lockHeld', 0, 100, 1), span(1, 2, 'cpu', 0, 50, 1), span(1, 2, 'namedLockWait', 50, 100, 1),
+    span(0, 1, 'update', 10, 40), span(1, 2, 'update', 12, 42, 1),
+  ];
+  const packed = packSpans(lanes(2), spans, SIZES.full);
+  const rows = summary(packed).map((l) => [l.name, l.rows, l.lockHeldSpans, l.updateSpans, l.namedLockWaitSpans]);
+  assert.deepEqual(rows, [['main', 0, 0, 0, 0], ['worker 1', 1, 1, 1, 1], ['worker 2', 1, 1, 1, 1]]);
+  const { bars } = picture(packed, { scale: 100 });
+  const worker1 = layoutFrame({ packed, width: WIDTH, scale: 100, sizes: SIZES.full }).items[1];
+  const held = bars.filter((b) => b.startsWith('held lock'));
+  assert.equal(held.length, 2);
+  assert.ok(held[0].endsWith(`,${worker1.rowsTop} 508x2`), held[0]);
+  const updates = bars.filter((b) => b.startsWith('update '));
+  assert.deepEqual(updates.map((b) => b.split(' ')[1]), ['0', '1']);
+  assert.equal(bars.filter((b) => b.startsWith('lockHatch lock')).length, 2);
+  // The pointer finds the computing under a mark, never the mark.
+  const frame = layoutFrame({ packed, width: WIDTH, scale: 100, sizes: SIZES.full });
+  const hit = hitTest(frame, frame.labelW + 10, worker1.rowsTop + 1);
+  assert.equal(hit?.kind, 'cpu');
+});

@@ -59,6 +59,7 @@ async fn run_task(
 ) -> Result<(), Cancelled> {
     // …
     for (step, piece) in pieces(task, quantum) {
+        // …
         match (piece, pool) {
             (Piece::Wait { ms }, _) => wait(state, task, step, ms, event_loop).await?,
             (_, Some(pool)) => compute_on_pool(state, task, step, piece, pool).await?,
@@ -69,6 +70,7 @@ async fn run_task(
             }
         }
     }
+    // …
     state.task_finished(task);
     Ok(())
 }`,
@@ -139,9 +141,12 @@ pub fn run(state: &RunState, threads: usize) -> Result<(), Cancelled> {
             self.machine.block(wait, &self.cancel)?;
         }
         self.task_started(task);
+        // …
         for (step, piece) in pieces(task, self.settings.worker_quantum) {
+            // …
             self.run_piece(task, step, piece)?;
         }
+        // …
         self.task_finished(task);
         Ok(())
     }`,
@@ -224,6 +229,7 @@ pub async fn run(
                 Piece::Read { .. } => (SpanKind::Cpu, Left::Compute(0.0)),
                 Piece::Compute { ms } => (SpanKind::Cpu, Left::Compute(ms)),
                 Piece::Wait { ms } => (SpanKind::Io, Left::Until(now + ms)),
+                // …
             };
             // …
                 let until = now + budget_ms.max(0.0);

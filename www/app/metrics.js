@@ -79,6 +79,7 @@ export function describeRun(result, baseline, smoothness) {
   const what = `${result.tasks} tasks ran ${result.strategy}` +
     (threadsUsed(result) > 1 ? ` on ${result.threads} workers` : ' on the page’s thread');
   const status = result.status === 'cancelled' ? ` and were cancelled after ${seconds(result.wallMs)} (${result.tasksDone} done)` :
+    result.status === 'deadlocked' ? ` and deadlocked: the engine stopped them after ${seconds(result.wallMs)} (${result.tasksDone} done)` :
     ` in ${seconds(result.wallMs)} (ideal ${seconds(result.predictedMs)})`;
   const faster = baseline && result.status === 'completed' && result.strategy !== 'sequential'
     ? `, ${times(speedup(baseline, result))} the speed of sequential` : '';

@@ -26,7 +26,7 @@ export const QUEUE_MIN_MS = 1; // ms
  * one task while timers of others run): the first kind of this list wins. A kind the list
  * doesn't know (the engine added one) comes after these, before idle.
  */
-export const STATE_PRIORITY = ['cpu', 'transfer', 'startup', 'lockWait', 'io'];
+export const STATE_PRIORITY = ['cpu', 'transfer', 'startup', 'lockWait', 'namedLockWait', 'io', 'update', 'lockHeld'];
 const rank = (kind) => {
   const i = STATE_PRIORITY.indexOf(kind);
   return i < 0 ? STATE_PRIORITY.length : i;
@@ -35,7 +35,7 @@ const rank = (kind) => {
 /** How a task counts at an instant, by the kind of its span active then. */
 export function taskStateOf(kind) {
   if (kind === 'io') return 'waiting';
-  if (kind === 'lockWait') return 'lockWait';
+  if (kind === 'lockWait' || kind === 'namedLockWait') return 'lockWait';
   return 'running'; // computing, copying its input, starting the process it runs on
 }
 

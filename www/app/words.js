@@ -33,6 +33,9 @@ export const KIND_WORDS = {
   lockWait: 'waiting for the global lock',
   transfer: 'copying input in',
   startup: 'starting a process',
+  update: 'updating the shared counter',
+  lockHeld: 'holding a lock',
+  namedLockWait: 'waiting for a lock',
 };
 
 /** The words of a strategy; a strategy the words don't know yet is shown by its name. */

@@ -35,6 +35,13 @@ const GOALS = {
   processesSpeedupNotIsolated: { goal: 1.5, higher: true, unit: 'x' },
   processStartupMs: { goal: null, unit: 'ms' },
   copyMsPerMb: { goal: null, unit: 'ms/MB' },
+  // Issue 19: what each way of updating the shared counter costs, and deadlocks found in time.
+  incrementNoneNs: { goal: null, unit: 'ns' },
+  incrementAtomicNs: { goal: null, unit: 'ns' },
+  incrementLockNs: { goal: null, unit: 'ns' },
+  incrementMessageNs: { goal: null, unit: 'ns' },
+  deadlockDetectionMs: { goal: 100, higher: false, unit: 'ms' },
+  deadlockFreedMs: { goal: 100, higher: false, unit: 'ms' },
 };
 
 const REPEATS = 3;
@@ -441,6 +448,61 @@ async function measureProcesses(pg) {
   };
 }
 
+/**
+ * The shared counter's price on 2 workers: 2 tasks adding 1 10,000 times each, no work between
+ * (untraced), against the same run with no increments; per increment made. And `none`'s lost
+ * updates there, reported beside.
+ */
+async function measureCounter(pg) {
+  const increments = 10_000;
+  const tasks = 2;
+  const run = (sync, n) => () => timedRun(pg, workload('parallel', { count: tasks, cpuMs: 0, ioMs: 0, increments: n },
+    { threads: 2, sync }), { keep: true });
+  const sides = [{ name: 'empty', run: run('none', 0) },
+    ...pg.syncs.map((sync) => ({ name: sync, run: run(sync, increments) }))];
+  const runs = await rotate(5, 'shared counter, 2 workers', sides);
+  const empty = median(runs.empty.map((r) => r.wallMs));
+  const perIncrementNs = (sync) => ((median(runs[sync].map((r) => r.wallMs)) - empty) * 1e6) / (tasks * increments);
+  const lost = runs.none.map((r) => r.result.counter.lost);
+  log(`counter (2 workers, ${tasks} x ${increments} increments, untraced): empty run ${walls(runs.empty).join(', ')} ms; ` +
+    pg.syncs.map((sync) => `${sync} ${walls(runs[sync]).join(', ')} ms (${perIncrementNs(sync).toFixed(1)} ns each)`).join('; ') +
+    `; none lost ${lost.join(', ')} of ${tasks * increments}`);
+  const rowName = { none: 'incrementNoneNs', atomic: 'incrementAtomicNs', lock: 'incrementLockNs', message: 'incrementMessageNs' };
+  return Object.fromEntries(pg.syncs.map((sync) => [rowName[sync], entry(rowName[sync], perIncrementNs(sync), {
+    figure: `(median wall - median wall of the same run without increments) / increments made, ${tasks} tasks x ${increments} increments on 2 workers, no work between, untraced, medians of 5 rotated runs`,
+    runsMs: walls(runs[sync]), emptyRunsMs: walls(runs.empty),
+    ...(sync === 'none' ? { lostPerRun: lost } : {}),
+  })]));
+}
+
+/** Two workers taking two locks in opposite orders: from the deadlock forming to its detection, and to the run's end. */
+async function measureDeadlock(pg) {
+  const work = workload('parallel', { count: 1, cpuMs: 20, ioMs: 0, locks: ['A', 'B'] }, { threads: 2 });
+  work.groups.push({ ...work.groups[0], name: 'opposite', locks: ['B', 'A'] });
+  const detected = [];
+  const freed = [];
+  let completed = 0;
+  for (let i = 0; detected.length < 5 && i < 15; i++) {
+    status(`deadlocks on 2 workers: ${detected.length + 1} of 5`);
+    await nextFrame();
+    const result = await pg.run(work, { trace: false });
+    if (result.status !== 'deadlocked') { completed++; continue; } // the two did not overlap: no deadlock this time
+    detected.push(result.deadlock.detectedMs - result.deadlock.atMs);
+    freed.push(result.wallMs - result.deadlock.atMs);
+  }
+  log(`deadlocks (2 workers, opposite lock orders): detected ${detected.map((x) => (x * 1e3).toFixed(0)).join(', ')} us ` +
+    `after forming; run over ${freed.map((x) => x.toFixed(2)).join(', ')} ms after; ${completed} runs did not deadlock`);
+  const detail = { workload: '2 tasks on 2 workers, locks [A, B] and [B, A], 10 ms of computing after each take', runsWithoutDeadlock: completed };
+  return {
+    deadlockDetectionMs: entry('deadlockDetectionMs', detected.length ? median(detected) : null, {
+      figure: 'median of result.deadlock.detectedMs - atMs (the last wait of the cycle began -> the engine saw the cycle)',
+      samplesMs: detected.map((x) => round(x, 4)), ...detail }),
+    deadlockFreedMs: entry('deadlockFreedMs', freed.length ? median(freed) : null, {
+      figure: 'median of wallMs - deadlock.atMs: from the deadlock forming until the run ended with every worker free',
+      samplesMs: freed.map((x) => round(x, 3)), ...detail }),
+  };
+}
+
 // --- the run -------------------------------------------------------------------------------
 
 /**
@@ -459,6 +521,8 @@ const MEASUREMENTS = [
   { name: 'tracingOverhead', where: 'isolated', run: (pg) => measureTracing(pg) },
   { name: 'jsSideBySide', where: 'isolated', run: (pg) => measureJsSideBySide(pg) },
   { name: 'replayFps', where: 'isolated', run: (pg) => measureReplay(pg, { log, status }) },
+  { name: 'counter', where: 'isolated', run: (pg) => measureCounter(pg) },
+  { name: 'deadlock', where: 'isolated', run: (pg) => measureDeadlock(pg) },
   { name: 'processes', where: 'plain', run: (pg) => measureProcesses(pg) },
 ];
 

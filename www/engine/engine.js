@@ -124,15 +124,18 @@ function timerResolution() {
 
 /**
  * Decodes spans packed as numbers, in the order the contract's `packedSpan` lists their fields,
- * into objects; the kind's code becomes its name and the group's index gets its name too.
+ * into objects; the kind's code becomes its name and the group's index gets its name too. The
+ * fields after the first seven (`lock`, `holder`, `holderLane`, `value`: what a lock or counter
+ * span says) are set only where the span has them (the engine packs NaN where it has not).
  */
 function spanDecoder({ packedSpan, spanKinds }) {
   const at = Object.fromEntries(packedSpan.map((field, i) => [field, i]));
   const width = packedSpan.length;
+  const details = packedSpan.filter((field) => !BASIC_SPAN_FIELDS.includes(field));
   return (packed, groupNames, into) => {
     for (let i = 0; i < packed.length; i += width) {
       const group = packed[i + at.group];
-      into.push({
+      const span = {
         task: packed[i + at.task],
         group,
         groupName: groupNames[group] ?? `group ${group}`,
@@ -141,10 +144,18 @@ function spanDecoder({ packedSpan, spanKinds }) {
         kind: spanKinds[packed[i + at.kind]],
         start: packed[i + at.start],
         end: packed[i + at.end],
-      });
+      };
+      for (const field of details) {
+        const value = packed[i + at[field]];
+        if (!Number.isNaN(value)) span[field] = value;
+      }
+      into.push(span);
     }
   };
 }
+
+/** The fields every span has (the decoder names them; any other packed field is a detail). */
+const BASIC_SPAN_FIELDS = ['task', 'group', 'step', 'lane', 'kind', 'start', 'end'];
 
 class Playground {
   #engine;
@@ -173,6 +184,8 @@ class Playground {
     this.limits = Object.freeze({ ...terms.limits });
     /** Every span kind, by name. */
     this.spanKinds = Object.freeze([...terms.spanKinds]);
+    /** Every way tasks can update the shared counter (the workload's `sync`), the default first. */
+    this.syncs = Object.freeze([...terms.syncs]);
   }
 
   /**

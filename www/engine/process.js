@@ -6,7 +6,9 @@
 //                    (ArrayBuffer or undefined), readyAt }, and maybe { type: 'cancel' }
 //   process -> page: { type: 'ready', readyAt } once; then per task
 //                    { type: 'began', numbers: [kind code, step, start] },
-//                    { type: 'spans', numbers: packed spans }, ... and at the end
+//                    { type: 'spans', numbers: packed spans }, ..., once its work is done
+//                    { type: 'counter', numbers: [increments made, its own copy of the
+//                    counter] }, and at the end
 //                    { type: 'done' }, { type: 'cancelled' } or { type: 'failed', message }
 //                    (after 'failed' the pool terminates the process: a fresh one takes the next task)
 //
@@ -59,6 +61,10 @@ async function run({ job, input, readyAt }) {
       }
       self.postMessage({ type: 'spans', numbers: span });
     }
+    // The last instants (the last write of the counter, the locks' release), then the counts.
+    const last = task.finish();
+    if (last.length) self.postMessage({ type: 'spans', numbers: last });
+    self.postMessage({ type: 'counter', numbers: new Float64Array(task.counts()) });
     return { type: 'done' };
   } catch (error) {
     // A panic in the module arrives as a PanicError (the build unwinds): the pool ends this

@@ -22,7 +22,7 @@ const STOP_TIMEOUT_MS = 1000;
 const START_TIMEOUT_MS = 30_000;
 
 /** What a process's worker posts while it works (see process.js). */
-const EVENTS = new Set(['began', 'spans']);
+const EVENTS = new Set(['began', 'spans', 'counter']);
 const ENDS = new Set(['done', 'cancelled', 'failed']);
 
 export class ProcessPool {
@@ -92,8 +92,8 @@ export class ProcessPool {
 
   /**
    * Runs one task (the engine's job JSON, and a copy of its input or undefined) on process
-   * `index`. `onEvent(name, numbers)` gets `startup` (if it had to start), `began` and `spans`
-   * as they happen. Resolves when the task is done; rejects with an Error if the process
+   * `index`. `onEvent(name, numbers)` gets `startup` (if it had to start), `began`, `spans` and
+   * `counter` as they happen. Resolves when the task is done; rejects with an Error if the process
    * failed, or with 'stopped' if stop() ended it.
    */
   runTask(index, job, input, onEvent) {

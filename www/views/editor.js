@@ -88,6 +88,9 @@ export function createEditor(root, { strategies, limits, workers, onChange }) {
     const inputs = {};
     const index = rows.length;
     const kept = {}; // this row's values its inputs can't show
+    // The group's fields that have no input here (increments, locks, ...): kept as given, for
+    // the engine to run or to name.
+    const others = Object.fromEntries(Object.entries(group).filter(([key]) => !GROUP_FIELDS.some((f) => f.key === key)));
     const cells = GROUP_FIELDS.map((f) => {
       const input = el('input', { type: f.type, step: f.step ?? '', inputMode: f.type === 'number' ? 'decimal' : 'text' });
       if (f.min !== undefined) input.min = f.min;
@@ -111,7 +114,7 @@ export function createEditor(root, { strategies, limits, workers, onChange }) {
       changed();
     });
     const tr = el('tr', {}, ...cells, el('td', {}, remove));
-    const row = { tr, inputs, remove, kept };
+    const row = { tr, inputs, remove, kept, others };
     rows.push(row);
     tbody.append(tr);
   }
@@ -137,8 +140,8 @@ export function createEditor(root, { strategies, limits, workers, onChange }) {
       threads: pick('threads', () => Number(threads.value)),
       globalLock: pick('globalLock', () => lock.checked),
       yieldMs: pick('yieldMs', () => number(yieldMs)),
-      groups: pick('groups', () => rows.map(({ inputs, kept }) => {
-        const group = {};
+      groups: pick('groups', () => rows.map(({ inputs, kept, others }) => {
+        const group = { ...others };
         for (const f of GROUP_FIELDS) {
           const input = inputs[f.key];
           if (f.key in kept) group[f.key] = kept[f.key];

@@ -86,7 +86,8 @@ export function createResults(root, { compact = false, replay: controls = true, 
       finish(result, smoothness, baseline, { steps = null } = {}) {
         row.result = result;
         row.smoothness = smoothness;
-        status.textContent = result.status === 'cancelled' ? `cancelled after ${seconds(result.wallMs)}` : `done in ${seconds(result.wallMs)}`;
+        status.textContent = result.status === 'cancelled' ? `cancelled after ${seconds(result.wallMs)}`
+          : result.status === 'deadlocked' ? `deadlocked: stopped after ${seconds(result.wallMs)}` : `done in ${seconds(result.wallMs)}`;
         article.dataset.status = result.status;
         timeline.show(result, { steps });
         replay.finish(entry, result, { steps });

@@ -45,6 +45,8 @@ export const LAYERS = [
   { name: 'transfer', alpha: 0.45 }, // a copy of the input: the task's colour, lighter
   { name: 'transferHatch', hatch: 90 }, // ...with vertical stripes
   { name: 'cpu' }, // computing
+  { name: 'held', alpha: 0.9 }, // a lock held: a thin band along the top of the lane, in the lock colour
+  { name: 'update', alpha: 0.9 }, // an update of the shared counter (read to write): a thin band along the bottom
 ];
 const LAYER = Object.fromEntries(LAYERS.map((layer, i) => [layer.name, i]));
 
@@ -77,20 +79,28 @@ export function packSpans(lanes, spans, sizes) {
   return { lanes: listed, byLane: new Map([...byLane].map(([id, list]) => [id, packLane(list, rows)])), lastEnd };
 }
 
+/** Kinds packed with the waits (a thread's tasks wait for them side by side on the event loop). */
+const WAIT_KINDS = new Set(['io', 'namedLockWait']);
+/** Kinds drawn as marks over the lane, not packed into rows: they last while the task does other things. */
+const MARK_KINDS = new Set(['lockHeld', 'update']);
+
 /**
  * Greedy interval packing of one lane into at most `limit` rows: computing and lock waits
- * first (so they take the top row), then I/O waits into the first row free for them. With every
- * row taken, a span goes to the row that frees up first and overlaps there.
+ * first (so they take the top row), then I/O waits (and waits for named locks) into the first
+ * row free for them. With every row taken, a span goes to the row that frees up first and
+ * overlaps there. Held locks and counter updates are `marks`, drawn over the lane's rows.
  */
 export function packLane(list, limit) {
-  const counts = { cpu: 0, io: 0, lockWait: 0, transfer: 0, startup: 0 };
+  const counts = { cpu: 0, io: 0, lockWait: 0, transfer: 0, startup: 0, update: 0, lockHeld: 0, namedLockWait: 0 };
   const rowOf = new Map(); // span -> index of its row
   const solid = [];
   const waits = [];
+  const marks = [];
   for (const span of list) {
     counts[span.kind] = (counts[span.kind] ?? 0) + 1;
-    (span.kind === 'io' ? waits : solid).push(span);
+    (MARK_KINDS.has(span.kind) ? marks : WAIT_KINDS.has(span.kind) ? waits : solid).push(span);
   }
+  marks.sort(byStart);
   solid.sort(byStart);
   waits.sort(byStart);
   const rows = [];
@@ -114,7 +124,7 @@ export function packLane(list, limit) {
     row.waitEnd = Math.max(row.waitEnd, span.end);
     rowOf.set(span, rows.indexOf(row));
   }
-  return { rows, counts, count: list.length, rowOf };
+  return { rows, counts, count: list.length, rowOf, marks };
 }
 
 /** Whether no span of `sorted` (by start, not overlapping) overlaps `span`. */
@@ -216,6 +226,8 @@ export function layoutFrame({ packed, width, scale, sizes, dpr = 1, queue = null
       rowBars(row.waits, y0, y1 - y0, toX, snap, bars);
       rowBars(row.solid, y0, y1 - y0, toX, snap, bars);
     });
+    const marks = packed.byLane.get(item.lane.id).marks ?? [];
+    if (marks.length) markBars(marks, item, toX, snap, bars);
   }
   if (queueRow) queueRow.rects = queueRects(queue, queueRow.top + lanePad, sizes.queueH, toX, snap, labelW + plotW);
   return { items, bottom, height: bottom + AXIS_H, plotW, labelW, scale, dpr, ticks: ticks(scale, plotW), bars, toX, snap, queue: queueRow };
@@ -262,7 +274,27 @@ function rowBars(list, y, h, toX, snap, out) {
 }
 
 /** The colour key of a span: its group's, or one for the kind itself. */
-const colorKey = (span) => ({ lockWait: 'lock', startup: 'neutral' }[span.kind] ?? span.group);
+const colorKey = (span) => ({ lockWait: 'lock', namedLockWait: 'lock', lockHeld: 'lock', startup: 'neutral' }[span.kind] ?? span.group);
+
+const MARK_H = 2; // px, a held lock's band and an update's
+
+// Held locks along the top edge of the lane's rows, updates along the bottom, each at least a
+// pixel wide; marks inside one pixel column already painted are skipped.
+function markBars(marks, item, toX, snap, out) {
+  const top = snap(item.rowsTop);
+  const bottom = snap(item.rowsTop + item.rows.length * item.rowH);
+  const painted = { lockHeld: new Map(), update: new Map() }; // colour key -> right edge painted, px
+  for (const span of marks) {
+    const x = snap(toX(span.start));
+    const w = Math.max(1, snap(toX(span.end)) - x);
+    const key = colorKey(span);
+    const edges = painted[span.kind];
+    if ((edges.get(key) ?? -Infinity) >= x + w) continue;
+    edges.set(key, x + w);
+    const held = span.kind === 'lockHeld';
+    out.push({ layer: LAYER[held ? 'held' : 'update'], key, x, y: held ? top : bottom - MARK_H, w, h: MARK_H });
+  }
+}
 
 /** The rectangles of one bar (a span, or a run of tiny ones), by kind. Returns its right end. */
 function barRects({ span, x0, x1 }, y, h, snap, out) {
@@ -278,7 +310,7 @@ function barRects({ span, x0, x1 }, y, h, snap, out) {
     add(barH >= 4 ? 'wait' : 'waitThin', left, top, width, barH);
     if (width >= 3 && barH >= 4) add('waitHatch', left, top, width, barH);
     if (line && barH >= 6) add('waitLine', left + 0.5, top + 0.5, width - 1, barH - 1);
-  } else if (span.kind === 'lockWait') { // red stripes
+  } else if (span.kind === 'lockWait' || span.kind === 'namedLockWait') { // red stripes
     add('lock', left, y + inset, width, h - 2 * inset);
     add('lockHatch', left, y + inset, width, h - 2 * inset);
     if (line) add('lockLine', left + 0.5, y + inset + 0.5, width - 1, h - 2 * inset - 1);
@@ -331,7 +363,8 @@ export function summary(packed) {
     const { count, counts, rows } = packed.byLane.get(id);
     return {
       id, name, spans: count, cpuSpans: counts.cpu, ioSpans: counts.io, lockWaitSpans: counts.lockWait,
-      transferSpans: counts.transfer, startupSpans: counts.startup, rows: rows.length,
+      transferSpans: counts.transfer, startupSpans: counts.startup, updateSpans: counts.update,
+      lockHeldSpans: counts.lockHeld, namedLockWaitSpans: counts.namedLockWait, rows: rows.length,
     };
   });
 }

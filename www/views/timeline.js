@@ -393,7 +393,7 @@ export function createTimeline(container, { compact = false, title = '', onSeek 
       onHoverTask?.(task);
     }
     if (!span) return;
-    tipSwatch.style.background = { lockWait: theme.lock, startup: NEUTRAL }[span.kind] ?? PALETTE[span.group % PALETTE.length];
+    tipSwatch.style.background = { lockWait: theme.lock, namedLockWait: theme.lock, startup: NEUTRAL }[span.kind] ?? PALETTE[span.group % PALETTE.length];
     tipGroup.textContent = span.kind === 'startup' ? 'a new process'
       : `${span.groupName ?? groupNames[span.group] ?? `group ${span.group}`} · task ${span.task + 1}`;
     tipLines[0].textContent = `${KIND_WORDS[span.kind] ?? span.kind} · step ${span.step + 1}`;
