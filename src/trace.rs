@@ -733,6 +733,45 @@ mod tests {
     }
 
     #[test]
+    fn chrome_trace_names_locks_their_holders_and_what_an_update_read() {
+        let lock = |lock, holder| Detail::Lock { lock, holder };
+        let spans = [
+            Span {
+                kind: SpanKind::LockHeld,
+                detail: lock(1, None),
+                ..span(0, 1, SpanKind::Cpu, 0.0, 5.0)
+            },
+            Span {
+                kind: SpanKind::NamedLockWait,
+                detail: lock(1, Some(Holder { task: 0, lane: 1 })),
+                ..span(2, 2, SpanKind::Cpu, 1.0, 5.0)
+            },
+            Span {
+                kind: SpanKind::Update,
+                detail: Detail::Counter { read: 41 },
+                ..span(0, 1, SpanKind::Cpu, 1.0, 2.0)
+            },
+        ];
+        let json = chrome_trace_json("run", &[], &spans, &[], &["A".to_string(), "B".to_string()]);
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let names: Vec<&str> = v["traceEvents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["ph"] == "X")
+            .map(|e| e["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "task #0 holds B",
+                "task #2 waits for B (held by #0)",
+                "task #0 updates the counter: read 41"
+            ]
+        );
+    }
+
+    #[test]
     fn the_archive_forgets_the_oldest_runs_over_its_budget() {
         let mut archive = Archive::new(3, 100);
         for id in 1..=4 {

@@ -1299,3 +1299,110 @@ fn hybrid_awaits_the_pool_between_read_and_write_and_loses_updates() {
     let atomic = on_real_pool(&json.replace("\"none\"", "\"atomic\""), real_machine());
     assert_eq!(counted(&atomic), (40, 40, 0));
 }
+
+#[test]
+fn a_process_task_counts_in_its_own_copy_and_holds_its_own_locks() {
+    let mut job = one_step_job(3, 0, 0, 10.0, 10.0);
+    job.task.increments = 4;
+    job.task.locks = vec![0, 1];
+    job.fresh_counter = true;
+    let time = FakeTime::new();
+    let copy = own_copy();
+    copy.store(99, std::sync::atomic::Ordering::Relaxed); // left by an earlier run
+    let mut task = crate::strategy::ProcessTask::new(
+        job.clone(),
+        Arc::new(FakeMachine(time.clone())),
+        None,
+        0.0,
+        copy.clone(),
+    );
+    let mut spans = Vec::new();
+    while task.next_piece().is_some() {
+        let span = task.work(100.0).expect("a piece in one chunk");
+        spans.extend(task.take_instants());
+        spans.push(span);
+    }
+    spans.extend(task.finish());
+    assert_eq!(
+        task.counts(),
+        (4, 4),
+        "4 increments, its copy at 4 (started afresh)"
+    );
+    let kinds: Vec<SpanKind> = spans.iter().map(|s| s.kind).collect();
+    use SpanKind::*;
+    assert_eq!(
+        kinds,
+        vec![Cpu, Update, Cpu, Update, Io, Update, Io, Update, LockHeld, LockHeld]
+    );
+    let reads: Vec<Detail> = spans
+        .iter()
+        .filter(|s| s.kind == Update)
+        .map(|s| s.detail)
+        .collect();
+    assert_eq!(
+        reads,
+        (0..4)
+            .map(|read| Detail::Counter { read })
+            .collect::<Vec<_>>()
+    );
+    // B was taken halfway, A at the start: released last taken first, each held to the end.
+    let held: Vec<(Detail, f64, f64)> = spans
+        .iter()
+        .filter(|s| s.kind == LockHeld)
+        .map(|s| (s.detail, s.start, s.end))
+        .collect();
+    assert_eq!(
+        held,
+        vec![
+            (
+                Detail::Lock {
+                    lock: 1,
+                    holder: None
+                },
+                10.0,
+                20.0
+            ),
+            (
+                Detail::Lock {
+                    lock: 0,
+                    holder: None
+                },
+                0.0,
+                20.0
+            ),
+        ]
+    );
+    // The same process's next task counts on from there.
+    job.fresh_counter = false;
+    let mut next =
+        crate::strategy::ProcessTask::new(job, Arc::new(FakeMachine(time)), None, 0.0, copy);
+    while next.next_piece().is_some() {
+        next.work(100.0);
+    }
+    next.finish();
+    assert_eq!(next.counts(), (4, 8));
+}
+
+#[test]
+fn the_span_budget_holds_every_span_a_run_of_locks_and_increments_records() {
+    for strategy in ["sequential", "concurrent", "processes"] {
+        for sync in ["none", "atomic", "lock", "message"] {
+            let json = format!(
+                r#"{{"strategy":"{strategy}","threads":2,"sync":"{sync}","yieldMs":3,"groups":[
+                {{"name":"a","count":3,"cpuMs":10,"ioMs":7,"steps":2,"increments":7,"locks":["A","B","C"]}},
+                {{"name":"b","count":2,"cpuMs":5,"ioMs":0,"increments":3,"locks":["C","A"]}}]}}"#
+            );
+            let r = if strategy == "processes" {
+                on_fake_processes(&json, &NO_THREADS, None).0.unwrap()
+            } else {
+                on_fake_time(&json)
+            };
+            assert_eq!(
+                r.dropped_spans,
+                0,
+                "{strategy} {sync}: {} spans",
+                r.spans.len()
+            );
+        }
+    }
+}

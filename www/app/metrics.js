@@ -71,6 +71,8 @@ export function summarize({ label, result, smoothness, baseline }) {
     throughputPerS: result.throughputPerS,
     eventLoopDelayMs: result.eventLoopDelayMs,
     longestInputDelayMs: smoothness?.longestInputDelayMs ?? null,
+    counter: result.counter ?? null,
+    deadlock: result.deadlock ?? null,
   };
 }
 
