@@ -417,6 +417,47 @@ for (const name of selected) {
           assert.equal(cancel.next, 'completed', 'the next run works');
         });
 
+        it('races: an await on one thread loses updates and deadlocks; processes count in their own copies; threads lose updates', async () => {
+          const seen = await session.driver.executeAsyncScript(`
+            const done = arguments[arguments.length - 1];
+            const threads = arguments[0];
+            (async () => {
+              const pg = window.playground;
+              const tally = (strategy, sync, cpuMs, ioMs) => ({ strategy, threads: 2, sync,
+                groups: [{ name: 'tally', count: strategy === 'concurrent' ? 8 : 2, cpuMs, ioMs, increments: 10 }] });
+              const opposite = (strategy) => ({ strategy, threads: 2, groups: [
+                { name: 'ab', count: 1, cpuMs: 0, ioMs: 100, locks: ['A', 'B'] },
+                { name: 'ba', count: 1, cpuMs: 0, ioMs: 100, locks: ['B', 'A'] }] });
+              const counter = async (w) => (await pg.run(w)).counter;
+              const out = {
+                eventLoop: await counter(tally('concurrent', 'none', 0, 100)),
+                eventLoopLock: await counter(tally('concurrent', 'lock', 0, 100)),
+                processes: await counter(tally('processes', 'none', 20, 0)),
+                processesMessage: await counter(tally('processes', 'message', 20, 0)),
+                deadlock: (await pg.run(opposite('concurrent'))).status,
+                processLocks: (await pg.run(opposite('processes'))).status,
+                threads: [],
+              };
+              // Threads sharing memory, where there are: retried, a race is a race.
+              for (let i = 0; threads && i < 5 && !(out.threads.at(-1) > 0); i++) {
+                out.threads.push((await counter(tally('parallel', 'none', 20, 0))).lost);
+              }
+              return out;
+            })().then(done, (e) => done({ error: String(e?.message ?? e) }));`, caps.threads);
+          assert.equal(seen.error, undefined, seen.error);
+          figure.races = seen;
+          const c = (x) => [x.expected, x.final, x.lost];
+          assert.equal(seen.eventLoop.expected, 80);
+          assert.ok(seen.eventLoop.lost >= 40, `8 tasks awaiting between read and write: ${c(seen.eventLoop)}`);
+          assert.deepEqual(c(seen.eventLoopLock), [80, 80, 0], 'the async lock loses none');
+          assert.deepEqual(c(seen.processes), [20, 0, 20], 'each process counted in its own copy');
+          assert.deepEqual(seen.processes.perProcess, [10, 10]);
+          assert.deepEqual(c(seen.processesMessage), [20, 20, 0], 'the counts come back by message');
+          assert.equal(seen.deadlock, 'deadlocked', 'awaiting while holding locks taken in opposite orders');
+          assert.equal(seen.processLocks, 'completed', 'processes have their own locks');
+          if (caps.threads) assert.ok(seen.threads.at(-1) > 0, `two threads lost updates: ${seen.threads}`);
+        });
+
         it('a panic in the engine ends only its run, with an Error, wherever it computes; the next run works', async () => {
           const { driver } = session;
           // Built with panic=unwind: each engine must run wasm exception handling.
