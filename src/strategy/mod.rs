@@ -90,6 +90,43 @@ impl Instant {
     }
 }
 
+/// How fast a run's threads computed: the calibrated work they did (`nominal`) against the time
+/// they took doing it (`measured`), over every completed piece of computing (not reading input,
+/// not waiting for a lock). At the calibrated speed the two agree; a busy machine, or more
+/// workers than cores taking turns, makes `measured` longer.
+#[derive(Default)]
+pub struct Computing {
+    nominal_ns: AtomicU64,
+    measured_ns: AtomicU64,
+}
+
+/// [`Computing`] as a result carries it, ms.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ComputingMs {
+    pub nominal_ms: f64,
+    pub measured_ms: f64,
+}
+
+impl Computing {
+    /// A piece of `nominal_ms` of calibrated work took `measured_ms`.
+    pub fn add(&self, nominal_ms: f64, measured_ms: f64) {
+        let ns = |ms: f64| (ms.max(0.0) * 1e6).round() as u64;
+        self.nominal_ns.fetch_add(ns(nominal_ms), Ordering::Relaxed);
+        self.measured_ns.fetch_add(ns(measured_ms), Ordering::Relaxed);
+    }
+
+    /// What was computed so far; `None` if nothing was.
+    pub fn total(&self) -> Option<ComputingMs> {
+        let nominal = self.nominal_ns.load(Ordering::Relaxed);
+        let measured = self.measured_ns.load(Ordering::Relaxed);
+        (nominal > 0 && measured > 0).then(|| ComputingMs {
+            nominal_ms: nominal as f64 / 1e6,
+            measured_ms: measured as f64 / 1e6,
+        })
+    }
+}
+
 /// When a task arrived, started (was taken by a thread, worker or process) and ended, on the
 /// machine's clock (in a result: ms from the run's start; null: not yet).
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
@@ -113,6 +150,8 @@ pub struct RunState {
     pub settings: Settings,
     /// The tasks' input, in memory every thread of the run shares (a process gets a copy).
     pub input: Arc<[u8]>,
+    /// How fast the run's threads computed (see [`Computing`]).
+    pub computing: Computing,
     tasks_done: AtomicU32,
     /// The run's start (see [`RunState::begin`]): arrivals count from it.
     origin: Instant,
@@ -140,6 +179,7 @@ impl RunState {
             tasks,
             settings,
             input,
+            computing: Computing::default(),
             tasks_done: AtomicU32::new(0),
             origin: Instant::new(),
         }
@@ -233,7 +273,11 @@ impl RunState {
         };
         let start = self.machine.now_ms();
         let outcome = self.machine.compute(ms, &self.cancel);
-        self.record(task, step, SpanKind::Cpu, start, self.machine.now_ms());
+        let end = self.machine.now_ms();
+        self.record(task, step, SpanKind::Cpu, start, end);
+        if outcome.is_ok() {
+            self.computing.add(ms, end - start);
+        }
         outcome
     }
 
