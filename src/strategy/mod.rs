@@ -113,7 +113,8 @@ impl Computing {
     pub fn add(&self, nominal_ms: f64, measured_ms: f64) {
         let ns = |ms: f64| (ms.max(0.0) * 1e6).round() as u64;
         self.nominal_ns.fetch_add(ns(nominal_ms), Ordering::Relaxed);
-        self.measured_ns.fetch_add(ns(measured_ms), Ordering::Relaxed);
+        self.measured_ns
+            .fetch_add(ns(measured_ms), Ordering::Relaxed);
     }
 
     /// What was computed so far; `None` if nothing was.

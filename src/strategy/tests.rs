@@ -845,7 +845,10 @@ fn computing_counts_calibrated_work_against_the_time_it_took() {
     let c = r.computing.expect("it computed");
     assert_eq!((c.nominal_ms, c.measured_ms), (400.0, 400.0));
     // Nothing computed, nothing to say.
-    assert_eq!(on_fake_time(&with(EIGHT_DOWNLOADS, "concurrent")).computing, None);
+    assert_eq!(
+        on_fake_time(&with(EIGHT_DOWNLOADS, "concurrent")).computing,
+        None
+    );
 }
 
 #[test]

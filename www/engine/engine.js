@@ -12,6 +12,12 @@ import init, { initThreadPool, Engine, contract, memoryBytes, poolSize, quickKer
 import { ProcessPool } from './processes.js';
 
 const BACKGROUND_POLL_MS = 100; // progress cadence when animation frames don't fire
+/** Calibrated computing of each piece of the probe that counts the cores workers really get. */
+const CORE_PROBE_MS = 60; // ms
+/** One worker alone within this factor of the calibration: the machine is quiet enough to count cores. */
+const CORE_PROBE_QUIET = 1.25;
+const CORE_PROBE_ATTEMPTS = 3;
+const CORE_PROBE_PAUSE_MS = 300; // between attempts on a busy machine
 
 let started = null;
 
@@ -54,7 +60,7 @@ async function start() {
   const processes = typeof Worker === 'function' ? new ProcessPool(wanted) : null;
   const engine = new Engine(threadsOff ? 0 : wanted, hardwareConcurrency, threadsOff?.reason ?? '', iterationsPerMs,
     calibratedInMs, processes ?? undefined);
-  const state = { pool: threadsOff ? 'none' : 'starting', threadsOff };
+  const state = { pool: threadsOff ? 'none' : 'starting', threadsOff, cores: { count: hardwareConcurrency, measured: null } };
 
   async function settle() {
     if (pool) {
@@ -79,6 +85,13 @@ async function start() {
     const refineStart = performance.now();
     await engine.refineCalibration();
     phase(state.pool === 'ready' ? 'refine the calibration (worker)' : 'refine the calibration (page)', refineStart);
+    // How many of the workers compute at the same time: a browser may report more cores than
+    // the machine has (WebKitGTK said 4 on a 2-core machine). Where processes are the way to
+    // parallelism, this also starts and warms them up, so a reader's first run doesn't pay it.
+    const probeStart = performance.now();
+    state.cores = await measureCores(engine, terms, state.pool === 'ready' ? 'parallel' : processes ? 'processes' : null, wanted);
+    if (state.cores.measured !== null) engine.setCores(state.cores.count);
+    phase('measure the cores', probeStart);
   }
   const whenPoolReady = settle();
   return new Playground(engine, terms, processes, whenPoolReady, {
@@ -89,6 +102,60 @@ async function start() {
     framed: window.parent !== window,
     timerResolutionMs: timerResolution(),
   });
+}
+
+/**
+ * How many cores `workers` workers of `strategy` (parallel or processes) really compute on at
+ * once: all of them computing CORE_PROBE_MS of calibrated work each, at the same time; the work
+ * they did over the time it took is the number of cores' worth they got (a browser may report
+ * more cores than the machine has: WebKitGTK said 4 on a 2-core machine). That holds only on a
+ * quiet machine, so first one worker computes alone: if it can't keep up with the calibration,
+ * something else has the cores, and it tries again a little later (a few times, then gives up:
+ * a busy machine is not one with fewer cores). Each figure is the shorter of two tries. Processes
+ * are started and warmed up by a first round. `{ count, measured }`: `measured` the figure (null
+ * if it could not be measured), `count` it rounded, within 1 and the browser's own report.
+ */
+async function measureCores(engine, terms, strategy, workers) {
+  const reported = navigator.hardwareConcurrency || 1;
+  if (!strategy) return { count: reported, measured: null };
+  const probe = (count) => probeCpuSpan(engine, terms,
+    { strategy, threads: count, groups: [{ name: 'probe', count, cpuMs: CORE_PROBE_MS, ioMs: 0 }] });
+  const twice = async (count) => Math.min(await probe(count), await probe(count));
+  try {
+    if (strategy === 'processes') await probe(workers); // start them, and warm them up
+    for (let attempt = 0; attempt < CORE_PROBE_ATTEMPTS; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, CORE_PROBE_PAUSE_MS));
+      if ((await twice(1)) > CORE_PROBE_QUIET * CORE_PROBE_MS) continue; // busy: not a fair measure
+      const measured = Math.min(workers, (workers * CORE_PROBE_MS) / (await twice(workers)));
+      return { count: Math.max(1, Math.min(reported, Math.round(measured))), measured: Math.round(measured * 100) / 100 };
+    }
+  } catch (error) {
+    console.warn('playground: could not measure the cores:', error);
+  }
+  return { count: reported, measured: null };
+}
+
+/** Runs `workload` on the engine as it starts (no waiting for the pool) and returns how long its computing spanned, ms. */
+async function probeCpuSpan(engine, { packedSpan, spanKinds }, workload) {
+  const handle = engine.start(JSON.stringify(workload), true);
+  try {
+    const result = JSON.parse(await handle.done());
+    if (result.status !== 'completed') throw new Error(`the probe run ended ${result.status}`);
+    const packed = handle.spansSince(0);
+    const [kind, start, end, width] = [packedSpan.indexOf('kind'), packedSpan.indexOf('start'), packedSpan.indexOf('end'), packedSpan.length];
+    const cpu = spanKinds.indexOf('cpu');
+    let first = Infinity;
+    let last = -Infinity;
+    for (let i = 0; i < packed.length; i += width) {
+      if (packed[i + kind] !== cpu) continue;
+      first = Math.min(first, packed[i + start]);
+      last = Math.max(last, packed[i + end]);
+    }
+    if (!(last > first)) throw new Error('the probe recorded no computing');
+    return last - first;
+  } finally {
+    handle.free();
+  }
 }
 
 /**
@@ -193,6 +260,10 @@ class Playground {
       processes,
       maxThreads: Math.max(poolThreads, processes, 1),
       hardwareConcurrency: host.hardwareConcurrency,
+      // The cores workers really compute on at once, as measured once the pool is up (until
+      // then, and where it can't be measured, what the browser reports).
+      cores: state.cores.count,
+      coresMeasured: state.cores.measured,
       noPoolReason: state.threadsOff?.reason ?? null,
       noPoolCode: state.threadsOff?.code ?? null,
       framed: host.framed,

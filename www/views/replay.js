@@ -142,6 +142,13 @@ export function createReplay({ bar, code, controls = true, onCursor = null } = {
     });
   }
 
+  /** The run of `entry` goes again (another round): nothing to replay until it ends again. */
+  function reopen(entry) {
+    entry.run = null;
+    entry.result = null;
+    setReady(false);
+  }
+
   function clear() {
     stop();
     entries = [];
@@ -412,7 +419,7 @@ export function createReplay({ bar, code, controls = true, onCursor = null } = {
   }
 
   return {
-    add, finish, clear, seek, play: start, pause, describe, selectLane,
+    add, finish, reopen, clear, seek, play: start, pause, describe, selectLane,
     /** Seeks to `t` once the batch in progress (or the next one) has ended: a cursor from a link. */
     seekWhenReady(t) {
       if (ready) seek(t); else wanted = t;
