@@ -32,6 +32,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { By } from 'selenium-webdriver';
+import { byLabel, outcome, speedupOver } from '../../www/app/evidence.js';
 import {
   ARTIFACTS, ENGINES, HOST, ISOLATED, PLAIN, saveScreenshot, startEngine, startServers,
 } from './webdriver.mjs';
@@ -215,15 +216,27 @@ async function runPreset(driver, id) {
   const runs = await driver.executeScript(`return window.playgroundPage.batch.runs.map((r) => ({
     label: r.label, status: r.result.status, strategy: r.result.strategy, requestedStrategy: r.result.requestedStrategy,
     wallMs: Math.round(r.result.wallMs) }))`);
-  return { verdict, runs, ms: performance.now() - started };
+  // Every round of every run, without spans, and what the verdict says of each claim.
+  const { claims, rounds } = await driver.executeScript(`return { claims: window.playgroundPage.claims,
+    rounds: window.playgroundPage.rounds.map((run) => ({ label: run.label, workload: run.workload,
+      rounds: run.rounds.map((r) => ({ result: { ...r.result, spans: [], taskTimes: [] } })) })) }`);
+  return { verdict, runs, claims, rounds, ms: performance.now() - started };
 }
 
 /**
  * A preset's verdict where threads are on; where they are off, one that says so and why, and
  * either what processes showed instead (with numbers) or that it can't show its claim here.
  */
-function checkVerdict(id, { verdict, runs }, caps) {
+function checkVerdict(id, { verdict, runs, claims, rounds }, caps) {
   assert.ok(runs.length > 0 && runs.every((r) => r.status === 'completed'), `${id}: every run completes: ${JSON.stringify(runs)}`);
+  if (id === 'cpu' && rounds) {
+    // The claim's words only where the rounds measured it, in every engine (on workers: threads or processes).
+    const byRun = byLabel(rounds);
+    const measured = outcome(speedupOver(byRun.sequential, byRun.parallel));
+    const held = measured === 'faster' ? true : measured === 'unclear' ? null : false;
+    assert.equal(claims[0].held, held, `cpu: the verdict's claim follows the rounds (${measured}): “${verdict}”`);
+    if (held !== true) assert.match(verdict, /(no faster|not clearly faster|slower) here, because/, verdict);
+  }
   if (caps.threads) {
     assert.doesNotMatch(verdict, THREADS_OFF, `${id}: threads are on, so the verdict is the preset's own`);
     assert.match(verdict, /\d/, `${id}: a verdict from measured runs names numbers: “${verdict}”`);

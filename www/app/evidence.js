@@ -204,7 +204,7 @@ export function whyNotFaster(rounds, caps) {
     return reasons;
   }
   if (result.threads <= 1) reasons.push(`it ran on ${workersWords(result)}`);
-  else if (caps?.coresMeasured !== null && caps?.coresMeasured !== undefined && caps.cores <= 1) reasons.push('this machine computes on one core at a time (measured)');
+  else if (caps?.coresMeasured !== null && caps?.coresMeasured !== undefined && caps.cores <= 1) reasons.push('this page’s workers never got more than one core’s worth of computing at a time (measured)');
   else if ((caps?.hardwareConcurrency ?? 2) <= 1) reasons.push('this browser reports one core');
   const startup = Math.max(...rounds.map((r) => startupShare(r.result)));
   if (startup > STARTUP_SHARE) reasons.push(`starting the processes took up to ${Math.round(startup * 100)} % of the run`);

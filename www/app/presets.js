@@ -26,6 +26,9 @@ export function coreThreads(capabilities) {
 
 /** Rounds of a ratio claim: enough to see the spread, few enough to wait for. */
 const ROUNDS = 3;
+/** A gap between two frames longer than this is felt as a stutter; one this long, as a freeze. */
+const SMOOTH_GAP_MS = 100;
+const FROZEN_GAP_MS = 200;
 
 const group = (name, count, cpuMs, ioMs, steps = 1) => ({ name, count, cpuMs, ioMs, steps });
 
@@ -52,8 +55,9 @@ function fasterOnWorkers(seq, runs, caps, { tasks, claim }) {
   const lead = `On ${workersWords(first)}, ${tasks} ran ${ratioWords(s)} as fast as one after another (${wallWords(runs)} against ${wallWords(seq)}; ${spreadWords(s)})`;
   if (o === 'faster') {
     const cores = caps.cores ?? caps.hardwareConcurrency;
+    // Only what the cores explain: computing tasks, more workers than cores, and no more speedup than cores.
     const computes = workOf(runs[0].workload).cpu > 0;
-    const limit = computes && first.threads > cores ? `: ${plural(cores, 'core')} here, so at most ${cores} computed at once` : '';
+    const limit = computes && first.threads > cores && s.median <= cores * 1.1 ? `: ${plural(cores, 'core')} here, so at most ${cores} computed at once` : '';
     return { text: `${lead}${limit}${claim ? `: ${claim}` : ''}.`, held: true };
   }
   const reasons = whyNotFaster(runs, caps);
@@ -236,16 +240,17 @@ export const PRESETS = [
       const late = (label) => at(label).result.eventLoopDelayMs?.max;
       const lateWords = (label) => (late(label) === undefined ? '' : ` (a 10 ms timer fired up to ${Math.round(late(label))} ms late)`);
       const frozen = gap('event loop, no yield');
-      const smoothEnough = Math.max(100, frozen / 3); // ms
-      const froze = frozen >= 200
+      const froze = frozen >= FROZEN_GAP_MS
         ? { text: `Computing on the event loop froze the page: the longest gap between frames was ${frozen} ms${lateWords('event loop, no yield')}.`, held: true }
         : { text: `Computing on the event loop without yielding left a longest gap between frames of only ${frozen} ms: no real freeze here${at('event loop, no yield').workload.groups.every((g) => !(g.cpuMs > 100)) ? ', because no task computes long enough at a time' : ''}.`, held: false };
       const yielded = gap('event loop, yield every 10 ms');
-      const yielding = { text: `Yielding every 10 ms: ${yielded} ms${lateWords('event loop, yield every 10 ms')}.`, held: yielded <= smoothEnough };
+      const yielding = yielded <= SMOOTH_GAP_MS
+        ? { text: `Yielding every 10 ms: ${yielded} ms${lateWords('event loop, yield every 10 ms')}.`, held: true }
+        : { text: `Yielding every 10 ms: ${yielded} ms${lateWords('event loop, yield every 10 ms')}, not smooth, because ${because(slowdowns(runs['event loop, yield every 10 ms'], caps)) || `this browser drew its frames late even between slices (the page’s thread gave it a turn every 10 ms)`}.`, held: false };
       const onWorkers = gap('workers');
       const workerRun = at('workers').result;
       let workers;
-      if (onWorkers <= smoothEnough && onWorkers <= Math.max(yielded * 1.5, 50)) {
+      if (onWorkers <= SMOOTH_GAP_MS) {
         workers = { text: `On ${workersWords(workerRun)}: ${onWorkers} ms${lateWords('workers')}: the page’s thread was free.`, held: true };
       } else {
         const cores = caps.cores ?? caps.hardwareConcurrency;

@@ -14,10 +14,12 @@ import { ProcessPool } from './processes.js';
 const BACKGROUND_POLL_MS = 100; // progress cadence when animation frames don't fire
 /** Calibrated computing of each piece of the probe that counts the cores workers really get. */
 const CORE_PROBE_MS = 60; // ms
-/** One worker alone within this factor of the calibration: the machine is quiet enough to count cores. */
-const CORE_PROBE_QUIET = 1.25;
-const CORE_PROBE_ATTEMPTS = 3;
-const CORE_PROBE_PAUSE_MS = 300; // between attempts on a busy machine
+/**
+ * How far computing can seem to go beyond the cores it had: the calibration and a run's kernel
+ * agree within about 10 % (docs/toolchain.md), so 1.15 cores' worth of work at once proves a
+ * second core, 2.15 a third.
+ */
+const CORE_EVIDENCE_MARGIN = 0.15;
 
 let started = null;
 
@@ -60,7 +62,7 @@ async function start() {
   const processes = typeof Worker === 'function' ? new ProcessPool(wanted) : null;
   const engine = new Engine(threadsOff ? 0 : wanted, hardwareConcurrency, threadsOff?.reason ?? '', iterationsPerMs,
     calibratedInMs, processes ?? undefined);
-  const state = { pool: threadsOff ? 'none' : 'starting', threadsOff, cores: { count: hardwareConcurrency, measured: null } };
+  const state = { pool: threadsOff ? 'none' : 'starting', threadsOff, coresSeen: null };
 
   async function settle() {
     if (pool) {
@@ -89,8 +91,8 @@ async function start() {
     // the machine has (WebKitGTK said 4 on a 2-core machine). Where processes are the way to
     // parallelism, this also starts and warms them up, so a reader's first run doesn't pay it.
     const probeStart = performance.now();
-    state.cores = await measureCores(engine, terms, state.pool === 'ready' ? 'parallel' : processes ? 'processes' : null, wanted);
-    if (state.cores.measured !== null) engine.setCores(state.cores.count);
+    const seen = await measureCores(engine, terms, state.pool === 'ready' ? 'parallel' : processes ? 'processes' : null, wanted);
+    if (seen !== null) state.observeCores(seen);
     phase('measure the cores', probeStart);
   }
   const whenPoolReady = settle();
@@ -105,34 +107,45 @@ async function start() {
 }
 
 /**
- * How many cores `workers` workers of `strategy` (parallel or processes) really compute on at
- * once: all of them computing CORE_PROBE_MS of calibrated work each, at the same time; the work
- * they did over the time it took is the number of cores' worth they got (a browser may report
- * more cores than the machine has: WebKitGTK said 4 on a 2-core machine). That holds only on a
- * quiet machine, so first one worker computes alone: if it can't keep up with the calibration,
- * something else has the cores, and it tries again a little later (a few times, then gives up:
- * a busy machine is not one with fewer cores). Each figure is the shorter of two tries. Processes
- * are started and warmed up by a first round. `{ count, measured }`: `measured` the figure (null
- * if it could not be measured), `count` it rounded, within 1 and the browser's own report.
+ * How many cores' worth of computing `workers` workers of `strategy` (parallel or processes)
+ * got at once: all of them computing CORE_PROBE_MS of calibrated work each at the same time, the
+ * work they did over the time it took (the shorter of two tries). Processes are started and
+ * warmed up by a first round. On a busy machine it reads low; runs on workers raise it later
+ * (Playground's #observeCores). Null if it could not be measured.
  */
 async function measureCores(engine, terms, strategy, workers) {
-  const reported = navigator.hardwareConcurrency || 1;
-  if (!strategy) return { count: reported, measured: null };
-  const probe = (count) => probeCpuSpan(engine, terms,
-    { strategy, threads: count, groups: [{ name: 'probe', count, cpuMs: CORE_PROBE_MS, ioMs: 0 }] });
-  const twice = async (count) => Math.min(await probe(count), await probe(count));
+  if (!strategy) return null;
+  const probe = () => probeCpuSpan(engine, terms,
+    { strategy, threads: workers, groups: [{ name: 'probe', count: workers, cpuMs: CORE_PROBE_MS, ioMs: 0 }] });
   try {
-    if (strategy === 'processes') await probe(workers); // start them, and warm them up
-    for (let attempt = 0; attempt < CORE_PROBE_ATTEMPTS; attempt++) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, CORE_PROBE_PAUSE_MS));
-      if ((await twice(1)) > CORE_PROBE_QUIET * CORE_PROBE_MS) continue; // busy: not a fair measure
-      const measured = Math.min(workers, (workers * CORE_PROBE_MS) / (await twice(workers)));
-      return { count: Math.max(1, Math.min(reported, Math.round(measured))), measured: Math.round(measured * 100) / 100 };
-    }
+    if (strategy === 'processes') await probe(); // start them, and warm them up
+    return (workers * CORE_PROBE_MS) / Math.min(await probe(), await probe());
   } catch (error) {
     console.warn('playground: could not measure the cores:', error);
+    return null;
   }
-  return { count: reported, measured: null };
+}
+
+/**
+ * The cores a number of cores' worth of computing seen at once proves, within `reported` (what
+ * the browser says): more than k and the calibration's margin proves k + 1.
+ */
+export function coresProven(seen, reported) {
+  return Math.max(1, Math.min(reported, Math.ceil(seen - CORE_EVIDENCE_MARGIN)));
+}
+
+/** How many cores' worth of computing a finished run on workers did at once: its calibrated work over the time its computing spanned. */
+function coresWorth(result, spans) {
+  if (result.status !== 'completed' || !result.computing) return null;
+  if (!['parallel', 'hybrid', 'processes'].includes(result.strategy)) return null;
+  let first = Infinity;
+  let last = -Infinity;
+  for (const s of spans) {
+    if (s.kind !== 'cpu') continue;
+    first = Math.min(first, s.start);
+    last = Math.max(last, s.end);
+  }
+  return last > first ? result.computing.nominalMs / (last - first) : null;
 }
 
 /** Runs `workload` on the engine as it starts (no waiting for the pool) and returns how long its computing spanned, ms. */
@@ -224,6 +237,7 @@ class Playground {
     this.#engine = engine;
     this.#processes = processes;
     this.#host = host;
+    host.state.observeCores = (seen) => this.#observeCores(seen);
     this.#decode = spanDecoder(terms);
     /**
      * Resolves (to the capabilities then) once the worker pool has started and the kernel's
@@ -260,16 +274,29 @@ class Playground {
       processes,
       maxThreads: Math.max(poolThreads, processes, 1),
       hardwareConcurrency: host.hardwareConcurrency,
-      // The cores workers really compute on at once, as measured once the pool is up (until
-      // then, and where it can't be measured, what the browser reports).
-      cores: state.cores.count,
-      coresMeasured: state.cores.measured,
+      // The cores the page's workers are seen to compute on at once (by a probe once the pool
+      // is up, then by every run on workers), within what the browser reports; until there is
+      // such evidence, what the browser reports. coresMeasured: the most cores' worth seen.
+      cores: state.coresSeen === null ? host.hardwareConcurrency : coresProven(state.coresSeen, host.hardwareConcurrency),
+      coresMeasured: state.coresSeen === null ? null : Math.round(state.coresSeen * 100) / 100,
       noPoolReason: state.threadsOff?.reason ?? null,
       noPoolCode: state.threadsOff?.code ?? null,
       framed: host.framed,
       timerResolutionMs: host.timerResolutionMs,
       calibration: Object.freeze(JSON.parse(this.#engine.calibrationJson())),
     });
+  }
+
+  /**
+   * Cores' worth of computing seen at once (by the probe at start, or a run on workers): the
+   * most seen so far is the evidence of how many cores the page's workers get, and the ideal
+   * model predicts with the cores it proves.
+   */
+  #observeCores(seen) {
+    if (!(seen > 0)) return;
+    const { state, hardwareConcurrency } = this.#host;
+    state.coresSeen = Math.max(state.coresSeen ?? 0, seen);
+    this.#engine.setCores(coresProven(state.coresSeen, hardwareConcurrency));
   }
 
   /** Every problem with a workload: `[{ field, message }]`, empty when it is valid. Never throws. */
@@ -374,6 +401,8 @@ class Playground {
       finished = true;
       drain();
       result.spans = spans;
+      const worth = coresWorth(result, spans);
+      if (worth !== null) this.#observeCores(worth);
       return result;
     } finally {
       finished = true;

@@ -260,10 +260,10 @@ async function main() {
         strategies,
         onStep: (strategy, n, max) => say(`Scaling: ${strategy} on ${n} of ${max} workers…`),
         // Each point as it comes, where the reader looks.
-        onPoint: (sofar) => drawScaling(ui.scalingFigure, sofar, now.cores, { maxThreads: now.maxThreads }),
+        onPoint: (sofar) => drawScaling(ui.scalingFigure, sofar, now.cores, { maxThreads: now.maxThreads, measured: now.coresMeasured !== null }),
       }));
       if (series) {
-        const sentence = drawScaling(ui.scalingFigure, series, now.cores, { maxThreads: now.maxThreads });
+        const sentence = drawScaling(ui.scalingFigure, series, pg.capabilities.cores, { maxThreads: now.maxThreads, measured: pg.capabilities.coresMeasured !== null });
         ui.scalingText.textContent = sentence;
         page.scaling = series[strategies[0]];
         page.scalingSeries = series;

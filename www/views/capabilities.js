@@ -44,5 +44,5 @@ export function coresWords(caps, starting = false) {
   if (caps.coresMeasured === null || caps.coresMeasured === undefined) {
     return starting ? `${reported}; measuring…` : `${reported} (not measured here)`;
   }
-  return `${reported}; ${caps.cores} measured (${caps.coresMeasured} workers computed side by side)`;
+  return `${reported}; ${caps.cores} seen computing at once (up to ${caps.coresMeasured.toFixed(2)} cores’ worth)`;
 }

@@ -48,7 +48,7 @@ export async function measureScaling(pg, workload, maxThreads, { signal, onPoint
  * points within the machine's `cores`, and the core limit beyond them.
  * `{ sentence, serial }` (serial: the fitted fraction, null without two points to fit).
  */
-export function scalingWords(series, cores) {
+export function scalingWords(series, cores, { measured = true } = {}) {
   const names = Object.keys(series);
   const best = (name) => series[name].reduce((a, b) => (b.speedup > a.speedup ? b : a));
   const bests = names.map((name) => `${best(name).speedup.toFixed(2)}x on ${best(name).threads} ${name === 'processes' ? 'processes' : 'threads'}`);
@@ -59,7 +59,7 @@ export function scalingWords(series, cores) {
     : `Amdahl fit (${names[0]}, 1 to ${cores} workers): about ${Math.round(serial * 100)} % of this run did not speed up with more workers`;
   const maxN = Math.max(...names.flatMap((name) => series[name].map((p) => p.threads)));
   const limit = cores < maxN
-    ? `. This machine computes on ${cores} ${cores === 1 ? 'core' : 'cores'} (measured), so no run gets past ${cores}x: beyond ${cores} workers they take turns`
+    ? `. This machine computes on ${cores} ${cores === 1 ? 'core' : 'cores'} (${measured ? 'measured' : 'as the browser reports'}), so no run gets past ${cores}x: beyond ${cores} workers they take turns`
     : '';
   return { sentence: `Best: ${bests.join('; ')}. ${fit}${limit}.`, serial };
 }
@@ -67,7 +67,7 @@ export function scalingWords(series, cores) {
 const SVG = 'http://www.w3.org/2000/svg';
 
 /** Draws the plot of every series into `figure` for its width; returns the sentence about it. */
-export function drawScaling(figure, series, cores, { maxThreads = null } = {}) {
+export function drawScaling(figure, series, cores, { maxThreads = null, measured = true } = {}) {
   const names = Object.keys(series);
   const all = names.flatMap((name) => series[name]);
   const W = Math.max(280, Math.min(560, figure.clientWidth || 420)); // px
@@ -102,7 +102,7 @@ export function drawScaling(figure, series, cores, { maxThreads = null } = {}) {
   // Ideal: n workers, n times as fast, up to the cores; beyond them, the core limit.
   add('path', { d: path((n) => n, 1, Math.min(cores, maxN)), class: 'ideal' });
   if (cores < maxN) add('path', { d: `M${x(cores)},${y(cores)}L${x(maxN)},${y(cores)}`, class: 'core-limit' });
-  const { sentence, serial } = scalingWords(series, cores);
+  const { sentence, serial } = scalingWords(series, cores, { measured });
   if (serial !== null) add('path', { d: path((n) => amdahl(serial, n), 1, Math.min(cores, maxN)), class: 'fit' });
   names.forEach((name, i) => {
     const points = series[name];
