@@ -68,13 +68,13 @@ test('one core (measured: pinned to one CPU): no claim of a speedup, and the cor
   assert.equal(caps.cores, 1);
   const cpu = presetVerdict(presetById('cpu'), presets.cpu, caps);
   assert.equal(cpu.claims[0].held, false);
-  assert.match(cpu.text, /because (this browser reports one core|this page’s workers never got more than one core’s worth of computing at a time \(measured\))/);
+  assert.match(cpu.text, /because this browser reports one core/);
   const gil = presetVerdict(presetById('gil'), presets.gil, caps);
   assert.equal(gil.claims.find((c) => c.claim === 'processes escape the lock').held, false);
   assert.doesNotMatch(gil.text, /escapes the GIL/);
   const server = presetVerdict(presetById('server'), presets.server, caps);
   assert.equal(server.claims.find((c) => c.claim === 'workers keep up').held, false);
-  assert.match(server.text, /not what this demo expects, because (this browser reports one core|this page’s workers never got more)/);
+  assert.match(server.text, /not what this demo expects, because this browser reports one core/);
 });
 
 test('no threads: the presets whose claim needs threads say they can’t show it; processes stand in for the rest', () => {
@@ -144,12 +144,12 @@ test('why workers were not faster: each measured cause in words', () => {
   assert.deepEqual(whyNotFaster(rounds([1200], { threads: 1 }), caps), ['it ran on the page’s one thread']);
   assert.match(whyNotFaster(rounds([1200], { strategy: 'sequential', requestedStrategy: 'hybrid' }), caps)[0],
     /^threads are off here \(this page is not cross-origin isolated\), so it ran as sequential on the page’s thread$/);
-  assert.deepEqual(whyNotFaster(rounds([1200], { threads: 2 }), { ...caps, cores: 1, coresMeasured: 1.02 }),
-    ['this page’s workers never got more than one core’s worth of computing at a time (measured)']);
+  assert.deepEqual(whyNotFaster(rounds([1200], { threads: 2, computing: speed(0.45) }), { ...caps, cores: 1, coresMeasured: 1.02, hardwareConcurrency: 2 }),
+    ['its 2 worker threads got only about one core’s worth of computing between them (each computed at 45 % of the kernel’s calibrated speed): the machine has fewer cores than the browser reports (2), or other work was using them']);
   assert.deepEqual(whyNotFaster(rounds([1200], { threads: 2 }), { ...caps, cores: 1, coresMeasured: null, hardwareConcurrency: 1 }), ['this browser reports one core']);
   const started = rounds([1000], { strategy: 'processes', spans: [{ lane: 1, kind: 'startup', start: 0, end: 400 }] });
   assert.deepEqual(whyNotFaster(started, caps), ['starting the processes took up to 40 % of the run']);
-  assert.deepEqual(whyNotFaster(rounds([1000], { threads: 4, computing: speed(0.5) }), caps),
+  assert.deepEqual(whyNotFaster(rounds([1000], { threads: 4, computing: speed(0.5) }), { ...caps, hardwareConcurrency: 2 }),
     ['its 4 worker threads took turns on 2 cores (each computed at 50 % of the kernel’s calibrated speed)']);
   assert.deepEqual(whyNotFaster(rounds([1000], { computing: speed(0.4) }), caps),
     ['its 2 worker threads computed at only 40 % of the kernel’s calibrated speed: other work was using the cores (the machine was busy)']);

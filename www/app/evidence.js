@@ -120,12 +120,14 @@ export function slowdowns(rounds, caps) {
   if (speed === null || speed >= SLOW_COMPUTING) return [];
   const result = rounds[0].result;
   const at = `${Math.round(speed * 100)} %`;
-  const cores = caps?.cores ?? caps?.hardwareConcurrency ?? 1;
-  const onPool = result.strategy === 'parallel' || result.strategy === 'hybrid' || result.strategy === 'processes';
-  if (onPool && result.threads > cores) {
-    return [`its ${workersWords(result)} took turns on ${plural(cores, 'core')} (each computed at ${at} of the kernel’s calibrated speed)`];
+  const reported = caps?.hardwareConcurrency ?? caps?.cores ?? 1;
+  const cores = caps?.cores ?? reported;
+  const who = onWorkers(result) ? `its ${workersWords(result)}` : 'the page’s thread';
+  if (onWorkers(result) && result.threads > cores) {
+    if (cores >= reported) return [`${who} took turns on ${plural(cores, 'core')} (each computed at ${at} of the kernel’s calibrated speed)`];
+    return [`${who} got only about ${cores === 1 ? 'one core’s' : `${cores} cores’`} worth of computing between them (each computed at ${at} of the kernel’s calibrated speed): ` +
+      `the machine has fewer cores than the browser reports (${reported}), or other work was using them`];
   }
-  const who = onPool ? `its ${workersWords(result)}` : 'the page’s thread';
   return [`${who} computed at only ${at} of the kernel’s calibrated speed: other work was using the cores (the machine was busy)`];
 }
 
@@ -193,7 +195,8 @@ function ms(value) {
 /**
  * Why a run on workers was not faster than one after another, from what was measured, most
  * likely first: threads off, one worker, one core, processes starting up, fewer tasks than
- * workers, a slow kernel (busy machine or more workers than cores), a global lock, tasks too
+ * workers, a slow kernel (a busy machine, more workers than cores, or fewer cores than the
+ * browser reports), a global lock, tasks too
  * small to hand over, or work that mostly waits. `[]` when nothing measured explains it.
  */
 export function whyNotFaster(rounds, caps) {
@@ -204,7 +207,6 @@ export function whyNotFaster(rounds, caps) {
     return reasons;
   }
   if (result.threads <= 1) reasons.push(`it ran on ${workersWords(result)}`);
-  else if (caps?.coresMeasured !== null && caps?.coresMeasured !== undefined && caps.cores <= 1) reasons.push('this page’s workers never got more than one core’s worth of computing at a time (measured)');
   else if ((caps?.hardwareConcurrency ?? 2) <= 1) reasons.push('this browser reports one core');
   const startup = Math.max(...rounds.map((r) => startupShare(r.result)));
   if (startup > STARTUP_SHARE) reasons.push(`starting the processes took up to ${Math.round(startup * 100)} % of the run`);

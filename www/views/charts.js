@@ -67,7 +67,7 @@ function lines(width, { series, xLabel, yLabel, format }) {
   svg.append(node('line', { x1: L, y1: T + LINE_H, x2: width - R, y2: T + LINE_H, class: 'axis' }),
     node('line', { x1: L, y1: T, x2: L, y2: T + LINE_H, class: 'axis' }));
   for (const f of [0, 0.5, 1]) {
-    svg.append(node('text', { x: L - 6, y: y(maxY * f) + 4, 'text-anchor': 'end', class: 'tick', 'font-size': FONT }, format(maxY * f)));
+    svg.append(node('text', { x: L - 6, y: y(maxY * f) + 4, 'text-anchor': 'end', class: 'tick', 'font-size': FONT }, f === 0 ? '0' : format(maxY * f)));
     svg.append(node('text', { x: x(maxX * f), y: T + LINE_H + 16, 'text-anchor': f === 0 ? 'start' : f === 1 ? 'end' : 'middle', class: 'tick', 'font-size': FONT },
       `${Math.round(maxX * f)}`));
   }

@@ -128,7 +128,7 @@ export function createResults(root, { compact = false, replay: controls = true, 
     const specs = [];
     const median = done.some((r) => r.rounds.length > 1) ? `, the median of ${done[0].rounds.length} rounds` : '';
     if (kind === 'frames') {
-      specs.push(barSpec(done, 'Longest gap between two frames during each run (shorter is smoother; over 50 ms feels stuck)',
+      specs.push(barSpec(done, 'Longest gap between two frames during each run (shorter is smoother; a gap over 100 ms is felt as a stutter)',
         'Longest frame gaps', (row) => row.smoothness?.longestGapMs ?? 0));
       if (done.some((row) => row.smoothness?.inputs)) {
         specs.push(barSpec(done, 'How long your input waited for the page, at most (shorter is better)',
