@@ -223,6 +223,7 @@ build_wasm() {
 
   step "generating JS bindings into www/pkg (wasm-bindgen --target web)"
   wasm-bindgen --target web --out-dir www/pkg "${wasm}"
+  patch_rayon_worker_init
 
   # npm's binaryen, not Debian's: Debian's wasm-opt 108 breaks the threaded module
   # (`WebAssembly.Table.set(): Argument 1 is invalid` at load).
@@ -234,6 +235,23 @@ build_wasm() {
   step "checking the module's memory"
   check_shared_memory www/pkg/playground_bg.wasm
   touch "${stamp}"
+}
+
+# wasm-bindgen-rayon 1.3's worker script (no-bundler) starts each worker with wasm-bindgen's
+# deprecated positional init(module, memory): one console warning per worker on every load
+# ("using deprecated parameters for the initialization function"). Upstream fixed the bundler
+# variant only (https://github.com/RReverser/wasm-bindgen-rayon/pull/13); here the no-bundler
+# one gets the same change, and the build stops if the line it replaces is gone.
+patch_rayon_worker_init() {
+  local helper old new
+  helper=$(find www/pkg/snippets -path '*wasm-bindgen-rayon-*' -name 'workerHelpers.no-bundler.js' | head -n 1)
+  old='await pkg.default(data.module, data.memory);'
+  new='await pkg.default({ module_or_path: data.module, memory: data.memory });'
+  [[ -n "${helper}" ]] || die "wasm-bindgen-rayon's workerHelpers.no-bundler.js not found under www/pkg/snippets"
+  if grep -qF "${new}" "${helper}"; then return; fi
+  grep -qF "${old}" "${helper}" || die "${helper} no longer calls init as expected (${old}): check patch_rayon_worker_init in build.sh"
+  step "passing init's parameters as one object in ${helper} (no deprecation warning per worker)"
+  sed -i "s|${old}|${new}|" "${helper}"
 }
 
 # --- commands -----------------------------------------------------------------------------

@@ -103,7 +103,7 @@ test('the snippet from “Copy embed code” works when pasted into a plain page
   await openPlayground(page);
   await page.click('button[data-preset="cpu"]');
   await page.click('#copy-embed');
-  await expect(page.locator('#summary')).toContainText('Embed code copied');
+  await expect(page.locator('#action-note')).toContainText('Embed code copied'); // next to the button
   const snippet = await page.evaluate(() => navigator.clipboard.readText());
   expect(snippet.startsWith(`<iframe id="playground-cpu" src="${ISOLATED}/embed.html?preset=cpu&amp;workload=`)).toBe(true);
   expect(snippet).toContain('allow="cross-origin-isolated"');

@@ -24,7 +24,7 @@ const ui = {
   editor: $('editor'), run: $('run'), compare: $('compare'), scaling: $('scaling-run'), cancel: $('cancel'),
   copyLink: $('copy-link'), exportTrace: $('export-trace'), verdict: $('verdict'), freeze: $('freeze'), tryInput: $('try-input'),
   summary: $('summary'), results: $('results'), scalingFigure: $('scaling'), scalingText: $('scaling-text'),
-  output: $('output'), stale: $('stale'),
+  output: $('output'), stale: $('stale'), actionNote: $('action-note'),
   spinner: $('spinner'),
 };
 
@@ -46,6 +46,11 @@ let lastResult = null;
 
 function say(text) {
   ui.summary.textContent = text;
+}
+
+/** What a secondary action (copy, download) did, next to its buttons, where the reader looks. */
+function note(text) {
+  ui.actionNote.textContent = text;
 }
 
 function showProblems(messages) {
@@ -283,25 +288,25 @@ async function main() {
   ui.copyLink.addEventListener('click', async () => {
     const url = urlFor(editor.get(), { presetId: page.preset?.id ?? null, cursorMs: page.cursorMs }).href;
     if (url.length > MAX_LINK) {
-      say(`This workload’s link would be ${url.length} characters: too long to share (servers refuse links over about 16 KB). Shorten the group names or use fewer groups.`);
+      note(`This workload’s link would be ${url.length} characters: too long to share (servers refuse links over about 16 KB). Shorten the group names or use fewer groups.`);
       return;
     }
     try {
       await navigator.clipboard.writeText(url);
-      say('Link copied: it opens this workload.');
+      note('Link copied: it opens this workload.');
     } catch {
-      say(`Copy this link: ${url}`);
+      note(`Copy this link: ${url}`);
     }
   });
   wireEmbedButton($('copy-embed'), () => ({ workload: editor.get(), presetId: page.preset?.id ?? null,
-    runs: page.preset?.runs.length ?? pg.strategies.length }), say);
+    runs: page.preset?.runs.length ?? pg.strategies.length }), note);
   ui.exportTrace.addEventListener('click', () => {
     if (!lastResult) return;
     const blob = new Blob([pg.exportTrace(lastResult)], { type: 'application/json' });
     const a = Object.assign(document.createElement('a'), { href: URL.createObjectURL(blob), download: `trace-${lastResult.strategy}.json` });
     a.click();
     setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-    say('Trace downloaded: open it at ui.perfetto.dev or chrome://tracing.');
+    note('Trace downloaded: open it at ui.perfetto.dev or chrome://tracing.');
   });
 
   // Start from the link: a workload, a preset, or the default preset.

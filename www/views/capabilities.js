@@ -29,11 +29,13 @@ export function renderCapabilities(root, caps, { starting = false } = {}) {
     root.append(Object.assign(document.createElement('p'), { className: 'threads-off', textContent: advice ? `${why} ${advice}` : why }));
   }
   const workers = Math.max(caps.poolThreads, caps.processes);
-  const cores = caps.cores ?? caps.hardwareConcurrency;
-  if (cores < workers) {
+  const seen = caps.coresMeasured ?? null;
+  if (caps.hardwareConcurrency < workers || (seen !== null && seen < workers - 0.5)) {
     const note = document.createElement('p');
     note.className = 'cores-note';
-    note.textContent = `This machine computes on ${cores} ${cores === 1 ? 'core' : 'cores'} at once and a pool has ${workers} workers: with more workers than cores, they take turns on the cores.`;
+    const evidence = seen === null ? `this browser reports ${caps.hardwareConcurrency} cores`
+      : `this browser reports ${caps.hardwareConcurrency} cores and at most ${seen.toFixed(2)} cores’ worth were seen computing at once`;
+    note.textContent = `A pool has ${workers} workers, and ${evidence}: with more workers than the machine’s cores, they take turns on them.`;
     root.append(note);
   }
 }
@@ -44,5 +46,5 @@ export function coresWords(caps, starting = false) {
   if (caps.coresMeasured === null || caps.coresMeasured === undefined) {
     return starting ? `${reported}; measuring…` : `${reported} (not measured here)`;
   }
-  return `${reported}; ${caps.cores} seen computing at once (up to ${caps.coresMeasured.toFixed(2)} cores’ worth)`;
+  return `${reported}; at least ${caps.cores} seen computing at once (up to ${caps.coresMeasured.toFixed(2)} cores’ worth)`;
 }
