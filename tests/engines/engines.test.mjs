@@ -334,6 +334,34 @@ for (const name of selected) {
           assert.ok(caps.calibration.iterationsPerMs > 0, 'the CPU kernel is calibrated');
         });
 
+        if (!context.framed) {
+          it('the strategy is one radio group, and every field of a task group is in view at 1280 px', async () => {
+            const { driver } = session;
+            const layout = await driver.executeScript(`
+              const names = new Set([...document.querySelectorAll('.strategies input[type="radio"]')].map((r) => r.name));
+              const editor = document.getElementById('editor').getBoundingClientRect();
+              const fields = [...document.querySelectorAll('.group input')].map((i) => {
+                const r = i.getBoundingClientRect();
+                return { label: i.getAttribute('aria-label'), left: r.left, right: r.right, width: r.width };
+              });
+              return { names: names.size, editor: { left: editor.left, right: editor.right }, fields,
+                overflow: document.documentElement.scrollWidth - innerWidth };`);
+            assert.equal(layout.names, 1, 'one name for the five radios');
+            assert.ok(layout.fields.length >= 7, JSON.stringify(layout.fields));
+            for (const f of layout.fields) {
+              assert.ok(f.left >= layout.editor.left - 0.5 && f.right <= layout.editor.right + 0.5 && f.width > 40,
+                `${f.label} in view: ${JSON.stringify(f)} in ${JSON.stringify(layout.editor)}`);
+            }
+            assert.ok(layout.overflow <= 1, `no page wider than the window: ${layout.overflow} px`);
+            // Arrow keys move the choice within the group.
+            const before = await driver.executeScript(`const r = document.querySelector('.strategies input:checked'); r.focus(); return r.value;`);
+            await driver.actions().sendKeys('\uE015').perform(); // ArrowDown
+            const after = await driver.executeScript('return document.querySelector(".strategies input:checked").value');
+            assert.notEqual(after, before, 'ArrowDown moved the choice');
+            await driver.actions().sendKeys('\uE013').perform(); // ArrowUp: back as it was
+          });
+        }
+
         it('concurrent waits overlap; every strategy runs, or falls back with a notice; threads speed up computing', async () => {
           const { driver } = session;
           // 8 waits of 150 ms on the event loop: about 150 ms together, 1200 ms one after another.
