@@ -198,6 +198,12 @@ async function main() {
   });
 
   ui.status.textContent = 'Loading the engine…';
+  // The claim is the page's own words: drawn before the engine loads, so the frame's layout
+  // doesn't move once it is ready.
+  const early = params.presetId && !params.workload ? presetById(params.presetId) : null;
+  if (early) showClaim(early.title, early.claim);
+  // (With the editor, which the engine's contract builds, the bar waits for it: it goes above.)
+  if (!params.editor) document.body.classList.remove('loading');
   const pg = await startPlayground();
   const caps = pg.capabilities;
   window.playground = pg;
@@ -235,6 +241,7 @@ async function main() {
     ? createEditor(ui.editor, { strategies: pg.strategies, limits: pg.limits, workers: caps.maxThreads, onChange: (w) => { base = w; check(); render(); } })
     : null;
   ui.editor.hidden = !editor;
+  document.body.classList.remove('loading');
 
   /** Runs of the current settings: `strategies` if given, else the preset's, else every strategy. */
   function runsFor() {
@@ -253,10 +260,7 @@ async function main() {
   }
 
   function render() {
-    ui.claim.replaceChildren(
-      Object.assign(document.createElement('strong'), { textContent: preset ? preset.title : 'Your workload' }),
-      document.createTextNode(preset ? ` ${preset.claim}` : ` ${describeWorkload(base)}`),
-    );
+    showClaim(preset ? preset.title : 'Your workload', preset ? preset.claim : describeWorkload(base));
     const labels = runsFor().map((r) => r.label);
     ui.run.textContent = labels.length === 1 ? `Run ${labels[0]}` : `Run ${labels.length} ways`;
     ui.run.setAttribute('aria-description', labels.join(', '));
@@ -440,6 +444,10 @@ async function main() {
   post('ready', readyFields());
   postHeight(true);
   if (params.autorun && check().length === 0) runBatch(null);
+}
+
+function showClaim(title, text) {
+  ui.claim.replaceChildren(Object.assign(document.createElement('strong'), { textContent: title }), document.createTextNode(` ${text}`));
 }
 
 function describeWorkload(workload) {

@@ -24,7 +24,7 @@ const ui = {
   editor: $('editor'), run: $('run'), compare: $('compare'), scaling: $('scaling-run'), cancel: $('cancel'),
   copyLink: $('copy-link'), exportTrace: $('export-trace'), verdict: $('verdict'), freeze: $('freeze'), tryInput: $('try-input'),
   summary: $('summary'), results: $('results'), scalingFigure: $('scaling'), scalingText: $('scaling-text'),
-  output: $('output'), stale: $('stale'), actionNote: $('action-note'),
+  output: $('output'), stale: $('stale'), actionNote: $('action-note'), workbench: $('workbench'),
   spinner: $('spinner'),
 };
 
@@ -58,9 +58,49 @@ function showProblems(messages) {
   ui.problems.replaceChildren(...messages.map((m) => Object.assign(document.createElement('p'), { textContent: m })));
 }
 
+/**
+ * The presets and the claim of the one the link names, drawn before the engine has loaded (they
+ * are the page's own words): the first paint is the page's layout, nothing moves in above it
+ * once the engine is ready (layout shift). `pick(id)` is what pressing one does; until the
+ * engine is ready, it shows that preset's claim and is kept for then.
+ */
+function drawPresets(pick) {
+  for (const preset of PRESETS) {
+    const button = Object.assign(document.createElement('button'), { type: 'button', textContent: preset.title, className: 'preset' });
+    button.dataset.preset = preset.id;
+    button.addEventListener('click', () => pick(preset.id));
+    ui.presets.append(button);
+  }
+}
+
+/** A preset's words on the page: which is pressed, its claim, its Run button, its warnings. */
+function showPreset(preset) {
+  ui.presets.querySelectorAll('button').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.preset === preset?.id)));
+  ui.freeze.hidden = !preset?.freezes;
+  ui.freeze.textContent = preset?.freezes ?? '';
+  ui.tryInput.hidden = !preset?.tryInput;
+  ui.tryInput.querySelector('span').textContent = preset?.tryInput ?? '';
+  ui.presetRun.hidden = !preset;
+  if (!preset) {
+    ui.presetClaim.textContent = 'A workload from a link. Pick a preset to see one claim at a time, or run this one.';
+    return;
+  }
+  ui.presetClaim.replaceChildren(
+    Object.assign(document.createElement('strong'), { textContent: preset.title }),
+    document.createTextNode(` ${preset.claim}`),
+  );
+  ui.presetRun.textContent = `Run this demo (${preset.runs.map((r) => r.label).join(' · ')})`;
+}
+
 async function main() {
   const spinner = createSpinner(ui.spinner);
   ui.status.textContent = 'Loading the engine and measuring this machine…';
+  const state = readState(location.search, PRESETS.map((p) => p.id));
+  let picked = null; // a preset pressed before the engine was ready
+  let pick = (id) => { picked = id; showPreset(presetById(id)); };
+  drawPresets((id) => pick(id));
+  showPreset(state.workload && !state.presetId ? null : presetById(state.presetId ?? DEFAULT_PRESET));
+  ui.presetRun.disabled = true;
   const pg = await startPlayground();
   window.playground = pg;
   const caps = pg.capabilities;
@@ -78,14 +118,6 @@ async function main() {
   page.replay = results.replay;
   page.timelines = () => results.rows().map((row) => row.timeline); // for tests: their model()
   const batches = createBatchRunner(pg, results, { bars: true });
-
-  // Presets
-  for (const preset of PRESETS) {
-    const button = Object.assign(document.createElement('button'), { type: 'button', textContent: preset.title, className: 'preset' });
-    button.dataset.preset = preset.id;
-    button.addEventListener('click', () => selectPreset(preset.id, { run: false }));
-    ui.presets.append(button);
-  }
 
   const editor = createEditor(ui.editor, { strategies: pg.strategies, limits: pg.limits, workers: caps.maxThreads, onChange: edited });
 
@@ -127,17 +159,7 @@ async function main() {
     const preset = presetById(id);
     if (page.preset !== preset) clearResults();
     page.preset = preset;
-    ui.presets.querySelectorAll('button').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.preset === id)));
-    ui.presetClaim.replaceChildren(
-      Object.assign(document.createElement('strong'), { textContent: preset.title }),
-      document.createTextNode(` ${preset.claim}`),
-    );
-    ui.presetRun.hidden = false;
-    ui.presetRun.textContent = `Run this demo (${preset.runs.map((r) => r.label).join(' · ')})`;
-    ui.freeze.hidden = !preset.freezes;
-    ui.freeze.textContent = preset.freezes ?? '';
-    ui.tryInput.hidden = !preset.tryInput;
-    ui.tryInput.querySelector('span').textContent = preset.tryInput ?? '';
+    showPreset(preset);
     const w = workload ?? preset.workload(pg.capabilities);
     editor.set(w);
     writeState(editor.get(), preset.id);
@@ -309,18 +331,17 @@ async function main() {
     note('Trace downloaded: open it at ui.perfetto.dev or chrome://tracing.');
   });
 
-  // Start from the link: a workload, a preset, or the default preset.
-  const state = readState(location.search, PRESETS.map((p) => p.id));
+  // Start from the link: a workload, a preset, or the default preset (or one pressed meanwhile).
   const problems = [...state.problems];
   selectPreset(state.presetId ?? DEFAULT_PRESET, { workload: state.workload });
   if (state.workload && !state.presetId) {
     page.preset = null;
-    ui.presets.querySelectorAll('button').forEach((b) => b.setAttribute('aria-pressed', 'false'));
-    ui.presetClaim.textContent = 'A workload from a link. Pick a preset to see one claim at a time, or run this one.';
-    ui.presetRun.hidden = true;
-    ui.freeze.hidden = true;
-    ui.tryInput.hidden = true;
+    showPreset(null);
   }
+  if (picked) selectPreset(picked);
+  pick = (id) => selectPreset(id, { run: false });
+  ui.workbench.hidden = false;
+  ui.output.hidden = false;
   showProblems(problems);
   if (state.cursorMs !== null) {
     results.replay.seekWhenReady(state.cursorMs);
