@@ -43,9 +43,10 @@ Usage: ./build.sh <command>
 
   serve   build the wasm module and serve www/ on http://127.0.0.1:${PORT}/ (PORT=... to change)
           with the cross-origin isolation headers that wasm threads need
-  test    checks (rustfmt, clippy on the host and on wasm32), native cargo test, node unit
-          tests, then wasm-bindgen tests and Playwright tests in headless Chromium, then a
-          focused set of page tests in Firefox ESR, WebKitGTK and Chromium (WebDriver)
+  test    the fast checks first (rustfmt, clippy on the host and on wasm32, native cargo test,
+          node unit tests), then it builds the module and runs wasm-bindgen tests and
+          Playwright tests in headless Chromium, then a focused set of page tests in Firefox
+          ESR, WebKitGTK and Chromium (WebDriver)
   bench   build (www/pkg and dist/), then run tests/bench/run.mjs: every speed goal, measured
           in one run
   bench soak
@@ -325,16 +326,20 @@ test_engines() {
 }
 
 cmd_test() {
-  setup
+  # Fast checks first: a formatting slip, a lint or a failing unit test fails within minutes,
+  # before the browsers are installed or the module is built.
+  install_toolchain
+  install_npm_packages
+  check_style
+  test_native
+  test_unit
+  install_wasm_bindgen
   install_chromium
   install_engines
   install_geckodriver
   install_mdbook
   build_wasm
   build_dist # the Playwright tests also serve dist/, with its _headers applied
-  check_style
-  test_native
-  test_unit
   test_wasm
   test_e2e
   test_engines
