@@ -43,9 +43,10 @@ Usage: ./build.sh <command>
 
   serve   build the wasm module and serve www/ on http://127.0.0.1:${PORT}/ (PORT=... to change)
           with the cross-origin isolation headers that wasm threads need
-  test    checks (rustfmt, clippy on the host and on wasm32), native cargo test, node unit
-          tests, then wasm-bindgen tests and Playwright tests in headless Chromium, then a
-          focused set of page tests in Firefox ESR, WebKitGTK and Chromium (WebDriver)
+  test    the fast checks first (rustfmt, clippy on the host and on wasm32, native cargo test,
+          node unit tests), then it builds the module and runs wasm-bindgen tests and
+          Playwright tests in headless Chromium, then a focused set of page tests in Firefox
+          ESR, WebKitGTK and Chromium (WebDriver)
   bench   build (www/pkg and dist/), then run tests/bench/run.mjs: every speed goal, measured
           in one run
   bench soak
@@ -223,6 +224,7 @@ build_wasm() {
 
   step "generating JS bindings into www/pkg (wasm-bindgen --target web)"
   wasm-bindgen --target web --out-dir www/pkg "${wasm}"
+  patch_rayon_worker_init
 
   # npm's binaryen, not Debian's: Debian's wasm-opt 108 breaks the threaded module
   # (`WebAssembly.Table.set(): Argument 1 is invalid` at load).
@@ -234,6 +236,23 @@ build_wasm() {
   step "checking the module's memory"
   check_shared_memory www/pkg/playground_bg.wasm
   touch "${stamp}"
+}
+
+# wasm-bindgen-rayon 1.3's worker script (no-bundler) starts each worker with wasm-bindgen's
+# deprecated positional init(module, memory): one console warning per worker on every load
+# ("using deprecated parameters for the initialization function"). Upstream fixed the bundler
+# variant only (https://github.com/RReverser/wasm-bindgen-rayon/pull/13); here the no-bundler
+# one gets the same change, and the build stops if the line it replaces is gone.
+patch_rayon_worker_init() {
+  local helper old new
+  helper=$(find www/pkg/snippets -path '*wasm-bindgen-rayon-*' -name 'workerHelpers.no-bundler.js' | head -n 1)
+  old='await pkg.default(data.module, data.memory);'
+  new='await pkg.default({ module_or_path: data.module, memory: data.memory });'
+  [[ -n "${helper}" ]] || die "wasm-bindgen-rayon's workerHelpers.no-bundler.js not found under www/pkg/snippets"
+  if grep -qF "${new}" "${helper}"; then return; fi
+  grep -qF "${old}" "${helper}" || die "${helper} no longer calls init as expected (${old}): check patch_rayon_worker_init in build.sh"
+  step "passing init's parameters as one object in ${helper} (no deprecation warning per worker)"
+  sed -i "s|${old}|${new}|" "${helper}"
 }
 
 # --- commands -----------------------------------------------------------------------------
@@ -307,16 +326,20 @@ test_engines() {
 }
 
 cmd_test() {
-  setup
+  # Fast checks first: a formatting slip, a lint or a failing unit test fails within minutes,
+  # before the browsers are installed or the module is built.
+  install_toolchain
+  install_npm_packages
+  check_style
+  test_native
+  test_unit
+  install_wasm_bindgen
   install_chromium
   install_engines
   install_geckodriver
   install_mdbook
   build_wasm
   build_dist # the Playwright tests also serve dist/, with its _headers applied
-  check_style
-  test_native
-  test_unit
   test_wasm
   test_e2e
   test_engines

@@ -5,7 +5,9 @@ use crate::machine::Machine;
 use crate::model::predicted_ms;
 use crate::plan::Plan;
 use crate::probe::{latency, DelayMs, LatencyMs, Probe};
-use crate::strategy::{self, CounterResult, Deadlock, Platform, RunState, Status, TaskTime};
+use crate::strategy::{
+    self, ComputingMs, CounterResult, Deadlock, Platform, RunState, Status, TaskTime,
+};
 use crate::trace::{busy_ms, lane_name, LaneInfo, Span, Trace, MAIN_LANE};
 use crate::workload::{CounterSync, Pool, Strategy, Workload, MAX_POOL_THREADS, MIN_POOL_THREADS};
 use futures::future::{select, Either};
@@ -286,6 +288,7 @@ impl PreparedRun {
             event_loop_delay_ms,
             task_times,
             busy_ms: lanes.iter().map(|l| l.busy_ms).sum(),
+            computing: self.state.computing.total(),
             predicted_ms: self.predicted_ms,
             lanes,
             notice: self.notice,
@@ -324,6 +327,10 @@ pub struct RunResult {
     pub task_times: Vec<TaskTime>,
     /// Time spent computing, summed over lanes.
     pub busy_ms: f64,
+    /// The calibrated work the run's completed pieces of computing did, and the time they took:
+    /// their ratio is how fast its threads computed against the calibration (1: at full speed;
+    /// lower: a busy machine, or more workers than cores). Null when nothing computed.
+    pub computing: Option<ComputingMs>,
     /// The ideal model's wall time for this strategy (no overhead).
     pub predicted_ms: f64,
     pub lanes: Vec<LaneInfo>,

@@ -98,6 +98,44 @@ impl Instant {
     }
 }
 
+/// How fast a run's threads computed: the calibrated work they did (`nominal`) against the time
+/// they took doing it (`measured`), over every completed piece of computing (not reading input,
+/// not waiting for a lock). At the calibrated speed the two agree; a busy machine, or more
+/// workers than cores taking turns, makes `measured` longer.
+#[derive(Default)]
+pub struct Computing {
+    nominal_ns: AtomicU64,
+    measured_ns: AtomicU64,
+}
+
+/// [`Computing`] as a result carries it, ms.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ComputingMs {
+    pub nominal_ms: f64,
+    pub measured_ms: f64,
+}
+
+impl Computing {
+    /// A piece of `nominal_ms` of calibrated work took `measured_ms`.
+    pub fn add(&self, nominal_ms: f64, measured_ms: f64) {
+        let ns = |ms: f64| (ms.max(0.0) * 1e6).round() as u64;
+        self.nominal_ns.fetch_add(ns(nominal_ms), Ordering::Relaxed);
+        self.measured_ns
+            .fetch_add(ns(measured_ms), Ordering::Relaxed);
+    }
+
+    /// What was computed so far; `None` if nothing was.
+    pub fn total(&self) -> Option<ComputingMs> {
+        let nominal = self.nominal_ns.load(Ordering::Relaxed);
+        let measured = self.measured_ns.load(Ordering::Relaxed);
+        (nominal > 0 && measured > 0).then(|| ComputingMs {
+            nominal_ms: nominal as f64 / 1e6,
+            measured_ms: measured as f64 / 1e6,
+        })
+    }
+}
+
 /// When a task arrived, started (was taken by a thread, worker or process) and ended, on the
 /// machine's clock (in a result: ms from the run's start; null: not yet).
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
@@ -131,6 +169,8 @@ pub struct RunState {
     pub counter_lock: Option<u16>,
     /// The deadlock that ended the run, if one did.
     deadlock: wasm_sync::Mutex<Option<Deadlock>>,
+    /// How fast the run's threads computed (see [`Computing`]).
+    pub computing: Computing,
     tasks_done: AtomicU32,
     /// The run's start (see [`RunState::begin`]): arrivals count from it.
     origin: Instant,
@@ -170,6 +210,7 @@ impl RunState {
             tasks,
             settings,
             input,
+            computing: Computing::default(),
             tasks_done: AtomicU32::new(0),
             origin: Instant::new(),
         }
@@ -299,7 +340,11 @@ impl RunState {
         };
         let start = self.machine.now_ms();
         let outcome = self.machine.compute(ms, &self.cancel);
-        self.record(task, step, SpanKind::Cpu, start, self.machine.now_ms());
+        let end = self.machine.now_ms();
+        self.record(task, step, SpanKind::Cpu, start, end);
+        if outcome.is_ok() {
+            self.computing.add(ms, end - start);
+        }
         outcome
     }
 

@@ -176,6 +176,18 @@ fn recorder(
 ) -> Box<dyn FnMut(ProcessEvent)> {
     let lane = index as Lane + 1;
     let (id, group) = (task.id, task.group);
+    // The calibrated work of each computing span the process will report, in order (a process
+    // computes a step in one piece; reading the input first is computing too, of no such work).
+    let mut nominal = pieces(task, None)
+        .into_iter()
+        .filter_map(|(_, piece)| match piece {
+            Piece::Read { .. } => Some(None),
+            Piece::Compute { ms } => Some(Some(ms)),
+            // Waits, and instants on the counter or a lock: no computing span.
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .into_iter();
     Box::new(move |event| match event {
         ProcessEvent::Startup { start, end } => {
             // A process started before this run began is not this run's cost.
@@ -207,6 +219,11 @@ fn recorder(
         }
         ProcessEvent::Span(span) => {
             open.borrow_mut()[index] = None;
+            if span.kind == SpanKind::Cpu {
+                if let Some(Some(ms)) = nominal.next() {
+                    state.computing.add(ms, span.end - span.start);
+                }
+            }
             state.trace.record(Span { lane, ..span });
         }
         ProcessEvent::Counter { made, copy } => {

@@ -1406,3 +1406,26 @@ fn the_span_budget_holds_every_span_a_run_of_locks_and_increments_records() {
         }
     }
 }
+
+#[test]
+fn computing_counts_calibrated_work_against_the_time_it_took() {
+    // On fake time computing takes exactly its calibrated time: full speed, 8 x 50 ms.
+    let json = r#"{"strategy":"concurrent","yieldMs":10,"groups":[{"name":"a","count":8,"cpuMs":50,"ioMs":20}]}"#;
+    let r = on_fake_time(json);
+    let c = r.computing.expect("it computed");
+    assert_eq!((c.nominal_ms, c.measured_ms), (400.0, 400.0));
+    // Nothing computed, nothing to say.
+    assert_eq!(
+        on_fake_time(&with(EIGHT_DOWNLOADS, "concurrent")).computing,
+        None
+    );
+}
+
+#[test]
+fn a_process_counts_its_computing_but_not_reading_its_input() {
+    // The fake process reads its 1,000 KiB in 1 ms of computing, then computes 50 ms.
+    let json = r#"{"strategy":"processes","threads":2,"groups":[{"name":"parse","count":2,"cpuMs":50,"ioMs":0,"dataKb":1000}]}"#;
+    let r = on_fake_processes(json, &NO_THREADS, None).0.unwrap();
+    let c = r.computing.expect("it computed");
+    assert_eq!((c.nominal_ms, c.measured_ms), (100.0, 100.0));
+}

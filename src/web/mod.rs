@@ -164,6 +164,14 @@ impl Engine {
         host.no_pool_reason = reason;
     }
 
+    /// How many cores the page's workers really compute on at once, as measured by running
+    /// them side by side (a browser may report more than the machine has): the ideal model
+    /// predicts with this from now on.
+    #[wasm_bindgen(js_name = setCores)]
+    pub fn set_cores(&self, cores: u32) {
+        self.host.borrow_mut().cores = cores.max(1);
+    }
+
     /// `{ iterationsPerMs, measuredMs }` as JSON.
     #[wasm_bindgen(js_name = calibrationJson)]
     pub fn calibration_json(&self) -> Result<String, JsError> {

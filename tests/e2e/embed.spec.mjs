@@ -69,7 +69,7 @@ test('a tutorial page on another origin: threaded frames, run by message, height
   expect(run(cpu, 'parallel').speedup).toBeGreaterThan(1.3);
   expect(run(cpu, 'parallel').workerLanesUsed).toBeGreaterThanOrEqual(2);
   expect(run(cpu, 'sequential').predictedMs).toBeGreaterThan(0);
-  expect(cpu.verdict).toContain('faster than one after another');
+  expect(cpu.verdict).toContain('as fast as one after another');
   expect(cpu.runs.every((r) => !('spans' in r))).toBe(true);
   await expect(page.locator('#says-cpu')).toContainText(/parallel \d\.\dx/);
 
@@ -103,7 +103,7 @@ test('the snippet from “Copy embed code” works when pasted into a plain page
   await openPlayground(page);
   await page.click('button[data-preset="cpu"]');
   await page.click('#copy-embed');
-  await expect(page.locator('#summary')).toContainText('Embed code copied');
+  await expect(page.locator('#action-note')).toContainText('Embed code copied'); // next to the button
   const snippet = await page.evaluate(() => navigator.clipboard.readText());
   expect(snippet.startsWith(`<iframe id="playground-cpu" src="${ISOLATED}/embed.html?preset=cpu&amp;workload=`)).toBe(true);
   expect(snippet).toContain('allow="cross-origin-isolated"');
@@ -120,7 +120,7 @@ test('the snippet from “Copy embed code” works when pasted into a plain page
   await frame.locator('#run').click();
   const result = await waitForMessage(page, 'result');
   expect(run(result.data, 'parallel').speedup).toBeGreaterThan(1.3);
-  await expect(frame.locator('#verdict')).toContainText('faster than one after another');
+  await expect(frame.locator('#verdict')).toContainText('as fast as one after another');
   await expect(frame.locator('.run[data-status="completed"]')).toHaveCount(3);
 
   // With the optional helper line uncommented, the iframe fits its content.

@@ -16,8 +16,8 @@ async function runPreset(page, id) {
   await page.click('#preset-run');
   await expect(page.locator('#verdict')).not.toBeEmpty({ timeout: 90_000 });
   return page.evaluate(() => {
-    const { batch, verdict } = window.playgroundPage;
-    return { verdict, runs: Object.fromEntries(batch.runs.map((r) => [r.label, { ...r.result, spans: undefined, smoothness: r.smoothness,
+    const { batch, verdict, claims } = window.playgroundPage;
+    return { verdict, claims, runs: Object.fromEntries(batch.runs.map((r) => [r.label, { ...r.result, spans: undefined, smoothness: r.smoothness,
       maxSimultaneous: null, timeline: r.timeline }])) };
   });
 }
@@ -29,10 +29,14 @@ test('I/O preset: concurrency overlaps the waits', async ({ page }) => {
   const b = await runPreset(page, 'io');
   expect(wall(b, 'concurrent')).toBeLessThan(0.3 * wall(b, 'sequential'));
   expect(wall(b, 'parallel')).toBeLessThan(0.7 * wall(b, 'sequential'));
-  expect(b.verdict).toMatch(/8 downloads took \d.\d\d s concurrently instead of \d.\d\d s one after another/);
+  expect(b.verdict).toMatch(/^8 “download” tasks of 200 ms waiting took \d.\d\d s concurrently instead of \d.\d\d s one after another, \d\.\d\dx as fast \(\d\.\d\d–\d\.\d\dx over 3 rounds\)/);
+  expect(b.claims.map((c) => c.held)).toEqual([true, true]);
   // The verdict is the headline (and live); under it, each run's wall time.
   await expect(page.locator('#verdict')).toHaveAttribute('aria-live', 'polite');
-  await expect(page.locator('#results')).toContainText('(waits overlapped)');
+  // Efficiency is speedup per worker: for the one thread of an async run, there is none.
+  await expect(page.locator('.run[data-label="concurrent"] .metric').filter({ hasText: 'Efficiency' }).locator('dd')).toHaveText('—');
+  await expect(page.locator('.run[data-label="parallel"] .metric').filter({ hasText: 'Wall time' }).locator('dd'))
+    .toHaveText(/^\d\.\d\d s \(median of 3, \d\.\d\d–\d\.\d\d s\)$|^\d\.\d\d s \(median of 3, \d\.\d\d s\)$/);
   await expect(page.locator('#summary')).toHaveText(/^Wall times: sequential \d\.\d\d s · concurrent \d\.\d\d s · parallel \d\.\d\d s\.$/);
 });
 
@@ -41,7 +45,8 @@ test('CPU preset: parallel speeds up, concurrent does not', async ({ page }) => 
   const b = await runPreset(page, 'cpu');
   expect(wall(b, 'sequential') / wall(b, 'parallel')).toBeGreaterThan(1.5);
   expect(wall(b, 'sequential') / wall(b, 'concurrent')).toBeLessThan(1.2);
-  expect(b.verdict).toContain('faster than one after another');
+  expect(b.verdict).toMatch(/^On 2 worker threads, 8 “resize” tasks of 150 ms computing ran \d\.\d\dx as fast as one after another/);
+  expect(b.claims.map((c) => c.held)).toEqual([true, true]);
 });
 
 test('global lock preset: threads do not speed up computing, waits still overlap', async ({ page }) => {
@@ -55,7 +60,7 @@ test('global lock preset: threads do not speed up computing, waits still overlap
   expect(lockWaits).toBeGreaterThan(0);
   // Processes, each with its own lock, escape it.
   expect(wall(b, 'sequential') / wall(b, 'processes, global lock')).toBeGreaterThan(1.4);
-  expect(b.verdict).toMatch(/\d processes, each with its own lock, computed \d\.\d\dx as fast: that is how multiprocessing escapes the GIL/);
+  expect(b.verdict).toMatch(/On \d processes, the same tasks, each process under its own lock, ran \d\.\d\dx as fast as one after another \([^)]*\): that is how multiprocessing escapes the GIL/);
 });
 
 test('responsiveness preset: the event loop freezes, yielding and workers keep frames coming', async ({ page }) => {
@@ -94,7 +99,7 @@ test('timelines: worker lanes in a parallel run, only main in a concurrent one',
   await openPlayground(page);
   await page.click('button[data-preset="cpu"]');
   await page.click('#compare');
-  await expect(page.locator('.bars svg')).toBeVisible({ timeout: 90_000 });
+  await expect(page.locator('.charts svg')).toBeVisible({ timeout: 90_000 });
   const runs = await page.evaluate(() => window.playgroundPage.batch.runs.map((r) => ({ label: r.label, timeline: r.timeline })));
   const used = (label) => runs.find((r) => r.label === label).timeline.lanes.filter((l) => l.spans > 0).map((l) => l.name);
   expect(used('concurrent')).toEqual(['main']);
@@ -187,13 +192,17 @@ test('scaling plots speedup for 1..N threads with an Amdahl fit', async ({ page 
   await page.getByLabel('Tasks, group 1').fill('4');
   await page.getByLabel('Compute (ms), group 1').fill('60');
   await page.click('#scaling-run');
-  await expect(page.locator('#scaling svg')).toBeVisible({ timeout: 60_000 });
+  await expect(page.locator('#scaling svg')).toBeVisible({ timeout: 60_000 }); // from its first point
+  await page.waitForFunction(() => window.playgroundPage.scaling && !window.playgroundPage.busy, null, { timeout: 60_000 });
   const points = await page.evaluate(() => window.playgroundPage.scaling);
   const caps = await page.evaluate(() => window.playground.capabilities);
   expect(points.map((p) => p.threads)).toEqual(Array.from({ length: caps.maxThreads }, (_, i) => i + 1));
   expect(points[1].speedup).toBeGreaterThan(1.4);
-  await expect(page.locator('#scaling-text')).toContainText('Amdahl fit');
-  if (caps.hardwareConcurrency < caps.maxThreads) await expect(page.locator('#scaling-text')).toContainText(`This machine has ${caps.hardwareConcurrency} cores`);
+  await expect(page.locator('#scaling-text')).toContainText(`Amdahl fit (parallel, 1 to ${caps.cores} workers)`);
+  if (caps.cores < caps.maxThreads) {
+    await expect(page.locator('#scaling-text')).toContainText(`This machine computes on ${caps.cores} cores (measured), so no run gets past ${caps.cores}x`);
+    await expect(page.locator('#scaling .core-limit')).toHaveCount(1);
+  }
 });
 
 test('small screens and dark mode: the page fits 360 px and keeps working', async ({ browser }) => {
@@ -217,21 +226,21 @@ test('processes preset: threads and processes both speed up; with big inputs pro
   expect(wall(b, 'sequential') / wall(b, 'parallel')).toBeGreaterThan(1.4);
   expect(wall(b, 'sequential') / wall(b, 'processes')).toBeGreaterThan(1.4);
   const transfers = (label) => b.runs[label].timeline.lanes.reduce((n, l) => n + l.transferSpans, 0);
-  expect(transfers('processes, 8 MB input each')).toBe(8);
-  expect(transfers('threads, 8 MB input each')).toBe(0);
-  expect(b.verdict).toMatch(/With 8 MB of input per task, processes spent \d+(\.\d+)? (ms|s) copying it in \(\d+ % of their time\)/);
+  expect(transfers('processes, 8,192 KiB input each')).toBe(8);
+  expect(transfers('threads, 8,192 KiB input each')).toBe(0);
+  expect(b.verdict).toMatch(/With 8,192 KiB of input per task, 2 processes spent \d+(\.\d+)? (ms|s) of their \d+(\.\d+)? (ms|s) of work copying it in \(\d+ %\)/);
 });
 
 test('without threads, presets that need parallelism run processes and say so; those that need threads say they can’t', async ({ page }) => {
   await openPlayground(page, PLAIN);
   const cpu = await runPreset(page, 'cpu');
-  expect(cpu.verdict).toMatch(/^Threads are off here \(this page is not cross-origin isolated\), so these workers are processes: On 2 workers the 8 resizes ran \d\.\d\dx faster/);
+  expect(cpu.verdict).toMatch(/^Threads are off here \(this page is not cross-origin isolated\), so these workers are processes\. On 2 processes, 8 “resize” tasks of 150 ms computing ran \d\.\d\dx as fast/);
   expect(wall(cpu, 'sequential') / wall(cpu, 'parallel')).toBeGreaterThan(1.4);
   const gil = await runPreset(page, 'gil');
   expect(gil.verdict).toContain('so the global lock can’t be shown holding threads back: every “parallel” run ran as processes');
   const mixed = await runPreset(page, 'mixed');
   expect(mixed.verdict).toContain('Threads are off here (this page is not cross-origin isolated), so hybrid ran as concurrent on the page’s thread and this demo can’t show its claim');
-  await expect(page.locator('#verdict')).not.toContainText('faster than');
+  await expect(page.locator('#verdict')).not.toContainText('as fast as');
 });
 
 test('server preset: one at a time falls behind, concurrency keeps up with waits, workers with computing', async ({ page }) => {
@@ -240,8 +249,10 @@ test('server preset: one at a time falls behind, concurrency keeps up with waits
   const latency = '(\\d+ ms|\\d\\.\\d\\d s)';
   expect(b.verdict).toMatch(new RegExp(`^Requests every 40 ms, each waiting 100 ms: one at a time, p95 latency ${latency} \\(fell behind: its queue grew\\); ` +
     `concurrently, p95 latency ${latency} \\(kept up\\)\\.`));
-  expect(b.verdict).toMatch(new RegExp(`on one thread, p95 latency ${latency} \\(fell behind: its queue grew\\); on 2 threads, p95 latency ${latency} \\(kept up\\)\\.$`));
-  await expect(page.locator('.bars figcaption').nth(1)).toContainText('p95 latency');
+  expect(b.verdict).toMatch(new RegExp(`on one thread, p95 latency ${latency} \\(fell behind: its queue grew\\); on 2 worker threads, p95 latency ${latency} \\(kept up\\)\\.`));
+  // Its figure is latency over time: a queue growing is a line climbing.
+  await expect(page.locator('.charts figcaption')).toHaveText(['Latency of each request by when it arrived: a line that climbs is a queue growing (lower is better)']);
+  await expect(page.locator('.charts path.line')).toHaveCount(4);
 });
 
 test('responsiveness preset: the reader’s own keypress waits while the page is frozen', async ({ page }) => {

@@ -32,6 +32,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { By } from 'selenium-webdriver';
+import { byLabel, outcome, speedupOver } from '../../www/app/evidence.js';
 import {
   ARTIFACTS, ENGINES, HOST, ISOLATED, PLAIN, saveScreenshot, startEngine, startServers,
 } from './webdriver.mjs';
@@ -215,15 +216,27 @@ async function runPreset(driver, id) {
   const runs = await driver.executeScript(`return window.playgroundPage.batch.runs.map((r) => ({
     label: r.label, status: r.result.status, strategy: r.result.strategy, requestedStrategy: r.result.requestedStrategy,
     wallMs: Math.round(r.result.wallMs) }))`);
-  return { verdict, runs, ms: performance.now() - started };
+  // Every round of every run, without spans, and what the verdict says of each claim.
+  const { claims, rounds } = await driver.executeScript(`return { claims: window.playgroundPage.claims,
+    rounds: window.playgroundPage.rounds.map((run) => ({ label: run.label, workload: run.workload,
+      rounds: run.rounds.map((r) => ({ result: { ...r.result, spans: [], taskTimes: [] } })) })) }`);
+  return { verdict, runs, claims, rounds, ms: performance.now() - started };
 }
 
 /**
  * A preset's verdict where threads are on; where they are off, one that says so and why, and
  * either what processes showed instead (with numbers) or that it can't show its claim here.
  */
-function checkVerdict(id, { verdict, runs }, caps) {
+function checkVerdict(id, { verdict, runs, claims, rounds }, caps) {
   assert.ok(runs.length > 0 && runs.every((r) => r.status === 'completed'), `${id}: every run completes: ${JSON.stringify(runs)}`);
+  if (id === 'cpu' && rounds) {
+    // The claim's words only where the rounds measured it, in every engine (on workers: threads or processes).
+    const byRun = byLabel(rounds);
+    const measured = outcome(speedupOver(byRun.sequential, byRun.parallel));
+    const held = measured === 'faster' ? true : measured === 'unclear' ? null : false;
+    assert.equal(claims[0].held, held, `cpu: the verdict's claim follows the rounds (${measured}): “${verdict}”`);
+    if (held !== true) assert.match(verdict, /(no faster|not clearly faster|slower) here, because/, verdict);
+  }
   if (caps.threads) {
     assert.doesNotMatch(verdict, THREADS_OFF, `${id}: threads are on, so the verdict is the preset's own`);
     assert.match(verdict, /\d/, `${id}: a verdict from measured runs names numbers: “${verdict}”`);
@@ -320,6 +333,34 @@ for (const name of selected) {
           }
           assert.ok(caps.calibration.iterationsPerMs > 0, 'the CPU kernel is calibrated');
         });
+
+        if (!context.framed) {
+          it('the strategy is one radio group, and every field of a task group is in view at 1280 px', async () => {
+            const { driver } = session;
+            const layout = await driver.executeScript(`
+              const names = new Set([...document.querySelectorAll('.strategies input[type="radio"]')].map((r) => r.name));
+              const editor = document.getElementById('editor').getBoundingClientRect();
+              const fields = [...document.querySelectorAll('.group input')].map((i) => {
+                const r = i.getBoundingClientRect();
+                return { label: i.getAttribute('aria-label'), left: r.left, right: r.right, width: r.width };
+              });
+              return { names: names.size, editor: { left: editor.left, right: editor.right }, fields,
+                overflow: document.documentElement.scrollWidth - innerWidth };`);
+            assert.equal(layout.names, 1, 'one name for the five radios');
+            assert.ok(layout.fields.length >= 7, JSON.stringify(layout.fields));
+            for (const f of layout.fields) {
+              assert.ok(f.left >= layout.editor.left - 0.5 && f.right <= layout.editor.right + 0.5 && f.width > 40,
+                `${f.label} in view: ${JSON.stringify(f)} in ${JSON.stringify(layout.editor)}`);
+            }
+            assert.ok(layout.overflow <= 1, `no page wider than the window: ${layout.overflow} px`);
+            // Arrow keys move the choice within the group.
+            const before = await driver.executeScript(`const r = document.querySelector('.strategies input:checked'); r.focus(); return r.value;`);
+            await driver.actions().sendKeys('\uE015').perform(); // ArrowDown
+            const after = await driver.executeScript('return document.querySelector(".strategies input:checked").value');
+            assert.notEqual(after, before, 'ArrowDown moved the choice');
+            await driver.actions().sendKeys('\uE013').perform(); // ArrowUp: back as it was
+          });
+        }
 
         it('concurrent waits overlap; every strategy runs, or falls back with a notice; threads speed up computing', async () => {
           const { driver } = session;

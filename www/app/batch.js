@@ -4,8 +4,8 @@
 // stops the run in progress and the batch with it.
 //
 //   const batches = createBatchRunner(pg, results, { bars: true });
-//   const batch = await batches.run([{ label, workload }, ...], { verdict, onRunStart, onProgress, onRunEnd });
-//   batch = { runs: [{ label, workload, result, smoothness, baseline, row }], complete, verdict }
+//   const batch = await batches.run([{ label, workload }, ...], { rounds, verdict, onRunStart, onProgress, onRunEnd });
+//   batch = { runs: [{ label, workload, result, smoothness, baseline, row, rounds }], complete, verdict }
 //   batches.cancel();
 
 import { FrameMonitor, InputMonitor } from './smoothness.js';
@@ -23,6 +23,18 @@ export function cancelFor(pg, workload) {
   return never
     ? { can: false, label: 'Can’t cancel: it never yields', title: 'This run computes on the page’s thread without yielding or waiting: nothing on the page can run, a cancel included, until it ends.' }
     : { can: true, label: 'Cancel', title: '' };
+}
+
+/** Steps per group of a workload, for a cancelled run's timeline (which tasks finished). */
+const stepsOf = (workload) => workload.groups.map((g) => g.steps ?? 1);
+
+/**
+ * The round whose wall time is the median of a run's rounds (the faster of the two middle ones
+ * when there is an even number): what its row shows, a real run rather than an average of runs.
+ */
+export function medianRound(rounds) {
+  const sorted = [...rounds].sort((a, b) => a.result.wallMs - b.result.wallMs);
+  return sorted[(sorted.length - 1) >> 1];
 }
 
 /** Room right of the longest predicted run while a batch goes (its runs take longer than ideal). */
@@ -48,50 +60,68 @@ export function createBatchRunner(pg, results, { bars = false } = {}) {
   }
 
   /**
-   * Runs `runs` (`[{ label, workload }]`) one after another. Hooks, all optional:
-   * `onRunStart(run, index)`, `onProgress(progress, run, index)` (as pg.run's, once a frame),
-   * `onRunEnd(done, index)`; `verdict(done)` gives the batch's sentence once every run has
-   * completed (null: none). Throws what pg.run throws (an invalid workload).
+   * Runs `runs` (`[{ label, workload }]`) one after another, `rounds` times over (interleaved:
+   * every run once, then every run again, so a change in the machine's load touches them alike).
+   * Each run keeps one row, live in every round; once all rounds are done the row shows the
+   * round whose wall time is the median, with the spread of all of them. Hooks, all optional:
+   * `onRunStart(run, index, round)`, `onProgress(progress, run, index)` (as pg.run's, once a
+   * frame), `onRunEnd(done, index, round)`; `verdict(done)` gives the batch's verdict once every
+   * run has completed every round (null: none). Throws what pg.run throws (an invalid workload).
+   * Returns `{ runs: [{ label, workload, result, smoothness, baseline, row, rounds: [{ result,
+   * smoothness, baseline }] }], complete, verdict }`: `result` and the others are the median round's.
    */
-  function run(runs, { verdict = null, onRunStart, onProgress, onRunEnd } = {}) {
+  function run(runs, { rounds = 1, chart = 'wall', verdict = null, onRunStart, onProgress, onRunEnd } = {}) {
     return exclusive(async (signal) => {
       results.clear();
       const predicted = runs.map((r) => pg.predict(r.workload)[r.workload.strategy]);
       const shared = runs.length > 1 ? Math.max(...predicted) * PREDICTED_HEADROOM : null;
-      const done = [];
+      const done = runs.map(({ label, workload }) => ({ label, workload, row: null, rounds: [] }));
       const inputs = new InputMonitor();
-      for (const [index, { label, workload }] of runs.entries()) {
-        if (signal.aborted) break;
-        const row = results.addRun(label, pg.lanes(workload), predicted[index]);
-        if (shared) results.shareScale(shared);
-        onRunStart?.(runs[index], index);
-        const groupNames = workload.groups.map((g) => g.name);
-        const monitor = new FrameMonitor();
-        monitor.start();
-        const result = await pg.run(workload, {
-          signal,
-          onProgress: (progress) => {
-            row.progress(progress, groupNames);
-            onProgress?.(progress, runs[index], index);
-          },
-        });
-        const smoothness = monitor.stop();
-        const key = tasksKey(workload);
-        if (result.strategy === 'sequential' && result.status === 'completed') baselines.set(key, result);
-        const baseline = baselines.get(key) ?? null;
-        row.finish(result, smoothness, baseline, { steps: workload.groups.map((g) => g.steps ?? 1) });
-        done.push({ label, workload, result, smoothness, baseline, row });
-        onRunEnd?.(done.at(-1), index);
-        if (result.status === 'cancelled') break;
+      let stopped = false;
+      for (let round = 0; round < rounds && !stopped; round++) {
+        for (const [index, { label, workload }] of runs.entries()) {
+          if (signal.aborted) { stopped = true; break; }
+          const entry = done[index];
+          const lanes = pg.lanes(workload);
+          if (entry.row) entry.row.restart(lanes, predicted[index], { round, rounds });
+          else entry.row = results.addRun(label, lanes, predicted[index], { rounds });
+          if (shared) results.shareScale(shared);
+          onRunStart?.(runs[index], index, round);
+          const groupNames = workload.groups.map((g) => g.name);
+          const monitor = new FrameMonitor();
+          monitor.start();
+          const result = await pg.run(workload, {
+            signal,
+            onProgress: (progress) => {
+              entry.row.progress(progress, groupNames);
+              onProgress?.(progress, runs[index], index);
+            },
+          });
+          const smoothness = monitor.stop();
+          const key = tasksKey(workload);
+          if (result.strategy === 'sequential' && result.status === 'completed') baselines.set(key, result);
+          const baseline = baselines.get(key) ?? null;
+          entry.rounds.push({ result, smoothness, baseline });
+          entry.row.finish(result, smoothness, baseline, { steps: stepsOf(workload), rounds: [entry.rounds.at(-1)] });
+          Object.assign(entry, { result, smoothness, baseline });
+          onRunEnd?.(entry, index, round);
+          if (result.status !== 'completed') { stopped = true; break; }
+        }
       }
-      await inputs.stop(done);
-      for (const d of done) if (d.smoothness.inputs) d.row.finish(d.result, d.smoothness, d.baseline);
-      if (done.length > 1) {
-        results.shareScale(Math.max(...done.map((d) => d.result.wallMs)));
-        if (bars) results.showBars();
+      const ran = done.filter((d) => d.rounds.length > 0);
+      await inputs.stop(ran.flatMap((d) => d.rounds));
+      // Each row shows its median round, with the spread of all its rounds.
+      for (const d of ran) {
+        Object.assign(d, medianRound(d.rounds));
+        d.row.finish(d.result, d.smoothness, d.baseline, { steps: stepsOf(d.workload), rounds: d.rounds });
       }
-      const complete = done.length === runs.length && done.every((d) => d.result.status === 'completed');
-      return { runs: done, complete, verdict: complete && verdict ? verdict(done) : null };
+      if (ran.length > 1) {
+        results.shareScale(Math.max(...ran.map((d) => d.result.wallMs)));
+        if (bars) results.showCharts(chart);
+      }
+      const complete = !stopped && ran.length === runs.length && ran.every((d) => d.rounds.length === rounds
+        && d.rounds.every((r) => r.result.status === 'completed'));
+      return { runs: ran, complete, verdict: complete && verdict ? verdict(ran) : null };
     });
   }
 

@@ -184,7 +184,9 @@ pub fn run(state: &RunState, threads: usize) -> Result<(), Cancelled> {
         };
         let start = self.machine.now_ms();
         let outcome = self.machine.compute(ms, &self.cancel);
-        self.record(task, step, SpanKind::Cpu, start, self.machine.now_ms());
+        let end = self.machine.now_ms();
+        self.record(task, step, SpanKind::Cpu, start, end);
+        // …
         outcome
     }`,
   },

@@ -6,12 +6,26 @@ export function seconds(ms, digits = 2) {
   return `${(ms / 1000).toFixed(digits)} s`;
 }
 
+/** "1.37–1.40 s", "80–95 ms": a range of times in one unit. */
+export function rangeWords(low, high) {
+  const a = seconds(low);
+  const b = seconds(high);
+  if (a === b) return a;
+  const unit = (text) => text.split(' ')[1];
+  return unit(a) === unit(b) ? `${a.split(' ')[0]}–${b}` : `${a}–${b}`;
+}
+
 export function times(ratio) {
   return Number.isFinite(ratio) ? `${ratio.toFixed(2)}x` : '—';
 }
 
 export function percent(fraction) {
   return Number.isFinite(fraction) ? `${Math.round(fraction * 100)} %` : '—';
+}
+
+/** "1 task", "2 tasks": a count with its noun, in the right number. */
+export function count(n, one, many = `${one}s`) {
+  return `${Number(n).toLocaleString('en')} ${n === 1 ? one : many}`;
 }
 
 /** How many times faster `result` was than the sequential `baseline`. */
@@ -27,6 +41,79 @@ export function threadsUsed(result) {
 /** Speedup per thread: 100 % means every thread was fully used. */
 export function efficiency(baseline, result) {
   return speedup(baseline, result) / threadsUsed(result);
+}
+
+/** Whether a run computed on a pool of workers (threads or processes), not the page's one thread. */
+export function onWorkers(result) {
+  return result.strategy === 'parallel' || result.strategy === 'hybrid' || result.strategy === 'processes';
+}
+
+/** How fast a run computed against the kernel's calibration (1: full speed), or null. */
+export function computingSpeed(result) {
+  const c = result?.computing;
+  return c && c.measuredMs > 0 ? c.nominalMs / c.measuredMs : null;
+}
+
+/**
+ * The figures of one run, as its row shows them: `[{ label, value, title }]`. `rounds` (optional):
+ * every round of this run (`[{ result, baseline }]`), for medians and spreads; `result` is the
+ * round shown.
+ */
+export function runFigures(result, smoothness, baseline, rounds = [{ result, baseline }]) {
+  const figures = [];
+  const add = (label, value, title) => figures.push({ label, value, title });
+  const n = rounds.length;
+  const wallsMs = rounds.map((r) => r.result.wallMs);
+  const range = (values, format) => (n > 1 ? ` (median of ${n}, ${format(Math.min(...values), Math.max(...values))})` : '');
+  add('Wall time', `${seconds(result.wallMs)}${range(wallsMs, rangeWords)}`, n > 1 ? 'Measured from start to end of the run; its timeline is the median round' : 'Measured from start to end of the run');
+  add('Ideal', seconds(result.predictedMs), 'What this strategy would take with no overhead at all (a model)');
+  const ratios = rounds.map((r) => speedup(r.baseline, r.result)).filter(Number.isFinite);
+  if (result.strategy === 'sequential') {
+    add('Speedup', '1.00x (baseline)', 'Sequential wall time / this wall time');
+  } else if (ratios.length && result.status === 'completed') {
+    const mid = [...ratios].sort((a, b) => a - b)[(ratios.length - 1) >> 1];
+    add('Speedup', `${times(mid)}${range(ratios, (a, b) => `${a.toFixed(2)}–${times(b)}`)}`, 'Sequential wall time / this wall time, round by round');
+  } else {
+    add('Speedup', '—', 'No sequential run of these tasks yet: run them sequentially to compare');
+  }
+  const used = threadsUsed(result);
+  if (!onWorkers(result) || used <= 1 || !baseline) {
+    add('Efficiency', '—', onWorkers(result) && used > 1 ? 'Needs a sequential run of these tasks' : 'One thread: efficiency is speedup per worker, for runs on workers');
+  } else {
+    add('Efficiency', efficiencyWords(efficiency(baseline, result), baseline), `Speedup per worker (${count(used, 'worker')}): 100 % means every worker was fully used`);
+  }
+  add('Busy', result.lanes.filter((l) => l.busyMs > 0 || l.id === 0)
+    .map((l) => `${l.name} ${percent(l.busyMs / result.wallMs)}`).join(', ') || '—', 'Share of the wall time each thread spent computing');
+  const speed = computingSpeed(result);
+  if (speed !== null) {
+    add('Computing speed', `${percent(speed)} of calibrated`, 'The calibrated work its pieces of computing did / the time they took: under 100 %, its threads shared their cores (with each other or with other programs)');
+  }
+  add('Page smoothness', smoothness
+    ? `${Math.round(smoothness.fps)} fps, longest frame gap ${Math.round(smoothness.longestGapMs)} ms, ${smoothness.longTasks === null ? 'long tasks not measured in this browser' : count(smoothness.longTasks, 'long task')}`
+    : '—', 'Frames the page drew during the run');
+  add('Event loop', result.eventLoopDelayMs
+    ? `answered up to ${Math.round(result.eventLoopDelayMs.max)} ms late (p99 ${Math.round(result.eventLoopDelayMs.p99)} ms)`
+    : '—', 'How late the page’s event loop answered a 10 ms timer set again and again during the run');
+  if (smoothness?.inputs) {
+    add('Your input', `waited up to ${Math.round(smoothness.longestInputDelayMs)} ms (${count(smoothness.inputs, 'input')})`,
+      'How long your keypresses and clicks during the run waited for the page to answer');
+  }
+  if (hasArrivals(result)) {
+    add('Latency', result.latencyMs ? `p50 ${seconds(result.latencyMs.p50)}, p95 ${seconds(result.latencyMs.p95)}, max ${seconds(result.latencyMs.max)}` : '—',
+      'From each request’s arrival to its end');
+    add('Throughput', `${result.throughputPerS.toFixed(1)} requests/s`, 'Finished requests per second of wall time');
+  }
+  return figures;
+}
+
+/**
+ * Over 100 % is no miracle: waits overlapped, which costs no thread; or, with nothing to wait
+ * for, the sequential baseline took longer than its computing: it shared the page’s thread.
+ */
+function efficiencyWords(value, baseline) {
+  if (value <= 1.05) return percent(value);
+  const waited = baseline.spans?.some((s) => s.kind === 'io');
+  return `${percent(value)} (over 100 %: ${waited ? 'waits overlapped, and waiting takes no worker' : 'the sequential run computed slower, sharing the page’s thread'})`;
 }
 
 /**
@@ -78,9 +165,10 @@ export function summarize({ label, result, smoothness, baseline }) {
 
 /** One sentence that says what a single run measured. */
 export function describeRun(result, baseline, smoothness) {
-  const what = `${result.tasks} tasks ran ${result.strategy}` +
-    (threadsUsed(result) > 1 ? ` on ${result.threads} workers` : ' on the page’s thread');
-  const status = result.status === 'cancelled' ? ` and were cancelled after ${seconds(result.wallMs)} (${result.tasksDone} done)` :
+  const what = `${count(result.tasks, 'task')} ran ${result.strategy}` +
+    (onWorkers(result) ? ` on ${count(result.threads, result.strategy === 'processes' ? 'process' : 'worker', result.strategy === 'processes' ? 'processes' : 'workers')}` : ' on the page’s thread');
+  const were = result.tasks === 1 ? 'was' : 'were';
+  const status = result.status === 'cancelled' ? ` and ${were} cancelled after ${seconds(result.wallMs)} (${result.tasksDone} done)` :
     result.status === 'deadlocked' ? ` and deadlocked: the engine stopped them after ${seconds(result.wallMs)} (${result.tasksDone} done)` :
     ` in ${seconds(result.wallMs)} (ideal ${seconds(result.predictedMs)})`;
   const faster = baseline && result.status === 'completed' && result.strategy !== 'sequential'

@@ -18,7 +18,8 @@ export class FrameMonitor {
 
   start() {
     this.#frames = [];
-    this.#longTasks = 0;
+    // Null where the browser has no Long Tasks API (Firefox, Safari): not measured, not zero.
+    this.#longTasks = PerformanceObserver.supportedEntryTypes?.includes('longtask') ? 0 : null;
     this.#startedAt = performance.now();
     // performance.now(), not the callback's argument: that is the frame's start, which can
     // lie before this monitor started.
@@ -35,7 +36,7 @@ export class FrameMonitor {
 
   /**
    * Stops and returns `{ fps, longestGapMs, longTasks, frames, startedAt, durationMs }`
-   * (`startedAt`: `performance.now()` when it started).
+   * (`startedAt`: `performance.now()` when it started; `longTasks`: null where not measured).
    */
   stop() {
     cancelAnimationFrame(this.#rafId);

@@ -198,6 +198,12 @@ async function main() {
   });
 
   ui.status.textContent = 'Loading the engine…';
+  // The claim is the page's own words: drawn before the engine loads, so the frame's layout
+  // doesn't move once it is ready.
+  const early = params.presetId && !params.workload ? presetById(params.presetId) : null;
+  if (early) showClaim(early.title, early.claim);
+  // (With the editor, which the engine's contract builds, the bar waits for it: it goes above.)
+  if (!params.editor) document.body.classList.remove('loading');
   const pg = await startPlayground();
   const caps = pg.capabilities;
   window.playground = pg;
@@ -235,11 +241,12 @@ async function main() {
     ? createEditor(ui.editor, { strategies: pg.strategies, limits: pg.limits, workers: caps.maxThreads, onChange: (w) => { base = w; check(); render(); } })
     : null;
   ui.editor.hidden = !editor;
+  document.body.classList.remove('loading');
 
   /** Runs of the current settings: `strategies` if given, else the preset's, else every strategy. */
   function runsFor() {
     if (strategies) return strategies.map((strategy) => ({ label: strategy, workload: { ...base, strategy } }));
-    if (preset) return preset.runs.map((run) => ({ label: run.label, workload: runWorkload(base, run, caps) }));
+    if (preset) return preset.runs.map((run) => ({ label: run.label, workload: runWorkload(base, run, pg.capabilities) }));
     return pg.strategies.map(({ name }) => ({ label: name, workload: { ...base, strategy: name } }));
   }
 
@@ -253,10 +260,7 @@ async function main() {
   }
 
   function render() {
-    ui.claim.replaceChildren(
-      Object.assign(document.createElement('strong'), { textContent: preset ? preset.title : 'Your workload' }),
-      document.createTextNode(preset ? ` ${preset.claim}` : ` ${describeWorkload(base)}`),
-    );
+    showClaim(preset ? preset.title : 'Your workload', preset ? preset.claim : describeWorkload(base));
     const labels = runsFor().map((r) => r.label);
     ui.run.textContent = labels.length === 1 ? `Run ${labels[0]}` : `Run ${labels.length} ways`;
     ui.run.setAttribute('aria-description', labels.join(', '));
@@ -274,7 +278,7 @@ async function main() {
     } else if (workload !== undefined) {
       nextPreset = null; // a workload of the host's own: no preset's claim or verdict
     }
-    const next = workload !== undefined ? workload : nextPreset.workload(caps);
+    const next = workload !== undefined ? workload : nextPreset.workload(pg.capabilities);
     const errors = pg.validate(next);
     if (errors.length) return errors;
     preset = nextPreset;
@@ -295,6 +299,8 @@ async function main() {
     try {
       const batch = await batches.run(runs, {
         verdict: verdictOf,
+        rounds: strategies || !preset ? 1 : preset.rounds ?? 1,
+        chart: strategies || !preset ? 'wall' : preset.chart ?? 'wall',
         onRunStart: (run, index) => {
           ui.status.textContent = `${pg.starting ? 'Waiting for the worker threads to start, then running' : 'Running'} ${run.label}${runs.length > 1 ? ` (${index + 1} of ${runs.length})` : ''}…`;
           lastPost = -Infinity;
@@ -311,9 +317,10 @@ async function main() {
             tasksDone: p.tasksDone, tasks: p.tasks, elapsedMs: p.elapsedMs });
         },
       });
-      ui.verdict.textContent = batch.verdict ?? '';
+      ui.verdict.textContent = batch.verdict?.text ?? '';
       ui.status.textContent = batch.complete ? summaryOf(batch.runs) : batch.runs.length ? 'Cancelled.' : '';
-      frame.batch = { runs: batch.runs.map(summarize), verdict: batch.verdict, cancelled: !batch.complete };
+      frame.batch = { runs: batch.runs.map(summarize), verdict: batch.verdict?.text ?? null, claims: batch.verdict?.claims ?? [],
+        cancelled: !batch.complete };
       post('result', { id, preset: preset?.id ?? null, ...frame.batch });
     } catch (error) {
       ui.status.textContent = `The run failed: ${error.message}`;
@@ -328,14 +335,14 @@ async function main() {
   function verdictOf(done) {
     if (!preset || !preset.runs.every((r) => done.some((d) => d.label === r.label))) return null;
     try {
-      return presetVerdict(preset, done, caps);
+      return presetVerdict(preset, done, pg.capabilities);
     } catch (error) {
       console.warn(`playground embed: no verdict for ${preset.id}: ${error.message}`);
       return null;
     }
   }
 
-  /** "concurrent 1.02x · parallel 1.98x": each run against the sequential run of the same tasks. */
+  /** "concurrent 1.02x · parallel 1.98x": each run against the sequential run of the same tasks (the median round's). */
   function summaryOf(done) {
     const others = done.filter((d) => d.result.strategy !== 'sequential');
     const shown = others.length ? others : done;
@@ -423,6 +430,13 @@ async function main() {
   ui.status.textContent = pg.starting ? `Starting ${caps.threads ? `${caps.poolThreads} worker threads` : 'up'}…` : readyText(caps);
   pg.whenPoolReady.then((now) => {
     if (!frame.busy) ui.status.textContent = readyText(now);
+    // A preset's workers follow the cores as measured, unless the workload was changed or run.
+    if (preset && !frame.busy && !frame.batch && JSON.stringify(base) === JSON.stringify(preset.workload(caps))) {
+      base = preset.workload(now);
+      editor?.set(base);
+      check();
+      render();
+    }
   });
   frame.ready = true;
   document.body.dataset.ready = 'true';
@@ -430,6 +444,10 @@ async function main() {
   post('ready', readyFields());
   postHeight(true);
   if (params.autorun && check().length === 0) runBatch(null);
+}
+
+function showClaim(title, text) {
+  ui.claim.replaceChildren(Object.assign(document.createElement('strong'), { textContent: title }), document.createTextNode(` ${text}`));
 }
 
 function describeWorkload(workload) {

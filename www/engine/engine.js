@@ -12,6 +12,14 @@ import init, { initThreadPool, Engine, contract, memoryBytes, poolSize, quickKer
 import { ProcessPool } from './processes.js';
 
 const BACKGROUND_POLL_MS = 100; // progress cadence when animation frames don't fire
+/** Calibrated computing of each piece of the probe that counts the cores workers really get. */
+const CORE_PROBE_MS = 60; // ms
+/**
+ * How far computing can seem to go beyond the cores it had: the calibration and a run's kernel
+ * agree within about 10 % (docs/toolchain.md), so 1.15 cores' worth of work at once proves a
+ * second core, 2.15 a third.
+ */
+const CORE_EVIDENCE_MARGIN = 0.15;
 
 let started = null;
 
@@ -54,7 +62,7 @@ async function start() {
   const processes = typeof Worker === 'function' ? new ProcessPool(wanted) : null;
   const engine = new Engine(threadsOff ? 0 : wanted, hardwareConcurrency, threadsOff?.reason ?? '', iterationsPerMs,
     calibratedInMs, processes ?? undefined);
-  const state = { pool: threadsOff ? 'none' : 'starting', threadsOff };
+  const state = { pool: threadsOff ? 'none' : 'starting', threadsOff, coresSeen: null };
 
   async function settle() {
     if (pool) {
@@ -79,6 +87,13 @@ async function start() {
     const refineStart = performance.now();
     await engine.refineCalibration();
     phase(state.pool === 'ready' ? 'refine the calibration (worker)' : 'refine the calibration (page)', refineStart);
+    // How many of the workers compute at the same time: a browser may report more cores than
+    // the machine has (WebKitGTK said 4 on a 2-core machine). Where processes are the way to
+    // parallelism, this also starts and warms them up, so a reader's first run doesn't pay it.
+    const probeStart = performance.now();
+    const seen = await measureCores(engine, terms, state.pool === 'ready' ? 'parallel' : processes ? 'processes' : null, wanted);
+    if (seen !== null) state.observeCores(seen);
+    phase('measure the cores', probeStart);
   }
   const whenPoolReady = settle();
   return new Playground(engine, terms, processes, whenPoolReady, {
@@ -89,6 +104,71 @@ async function start() {
     framed: window.parent !== window,
     timerResolutionMs: timerResolution(),
   });
+}
+
+/**
+ * How many cores' worth of computing `workers` workers of `strategy` (parallel or processes)
+ * got at once: all of them computing CORE_PROBE_MS of calibrated work each at the same time, the
+ * work they did over the time it took (the shorter of two tries). Processes are started and
+ * warmed up by a first round. On a busy machine it reads low; runs on workers raise it later
+ * (Playground's #observeCores). Null if it could not be measured.
+ */
+async function measureCores(engine, terms, strategy, workers) {
+  if (!strategy) return null;
+  const probe = () => probeCpuSpan(engine, terms,
+    { strategy, threads: workers, groups: [{ name: 'probe', count: workers, cpuMs: CORE_PROBE_MS, ioMs: 0 }] });
+  try {
+    if (strategy === 'processes') await probe(); // start them, and warm them up
+    return (workers * CORE_PROBE_MS) / Math.min(await probe(), await probe());
+  } catch (error) {
+    console.warn('playground: could not measure the cores:', error);
+    return null;
+  }
+}
+
+/**
+ * The cores a number of cores' worth of computing seen at once proves, within `reported` (what
+ * the browser says): more than k and the calibration's margin proves k + 1.
+ */
+export function coresProven(seen, reported) {
+  return Math.max(1, Math.min(reported, Math.ceil(seen - CORE_EVIDENCE_MARGIN)));
+}
+
+/** How many cores' worth of computing a finished run on workers did at once: its calibrated work over the time its computing spanned. */
+function coresWorth(result, spans) {
+  if (result.status !== 'completed' || !result.computing) return null;
+  if (!['parallel', 'hybrid', 'processes'].includes(result.strategy)) return null;
+  let first = Infinity;
+  let last = -Infinity;
+  for (const s of spans) {
+    if (s.kind !== 'cpu') continue;
+    first = Math.min(first, s.start);
+    last = Math.max(last, s.end);
+  }
+  return last > first ? result.computing.nominalMs / (last - first) : null;
+}
+
+/** Runs `workload` on the engine as it starts (no waiting for the pool) and returns how long its computing spanned, ms. */
+async function probeCpuSpan(engine, { packedSpan, spanKinds }, workload) {
+  const handle = engine.start(JSON.stringify(workload), true);
+  try {
+    const result = JSON.parse(await handle.done());
+    if (result.status !== 'completed') throw new Error(`the probe run ended ${result.status}`);
+    const packed = handle.spansSince(0);
+    const [kind, start, end, width] = [packedSpan.indexOf('kind'), packedSpan.indexOf('start'), packedSpan.indexOf('end'), packedSpan.length];
+    const cpu = spanKinds.indexOf('cpu');
+    let first = Infinity;
+    let last = -Infinity;
+    for (let i = 0; i < packed.length; i += width) {
+      if (packed[i + kind] !== cpu) continue;
+      first = Math.min(first, packed[i + start]);
+      last = Math.max(last, packed[i + end]);
+    }
+    if (!(last > first)) throw new Error('the probe recorded no computing');
+    return last - first;
+  } finally {
+    handle.free();
+  }
 }
 
 /**
@@ -168,6 +248,7 @@ class Playground {
     this.#engine = engine;
     this.#processes = processes;
     this.#host = host;
+    host.state.observeCores = (seen) => this.#observeCores(seen);
     this.#decode = spanDecoder(terms);
     /**
      * Resolves (to the capabilities then) once the worker pool has started and the kernel's
@@ -206,12 +287,29 @@ class Playground {
       processes,
       maxThreads: Math.max(poolThreads, processes, 1),
       hardwareConcurrency: host.hardwareConcurrency,
+      // The cores the page's workers are seen to compute on at once (by a probe once the pool
+      // is up, then by every run on workers), within what the browser reports; until there is
+      // such evidence, what the browser reports. coresMeasured: the most cores' worth seen.
+      cores: state.coresSeen === null ? host.hardwareConcurrency : coresProven(state.coresSeen, host.hardwareConcurrency),
+      coresMeasured: state.coresSeen === null ? null : Math.round(state.coresSeen * 100) / 100,
       noPoolReason: state.threadsOff?.reason ?? null,
       noPoolCode: state.threadsOff?.code ?? null,
       framed: host.framed,
       timerResolutionMs: host.timerResolutionMs,
       calibration: Object.freeze(JSON.parse(this.#engine.calibrationJson())),
     });
+  }
+
+  /**
+   * Cores' worth of computing seen at once (by the probe at start, or a run on workers): the
+   * most seen so far is the evidence of how many cores the page's workers get, and the ideal
+   * model predicts with the cores it proves.
+   */
+  #observeCores(seen) {
+    if (!(seen > 0)) return;
+    const { state, hardwareConcurrency } = this.#host;
+    state.coresSeen = Math.max(state.coresSeen ?? 0, seen);
+    this.#engine.setCores(coresProven(state.coresSeen, hardwareConcurrency));
   }
 
   /** Every problem with a workload: `[{ field, message }]`, empty when it is valid. Never throws. */
@@ -316,6 +414,8 @@ class Playground {
       finished = true;
       drain();
       result.spans = spans;
+      const worth = coresWorth(result, spans);
+      if (worth !== null) this.#observeCores(worth);
       return result;
     } finally {
       finished = true;

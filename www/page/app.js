@@ -4,7 +4,7 @@
 import { startPlayground } from '../engine/engine.js';
 import { cancelFor, createBatchRunner } from '../app/batch.js';
 import { describeBatch, describeRun } from '../app/metrics.js';
-import { PRESETS, presetById, presetVerdict, runWorkload } from '../app/presets.js';
+import { PRESETS, compareVerdict, presetById, presetVerdict, runWorkload } from '../app/presets.js';
 import { DEFAULT_PRESET, MAX_LINK, readState, urlFor, writeState } from '../app/url-state.js';
 import { renderCapabilities } from '../views/capabilities.js';
 import { createEditor } from '../views/editor.js';
@@ -15,12 +15,16 @@ import { wireEmbedButton } from './embed-code.js';
 
 const $ = (id) => document.getElementById(id);
 const CURSOR_LINK_MS = 400; // the link gets the replay's cursor once it has rested this long
+/** Compare runs every strategy this many rounds at most, fewer when that would take long. */
+const COMPARE_ROUNDS = 3;
+const COMPARE_BUDGET_MS = 20_000; // predicted, for all rounds of a comparison
 const ui = {
   status: $('status'), problems: $('problems'), capabilities: $('capabilities'),
   presets: $('presets'), presetClaim: $('preset-claim'), presetRun: $('preset-run'),
   editor: $('editor'), run: $('run'), compare: $('compare'), scaling: $('scaling-run'), cancel: $('cancel'),
   copyLink: $('copy-link'), exportTrace: $('export-trace'), verdict: $('verdict'), freeze: $('freeze'), tryInput: $('try-input'),
   summary: $('summary'), results: $('results'), scalingFigure: $('scaling'), scalingText: $('scaling-text'),
+  output: $('output'), stale: $('stale'), actionNote: $('action-note'), workbench: $('workbench'),
   spinner: $('spinner'),
 };
 
@@ -29,9 +33,11 @@ const page = {
   preset: null,
   batch: null, // { label, runs: [{label, result, smoothness, timeline}] } of the last batch
   verdict: '',
+  claims: [], // what the verdict says of each claim: [{ claim, held }] (held: true, false or null)
   busy: false,
   errors: [],
   replay: null, // the replay of the last batch (views/replay.js): seek, play, pause, describe
+  rounds: null, // every round of the last batch's runs: [{ label, workload, rounds: [{ result, smoothness, baseline }] }]
   cursorMs: null, // where the replay's cursor rests, if not at the end
 };
 window.playgroundPage = page;
@@ -42,18 +48,63 @@ function say(text) {
   ui.summary.textContent = text;
 }
 
+/** What a secondary action (copy, download) did, next to its buttons, where the reader looks. */
+function note(text) {
+  ui.actionNote.textContent = text;
+}
+
 function showProblems(messages) {
   ui.problems.hidden = messages.length === 0;
   ui.problems.replaceChildren(...messages.map((m) => Object.assign(document.createElement('p'), { textContent: m })));
 }
 
+/**
+ * The presets and the claim of the one the link names, drawn before the engine has loaded (they
+ * are the page's own words): the first paint is the page's layout, nothing moves in above it
+ * once the engine is ready (layout shift). `pick(id)` is what pressing one does; until the
+ * engine is ready, it shows that preset's claim and is kept for then.
+ */
+function drawPresets(pick) {
+  for (const preset of PRESETS) {
+    const button = Object.assign(document.createElement('button'), { type: 'button', textContent: preset.title, className: 'preset' });
+    button.dataset.preset = preset.id;
+    button.addEventListener('click', () => pick(preset.id));
+    ui.presets.append(button);
+  }
+}
+
+/** A preset's words on the page: which is pressed, its claim, its Run button, its warnings. */
+function showPreset(preset) {
+  ui.presets.querySelectorAll('button').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.preset === preset?.id)));
+  ui.freeze.hidden = !preset?.freezes;
+  ui.freeze.textContent = preset?.freezes ?? '';
+  ui.tryInput.hidden = !preset?.tryInput;
+  ui.tryInput.querySelector('span').textContent = preset?.tryInput ?? '';
+  ui.presetRun.hidden = !preset;
+  if (!preset) {
+    ui.presetClaim.textContent = 'A workload from a link. Pick a preset to see one claim at a time, or run this one.';
+    return;
+  }
+  ui.presetClaim.replaceChildren(
+    Object.assign(document.createElement('strong'), { textContent: preset.title }),
+    document.createTextNode(` ${preset.claim}`),
+  );
+  ui.presetRun.textContent = `Run this demo (${preset.runs.map((r) => r.label).join(' · ')})`;
+}
+
 async function main() {
   const spinner = createSpinner(ui.spinner);
   ui.status.textContent = 'Loading the engine and measuring this machine…';
+  const state = readState(location.search, PRESETS.map((p) => p.id));
+  let picked = null; // a preset pressed before the engine was ready
+  let pick = (id) => { picked = id; showPreset(presetById(id)); };
+  drawPresets((id) => pick(id));
+  showPreset(state.workload && !state.presetId ? null : presetById(state.presetId ?? DEFAULT_PRESET));
+  ui.presetRun.disabled = true;
   const pg = await startPlayground();
   window.playground = pg;
   const caps = pg.capabilities;
-  renderCapabilities(ui.capabilities, caps);
+  renderCapabilities(ui.capabilities, caps, { starting: pg.starting });
   // The replay's cursor goes in the link once it rests (not at every frame of a drag or a play:
   // browsers throttle history updates).
   let linkTimer = 0;
@@ -67,14 +118,6 @@ async function main() {
   page.replay = results.replay;
   page.timelines = () => results.rows().map((row) => row.timeline); // for tests: their model()
   const batches = createBatchRunner(pg, results, { bars: true });
-
-  // Presets
-  for (const preset of PRESETS) {
-    const button = Object.assign(document.createElement('button'), { type: 'button', textContent: preset.title, className: 'preset' });
-    button.dataset.preset = preset.id;
-    button.addEventListener('click', () => selectPreset(preset.id, { run: false }));
-    ui.presets.append(button);
-  }
 
   const editor = createEditor(ui.editor, { strategies: pg.strategies, limits: pg.limits, workers: caps.maxThreads, onChange: edited });
 
@@ -91,61 +134,78 @@ async function main() {
   function edited(workload) {
     writeState(workload, page.preset?.id ?? null);
     validate(workload);
+    // What is on screen was measured on the tasks as they were: say so until the next run.
+    if (page.batch && !page.busy) {
+      ui.output.dataset.stale = 'true';
+      ui.stale.hidden = false;
+    }
+  }
+
+  /** Nothing of an earlier batch stays under a claim it did not test. */
+  function clearResults() {
+    results.clear();
+    page.batch = null;
+    page.verdict = '';
+    page.claims = [];
+    ui.verdict.textContent = '';
+    ui.scalingFigure.hidden = true;
+    ui.scalingText.textContent = '';
+    delete ui.output.dataset.stale;
+    ui.stale.hidden = true;
+    say('');
   }
 
   function selectPreset(id, { run = false, workload = null } = {}) {
     const preset = presetById(id);
+    if (page.preset !== preset) clearResults();
     page.preset = preset;
-    ui.presets.querySelectorAll('button').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.preset === id)));
-    ui.presetClaim.replaceChildren(
-      Object.assign(document.createElement('strong'), { textContent: preset.title }),
-      document.createTextNode(` ${preset.claim}`),
-    );
-    ui.presetRun.hidden = false;
-    ui.presetRun.textContent = `Run this demo (${preset.runs.map((r) => r.label).join(' · ')})`;
-    ui.freeze.hidden = !preset.freezes;
-    ui.freeze.textContent = preset.freezes ?? '';
-    ui.tryInput.hidden = !preset.tryInput;
-    ui.tryInput.querySelector('span').textContent = preset.tryInput ?? '';
-    const w = workload ?? preset.workload(caps);
+    showPreset(preset);
+    const w = workload ?? preset.workload(pg.capabilities);
     editor.set(w);
     writeState(editor.get(), preset.id);
     if (validate(editor.get()) && run) runPreset();
   }
 
-  // Runs a batch: each `{label, workload}` in turn, drawn live, all on one time scale.
-  async function runBatch(label, runs, verdict = null) {
+  // Runs a batch: each `{label, workload}` in turn, `rounds` times, drawn live, all on one time
+  // scale. `verdict(done)`: its `{ text, claims }`.
+  async function runBatch(label, runs, { verdict = null, rounds = 1, chart = 'wall' } = {}) {
     if (page.busy) return null;
     page.busy = true;
     setBusy(true);
-    ui.verdict.textContent = '';
-    ui.scalingFigure.hidden = true;
-    ui.scalingText.textContent = '';
+    clearResults();
     page.batch = { label, runs: [] };
+    showOutput();
     try {
       const batch = await batches.run(runs, {
         verdict,
-        onRunStart: (run, i) => {
+        rounds,
+        chart,
+        onRunStart: (run, i, round) => {
+          const where = `${i + 1} of ${runs.length}${rounds > 1 ? `, round ${round + 1} of ${rounds}` : ''}`;
           say(pg.starting
-            ? `Waiting for the worker threads to start, then running ${run.label} (${i + 1} of ${runs.length})…`
-            : `Running ${run.label} (${i + 1} of ${runs.length})…`);
+            ? `Waiting for the worker threads to start, then running ${run.label} (${where})…`
+            : `Running ${run.label} (${where})…`);
           showCancel(run.workload);
         },
-        onRunEnd: ({ label: runLabel, result, smoothness, baseline, row }) => {
+        onRunEnd: ({ result, smoothness, baseline }) => {
           lastResult = result;
-          page.batch.runs.push({ label: runLabel, result, smoothness, timeline: row.timeline.model() });
           say(describeRun(result, baseline, smoothness));
         },
       });
-      // The timelines' final scale (shared over the batch) is known once it has ended.
-      batch.runs.forEach((done, i) => { page.batch.runs[i].timeline = done.row.timeline.model(); });
+      page.rounds = batch.runs.map(({ label, workload, rounds: all }) => ({ label, workload, rounds: all })); // for tests: every round's result
+      // Each run as its row shows it (the median round), with the timelines' final scale.
+      page.batch.runs = batch.runs.map((done) => ({ label: done.label, result: done.result, smoothness: done.smoothness,
+        rounds: done.rounds.map((r) => ({ wallMs: r.result.wallMs, status: r.result.status, computing: r.result.computing })),
+        timeline: done.row.timeline.model() }));
       ui.exportTrace.disabled = !lastResult;
       if (batch.verdict) {
-        page.verdict = batch.verdict;
+        page.verdict = batch.verdict.text;
+        page.claims = batch.verdict.claims ?? [];
         ui.verdict.textContent = page.verdict;
       }
       // Under the verdict (which a screen reader hears: it is live), every run's wall time.
       if (batch.complete && batch.runs.length > 1) say(describeBatch(batch.runs));
+      else if (!batch.complete) say(`Cancelled: ${describeBatch(batch.runs)}`);
       return batch;
     } catch (error) {
       say(`The run failed: ${error.message}`);
@@ -156,6 +216,15 @@ async function main() {
       setBusy(false);
       validate(editor.get());
     }
+  }
+
+  /**
+   * On a narrow screen the results are below the controls: bring the line that says what is
+   * running into view, or Run would seem to do nothing.
+   */
+  function showOutput() {
+    const top = ui.summary.getBoundingClientRect().top;
+    if (top > window.innerHeight - 40 || top < 0) ui.output.scrollIntoView({ block: 'start', behavior: 'smooth' });
   }
 
   /** Cancel where it can work (see cancelFor). */
@@ -180,8 +249,15 @@ async function main() {
   async function runPreset() {
     const preset = page.preset;
     const base = editor.get();
-    await runBatch(preset.title, preset.runs.map((run) => ({ label: run.label, workload: runWorkload(base, run, caps) })),
-      (done) => presetVerdict(preset, done, caps));
+    const now = pg.capabilities;
+    await runBatch(preset.title, preset.runs.map((run) => ({ label: run.label, workload: runWorkload(base, run, now) })),
+      { verdict: (done) => presetVerdict(preset, done, pg.capabilities), rounds: preset.rounds ?? 1, chart: preset.chart ?? 'wall' });
+  }
+
+  /** Rounds of a comparison: as many as fit the budget (by the ideal model), 1 to COMPARE_ROUNDS. */
+  function compareRounds(runs) {
+    const once = runs.reduce((ms, r) => ms + pg.predict(r.workload)[r.workload.strategy], 0);
+    return Math.max(1, Math.min(COMPARE_ROUNDS, Math.floor(COMPARE_BUDGET_MS / Math.max(once, 1))));
   }
 
   ui.presetRun.addEventListener('click', runPreset);
@@ -191,27 +267,30 @@ async function main() {
   });
   ui.compare.addEventListener('click', () => {
     const w = editor.get();
-    runBatch('compare', pg.strategies.map(({ name }) => ({ label: name, workload: { ...w, strategy: name } })), (done) => {
-      const fastest = done.reduce((a, b) => (b.result.wallMs < a.result.wallMs ? b : a));
-      const seq = done.find((d) => d.result.strategy === 'sequential')?.result ?? done[0].result;
-      return `Fastest: ${fastest.label}, ${(seq.wallMs / fastest.result.wallMs).toFixed(2)}x the speed of sequential.`;
-    });
+    const runs = pg.strategies.map(({ name }) => ({ label: name, workload: { ...w, strategy: name } }));
+    runBatch('compare', runs, { verdict: (done) => ({ ...compareVerdict(done), claims: [] }), rounds: compareRounds(runs) });
   });
   ui.scaling.addEventListener('click', async () => {
     if (page.busy) return;
     page.busy = true;
     setBusy(true);
+    // It replaces what was shown: a scaling sweep is its own claim.
+    clearResults();
+    showOutput();
+    const now = pg.capabilities;
     try {
       // Threads and processes; where threads are off, parallel would run as processes anyway.
-      const strategies = caps.threads ? ['parallel', 'processes'] : ['processes'];
-      const series = await batches.exclusive((signal) => measureScaling(pg, editor.get(), caps.maxThreads, {
+      const strategies = now.threads ? ['parallel', 'processes'] : ['processes'];
+      ui.scalingFigure.hidden = false;
+      const series = await batches.exclusive((signal) => measureScaling(pg, editor.get(), now.maxThreads, {
         signal,
         strategies,
         onStep: (strategy, n, max) => say(`Scaling: ${strategy} on ${n} of ${max} workers…`),
+        // Each point as it comes, where the reader looks.
+        onPoint: (sofar) => drawScaling(ui.scalingFigure, sofar, now.cores, { maxThreads: now.maxThreads, measured: now.coresMeasured !== null }),
       }));
       if (series) {
-        ui.scalingFigure.hidden = false;
-        const sentence = drawScaling(ui.scalingFigure, series, caps.hardwareConcurrency);
+        const sentence = drawScaling(ui.scalingFigure, series, pg.capabilities.cores, { maxThreads: now.maxThreads, measured: pg.capabilities.coresMeasured !== null });
         ui.scalingText.textContent = sentence;
         page.scaling = series[strategies[0]];
         page.scalingSeries = series;
@@ -231,47 +310,48 @@ async function main() {
   ui.copyLink.addEventListener('click', async () => {
     const url = urlFor(editor.get(), { presetId: page.preset?.id ?? null, cursorMs: page.cursorMs }).href;
     if (url.length > MAX_LINK) {
-      say(`This workload’s link would be ${url.length} characters: too long to share (servers refuse links over about 16 KB). Shorten the group names or use fewer groups.`);
+      note(`This workload’s link would be ${url.length} characters: too long to share (servers refuse links over about 16 KB). Shorten the group names or use fewer groups.`);
       return;
     }
     try {
       await navigator.clipboard.writeText(url);
-      say('Link copied: it opens this workload.');
+      note('Link copied: it opens this workload.');
     } catch {
-      say(`Copy this link: ${url}`);
+      note(`Copy this link: ${url}`);
     }
   });
   wireEmbedButton($('copy-embed'), () => ({ workload: editor.get(), presetId: page.preset?.id ?? null,
-    runs: page.preset?.runs.length ?? pg.strategies.length }), say);
+    runs: page.preset?.runs.length ?? pg.strategies.length }), note);
   ui.exportTrace.addEventListener('click', () => {
     if (!lastResult) return;
     const blob = new Blob([pg.exportTrace(lastResult)], { type: 'application/json' });
     const a = Object.assign(document.createElement('a'), { href: URL.createObjectURL(blob), download: `trace-${lastResult.strategy}.json` });
     a.click();
     setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-    say('Trace downloaded: open it at ui.perfetto.dev or chrome://tracing.');
+    note('Trace downloaded: open it at ui.perfetto.dev or chrome://tracing.');
   });
 
-  // Start from the link: a workload, a preset, or the default preset.
-  const state = readState(location.search, PRESETS.map((p) => p.id));
+  // Start from the link: a workload, a preset, or the default preset (or one pressed meanwhile).
   const problems = [...state.problems];
   selectPreset(state.presetId ?? DEFAULT_PRESET, { workload: state.workload });
   if (state.workload && !state.presetId) {
     page.preset = null;
-    ui.presets.querySelectorAll('button').forEach((b) => b.setAttribute('aria-pressed', 'false'));
-    ui.presetClaim.textContent = 'A workload from a link. Pick a preset to see one claim at a time, or run this one.';
-    ui.presetRun.hidden = true;
-    ui.freeze.hidden = true;
-    ui.tryInput.hidden = true;
+    showPreset(null);
   }
+  if (picked) selectPreset(picked);
+  pick = (id) => selectPreset(id, { run: false });
+  ui.workbench.hidden = false;
+  ui.output.hidden = false;
   showProblems(problems);
   if (state.cursorMs !== null) {
     results.replay.seekWhenReady(state.cursorMs);
     say(`The link puts the replay at ${state.cursorMs} ms: run to see what every thread was doing then.`);
   }
+  const cores = (now) => (now.coresMeasured === null ? `${now.hardwareConcurrency} cores`
+    : `${now.cores} ${now.cores === 1 ? 'core' : 'cores'} (measured)`);
   const readyText = (now) => (now.threads
-    ? `Ready: ${now.poolThreads} worker threads on ${now.hardwareConcurrency} cores.`
-    : `Ready, without threads (see below why)${now.processes ? `: parallel runs use up to ${now.processes} processes` : ''}.`);
+    ? `Ready: ${now.poolThreads} worker threads on ${cores(now)}.`
+    : `Ready, without threads (see below why)${now.processes ? `: parallel runs use up to ${now.processes} processes, on ${cores(now)}` : ''}.`);
   // Runs are taken at once; the pool starts and the calibration settles meanwhile (a run
   // asked for before then waits for them).
   ui.status.textContent = pg.starting
@@ -281,6 +361,14 @@ async function main() {
   pg.whenPoolReady.then((now) => {
     renderCapabilities(ui.capabilities, now);
     ui.status.textContent = readyText(now);
+    // The preset's workers were chosen from the cores the browser reports; now they are
+    // measured: a preset not yet edited or run gets as many workers as there are cores.
+    const preset = page.preset;
+    if (preset && !page.busy && !page.batch && JSON.stringify(editor.get()) === JSON.stringify(preset.workload(caps))) {
+      editor.set(preset.workload(now));
+      writeState(editor.get(), preset.id);
+      validate(editor.get());
+    }
   });
 }
 

@@ -3,15 +3,16 @@
 import { seconds } from '../app/metrics.js';
 import { threadsOffWords } from '../app/words.js';
 
-export function renderCapabilities(root, caps) {
+/** `starting`: the engine is still starting (pg.starting): the cores are being measured. */
+export function renderCapabilities(root, caps, { starting = false } = {}) {
   const items = [
     ['Cross-origin isolated', caps.crossOriginIsolated ? 'yes' : 'no'],
     ['Threads', !caps.threads ? 'off' : caps.pool === 'starting' ? `starting ${caps.poolThreads} workers sharing memory…`
       : `on: ${caps.poolThreads} workers sharing memory`],
     ['Processes', caps.processes > 0 ? `up to ${caps.processes}, each with its own memory (started when a run needs them)` : 'none (no Web Workers)'],
-    // As the browser reports it: some report more than the machine has (WebKitGTK said 4 on
-    // a 2-core machine). The scaling plot measures what a run really gets.
-    ['Cores', `${caps.hardwareConcurrency} (as this browser reports it)`],
+    // As the browser reports it, and as measured by running the workers side by side: some
+    // browsers report more than the machine has (WebKitGTK said 4 on a 2-core machine).
+    ['Cores', coresWords(caps, starting)],
     ['Timer resolution', caps.timerResolutionMs < 0.1 ? `${Math.round(caps.timerResolutionMs * 1000)} µs` : seconds(caps.timerResolutionMs)],
     ['CPU kernel', `${(caps.calibration.iterationsPerMs / 1e6).toFixed(2)} M iterations/ms (calibrated in ${Math.round(caps.calibration.measuredMs)} ms)`],
   ];
@@ -28,10 +29,22 @@ export function renderCapabilities(root, caps) {
     root.append(Object.assign(document.createElement('p'), { className: 'threads-off', textContent: advice ? `${why} ${advice}` : why }));
   }
   const workers = Math.max(caps.poolThreads, caps.processes);
-  if (caps.hardwareConcurrency < workers) {
+  const seen = caps.coresMeasured ?? null;
+  if (caps.hardwareConcurrency < workers || (seen !== null && seen < workers - 0.5)) {
     const note = document.createElement('p');
     note.className = 'cores-note';
-    note.textContent = `This machine has ${caps.hardwareConcurrency} cores and a pool has ${workers} workers: with more workers than cores, they take turns on the cores.`;
+    const evidence = seen === null ? `this browser reports ${caps.hardwareConcurrency} cores`
+      : `this browser reports ${caps.hardwareConcurrency} cores and at most ${seen.toFixed(2)} cores’ worth were seen computing at once`;
+    note.textContent = `A pool has ${workers} workers, and ${evidence}: with more workers than the machine’s cores, they take turns on them.`;
     root.append(note);
   }
+}
+
+/** "4 reported by this browser; 2 measured (1.96 workers computing side by side)". */
+export function coresWords(caps, starting = false) {
+  const reported = `${caps.hardwareConcurrency} reported by this browser`;
+  if (caps.coresMeasured === null || caps.coresMeasured === undefined) {
+    return starting ? `${reported}; measuring…` : `${reported} (not measured here)`;
+  }
+  return `${reported}; at least ${caps.cores} seen computing at once (up to ${caps.coresMeasured.toFixed(2)} cores’ worth)`;
 }

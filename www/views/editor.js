@@ -1,10 +1,11 @@
-// The workload editor: strategy, threads, global lock, yield, and a table of task groups.
+// The workload editor: strategy, threads, global lock, yield, and the task groups, each a small
+// form of labelled fields that fits a phone and the page's narrow left column alike.
 // It only edits; the engine validates, and its messages are shown next to the fields.
 
 import { strategyWords } from '../app/words.js';
 
 const GROUP_FIELDS = [
-  { key: 'name', label: 'Task group', type: 'text', width: '9em' },
+  { key: 'name', label: 'Task group', type: 'text' },
   { key: 'count', label: 'Tasks', type: 'number', min: 0, step: 1 },
   { key: 'cpuMs', label: 'Compute (ms)', type: 'number', min: 0, step: 'any' },
   { key: 'ioMs', label: 'Wait (ms)', type: 'number', min: 0, step: 'any' },
@@ -46,9 +47,11 @@ export function createEditor(root, { strategies, limits, workers, onChange }) {
   };
 
   // Strategy
+  // One radio group (one name): arrow keys move the choice, and it is one Tab stop.
   const strategyBox = el('fieldset', { className: 'strategies' }, el('legend', {}, 'How the tasks run'));
+  const strategyGroup = nextId('strategy');
   const strategyInputs = strategies.map(({ name }) => {
-    const input = el('input', { type: 'radio', name: nextId('strategy'), value: name });
+    const input = el('input', { type: 'radio', name: strategyGroup, value: name });
     const words = strategyWords(name);
     strategyBox.append(el('label', { className: 'strategy' }, input,
       el('span', {}, el('strong', {}, words.label), el('small', {}, words.hint))));
@@ -74,14 +77,14 @@ export function createEditor(root, { strategies, limits, workers, onChange }) {
       errorSlot('yieldMs', yieldMs)),
     freezeWarning);
 
-  // Groups
-  const tbody = el('tbody');
-  const header = el('tr', {}, ...GROUP_FIELDS.map((f) => el('th', { scope: 'col' }, f.label)), el('th', {}, el('span', { className: 'visually-hidden' }, 'Remove')));
-  const table = el('table', { className: 'groups' }, el('caption', {}, 'Tasks: each step computes, then waits'), el('thead', {}, header), tbody);
+  // Groups: a list, each group its labelled fields (a table of seven columns did not fit).
+  const groupsTitle = el('h3', { className: 'groups-title', id: nextId('groups'), textContent: 'Tasks: each step computes, then waits' });
+  const list = el('ol', { className: 'groups' });
+  list.setAttribute('aria-labelledby', groupsTitle.id);
   const addButton = el('button', { type: 'button', className: 'secondary' }, '+ Add a task group');
   const groupsError = errorSlot('groups');
 
-  root.append(strategyBox, settings, el('div', { className: 'table-scroll' }, table), groupsError, addButton);
+  root.append(strategyBox, settings, groupsTitle, list, groupsError, addButton);
 
   const rows = [];
   function addRow(group) {
@@ -94,7 +97,6 @@ export function createEditor(root, { strategies, limits, workers, onChange }) {
     const cells = GROUP_FIELDS.map((f) => {
       const input = el('input', { type: f.type, step: f.step ?? '', inputMode: f.type === 'number' ? 'decimal' : 'text' });
       if (f.min !== undefined) input.min = f.min;
-      if (f.width) input.style.width = f.width;
       if (f.placeholder) input.placeholder = f.placeholder;
       input.setAttribute('aria-label', `${f.label}, group ${index + 1}`);
       const value = group[f.key];
@@ -103,7 +105,7 @@ export function createEditor(root, { strategies, limits, workers, onChange }) {
       else if (!(f.optional && value === undefined)) kept[f.key] = value; // missing or not a value this input can hold
       input.addEventListener('input', () => { delete kept[f.key]; });
       inputs[f.key] = input;
-      return el('td', {}, input, errorSlot(`groups[${index}].${f.key}`, input));
+      return el('label', { className: `group-field group-${f.key}` }, el('span', {}, f.label), input, errorSlot(`groups[${index}].${f.key}`, input));
     });
     const remove = el('button', { type: 'button', className: 'icon', title: 'Remove this group' }, '✕');
     remove.setAttribute('aria-label', `Remove group ${index + 1}`);
@@ -113,10 +115,11 @@ export function createEditor(root, { strategies, limits, workers, onChange }) {
       set(workload);
       changed();
     });
-    const tr = el('tr', {}, ...cells, el('td', {}, remove));
-    const row = { tr, inputs, remove, kept, others };
+    const [name, ...numbers] = cells;
+    const item = el('li', { className: 'group' }, el('div', { className: 'group-head' }, name, remove), el('div', { className: 'group-fields' }, ...numbers));
+    const row = { item, inputs, remove, kept, others };
     rows.push(row);
-    tbody.append(tr);
+    list.append(item);
   }
 
   addButton.addEventListener('click', () => {
@@ -179,7 +182,7 @@ export function createEditor(root, { strategies, limits, workers, onChange }) {
     const groupList = Array.isArray(groups) && groups.every((g) => g !== null && typeof g === 'object' && !Array.isArray(g));
     keep('groups', groups, groupList);
     rows.length = 0;
-    tbody.replaceChildren();
+    list.replaceChildren();
     for (const [field] of errorSlots) if (field.startsWith('groups[')) errorSlots.delete(field);
     if (groupList) groups.forEach(addRow);
     addButton.disabled = rows.length >= limits.maxGroups;

@@ -17,6 +17,7 @@
 import { LANGUAGES, laneRole, lineFor, listing } from '../app/code.js';
 import { REPLAY_SPEEDS, indexRun, lanesAt, mergeEvents, stepCursor, tasksAt } from '../app/replay.js';
 import { KIND_WORDS, laneStateWords, taskCountWords } from '../app/words.js';
+import { count } from '../app/metrics.js';
 
 /** The replay's speeds, as the buttons say them. */
 const SPEED_WORDS = { 1: ['1x', 'real time'], 0.25: ['¼x', 'a quarter of real time'], 0.1: ['1/10x', 'a tenth of real time'] };
@@ -140,6 +141,13 @@ export function createReplay({ bar, code, controls = true, onCursor = null } = {
     requestAnimationFrame(() => {
       if (entries.includes(entry) && entries.every((e) => e.run)) setReady(true);
     });
+  }
+
+  /** The run of `entry` goes again (another round): nothing to replay until it ends again. */
+  function reopen(entry) {
+    entry.run = null;
+    entry.result = null;
+    setReady(false);
   }
 
   function clear() {
@@ -272,7 +280,7 @@ export function createReplay({ bar, code, controls = true, onCursor = null } = {
     const first = entries[0];
     const counts = first ? tasksAt(first.run, cursor, states[0]) : null;
     slider.setAttribute('aria-valuetext', `${ms(cursor)} of ${ms(endMs)}` +
-      (counts ? `: ${counts.running} tasks running, ${counts.waiting} waiting, ${counts.done} done` : '') +
+      (counts ? `: ${count(counts.running, 'task')} running, ${counts.waiting} waiting, ${counts.done} done` : '') +
       (entries.length > 1 ? ` (${first.label})` : ''));
     time.value = `${ms(cursor)} / ${ms(endMs)}`;
     if (controls) renderCode(states);
@@ -412,7 +420,7 @@ export function createReplay({ bar, code, controls = true, onCursor = null } = {
   }
 
   return {
-    add, finish, clear, seek, play: start, pause, describe, selectLane,
+    add, finish, reopen, clear, seek, play: start, pause, describe, selectLane,
     /** Seeks to `t` once the batch in progress (or the next one) has ended: a cursor from a link. */
     seekWhenReady(t) {
       if (ready) seek(t); else wanted = t;

@@ -5,7 +5,8 @@
 
 import { createReplay } from './replay.js';
 import { createTimeline } from './timeline.js';
-import { efficiency, hasArrivals, percent, seconds, speedup, threadsUsed, times } from '../app/metrics.js';
+import { drawChart } from './charts.js';
+import { hasArrivals, runFigures, seconds } from '../app/metrics.js';
 
 function el(tag, props = {}, ...children) {
   const node = Object.assign(document.createElement(tag), props);
@@ -14,22 +15,12 @@ function el(tag, props = {}, ...children) {
 }
 
 /**
- * Over 100 % is no miracle: waits overlapped, which costs no thread; or, with nothing to wait
- * for, the sequential baseline took longer than its computing: it shared the page’s thread.
- */
-function efficiencyText(value, baseline) {
-  if (value <= 1.05) return percent(value);
-  const waited = baseline.spans?.some((s) => s.kind === 'io');
-  return `${percent(value)} (${waited ? 'waits overlapped' : 'sequential shared its thread with the page'})`;
-}
-
-/**
  * Live redraws per second while a run goes. Every repaint costs CPU on the page's thread and
  * the raster threads, which on a 2-core machine is taken from the workers being measured.
  */
 const LIVE_REDRAW_MS = 100;
 
-function metric(label, value, title = '') {
+function metric({ label, value, title }) {
   return el('div', { className: 'metric', title }, el('dt', {}, label), el('dd', {}, value));
 }
 
@@ -42,7 +33,8 @@ export function createResults(root, { compact = false, replay: controls = true, 
   const replayBar = el('div', { hidden: true });
   const list = el('div', { className: 'runs' });
   const code = el('section', { hidden: true });
-  const bars = el('figure', { className: 'bars', hidden: true });
+  const bars = el('div', { className: 'charts', hidden: true });
+  let charts = []; // drawChart() handles of what bars holds
   root.append(replayBar, list, code, bars);
   const replay = createReplay({ bar: replayBar, code, controls, onCursor });
   let rows = [];
@@ -53,11 +45,16 @@ export function createResults(root, { compact = false, replay: controls = true, 
     rows = [];
     list.replaceChildren();
     bars.hidden = true;
+    charts.forEach((chart) => chart.destroy());
+    charts = [];
     bars.replaceChildren();
   }
 
-  /** Starts a row for a run about to start; `expectedMs` (the ideal model's) sizes the live axis. */
-  function addRun(label, lanes, expectedMs) {
+  /**
+   * Starts a row for a run about to start; `expectedMs` (the ideal model's) sizes the live axis;
+   * `rounds`: how many times it will run (its row is live again in each round).
+   */
+  function addRun(label, lanes, expectedMs, { rounds = 1 } = {}) {
     const status = el('span', { className: 'run-status' }, 'starting…');
     const plot = el('div', { className: 'timeline' });
     const numbers = el('dl', { className: 'metrics' });
@@ -75,48 +72,37 @@ export function createResults(root, { compact = false, replay: controls = true, 
     timeline.setLanes(lanes, { expectedMs });
     entry = replay.add({ label, timeline, now });
     let lastDraw = -Infinity;
+    let roundWords = rounds > 1 ? ` (round 1 of ${rounds})` : '';
     const row = {
-      label, timeline, result: null, smoothness: null, element: article,
+      label, timeline, result: null, smoothness: null, rounds: [], element: article,
       progress({ spans, elapsedMs, tasksDone, tasks }, groupNames) {
         if (elapsedMs - lastDraw < LIVE_REDRAW_MS) return;
         lastDraw = elapsedMs;
-        status.textContent = `running… ${tasksDone}/${tasks} tasks, ${seconds(elapsedMs)}`;
+        status.textContent = `running${roundWords}… ${tasksDone}/${tasks} tasks, ${seconds(elapsedMs)}`;
         timeline.update(spans, { elapsedMs, groupNames });
       },
-      finish(result, smoothness, baseline, { steps = null } = {}) {
+      /** The same run again, in round `round` (from 0) of `count`: live once more. */
+      restart(nextLanes, nextExpectedMs, { round, rounds: count }) {
+        roundWords = ` (round ${round + 1} of ${count})`;
+        lastDraw = -Infinity;
+        status.textContent = `starting${roundWords}…`;
+        delete article.dataset.status;
+        replay.reopen(entry);
+        timeline.setLanes(nextLanes, { expectedMs: nextExpectedMs });
+      },
+      /** This row's run ended; `rounds`: the rounds it shows the figures of (medians and spreads). */
+      finish(result, smoothness, baseline, { steps = null, rounds: measured = [{ result, baseline }] } = {}) {
         row.result = result;
         row.smoothness = smoothness;
+        row.rounds = measured;
+        const median = measured.length > 1 ? `, the median of ${measured.length} rounds` : '';
         status.textContent = result.status === 'cancelled' ? `cancelled after ${seconds(result.wallMs)}`
-          : result.status === 'deadlocked' ? `deadlocked: stopped after ${seconds(result.wallMs)}` : `done in ${seconds(result.wallMs)}`;
+          : result.status === 'deadlocked' ? `deadlocked: stopped after ${seconds(result.wallMs)}` : `done in ${seconds(result.wallMs)}${median}`;
         article.dataset.status = result.status;
+        article.dataset.rounds = String(measured.length);
         timeline.show(result, { steps });
         replay.finish(entry, result, { steps });
-        const used = threadsUsed(result);
-        const isBaseline = result.strategy === 'sequential';
-        numbers.replaceChildren(
-          metric('Wall time', seconds(result.wallMs), 'Measured from start to end of the run'),
-          metric('Ideal', seconds(result.predictedMs), 'What this strategy would take with no overhead at all (a model)'),
-          metric('Speedup', isBaseline ? '1.00x (baseline)' : baseline ? times(speedup(baseline, result)) : 'run sequential to compare',
-            'Sequential wall time / this wall time'),
-          metric('Efficiency', isBaseline || !baseline ? '—' : efficiencyText(efficiency(baseline, result), baseline),
-            `Speedup per thread used (${used}): 100 % means every thread was fully used`),
-          metric('Busy', result.lanes.filter((l) => l.busyMs > 0 || l.id === 0)
-            .map((l) => `${l.name} ${percent(l.busyMs / result.wallMs)}`).join(', ') || '—', 'Share of the wall time each thread spent computing'),
-          metric('Page smoothness', smoothness
-            ? `${Math.round(smoothness.fps)} fps, longest frame gap ${Math.round(smoothness.longestGapMs)} ms, ${smoothness.longTasks} long tasks`
-            : '—', 'Frames the page drew during the run'),
-          metric('Event loop', result.eventLoopDelayMs
-            ? `answered up to ${Math.round(result.eventLoopDelayMs.max)} ms late (p99 ${Math.round(result.eventLoopDelayMs.p99)} ms)`
-            : '—', 'How late the page’s event loop answered a 10 ms timer set again and again during the run'),
-          ...(smoothness?.inputs ? [metric('Your input', `waited up to ${Math.round(smoothness.longestInputDelayMs)} ms (${smoothness.inputs} ${smoothness.inputs === 1 ? 'input' : 'inputs'})`,
-            'How long your keypresses and clicks during the run waited for the page to answer')] : []),
-          ...(hasArrivals(result) ? [
-            metric('Latency', result.latencyMs
-              ? `p50 ${seconds(result.latencyMs.p50)}, p95 ${seconds(result.latencyMs.p95)}, max ${seconds(result.latencyMs.max)}` : '—',
-            'From each request’s arrival to its end'),
-            metric('Throughput', `${result.throughputPerS.toFixed(1)} requests/s`, 'Finished requests per second of wall time'),
-          ] : []),
-        );
+        numbers.replaceChildren(...runFigures(result, smoothness, baseline, measured).map(metric));
         const notes = [result.notice, result.droppedSpans ? `${result.droppedSpans} spans were not recorded (trace full).` : ''].filter(Boolean);
         notice.hidden = notes.length === 0;
         notice.textContent = notes.join(' ');
@@ -132,47 +118,54 @@ export function createResults(root, { compact = false, replay: controls = true, 
   }
 
   /**
-   * A bar per finished run, on one scale: wall time; and, when requests arrived over time, p95
-   * latency (how long a request's user waited).
+   * The charts of the finished runs, for what the batch is about: `wall` (wall time of each run),
+   * `frames` (the longest gap between two frames, and how long the reader's input waited), or
+   * `latency` (each request's latency against when it arrived: a queue growing shows as a line
+   * going up). Runs whose requests arrived over time always get the latency chart too.
    */
-  function showBars() {
+  function showCharts(kind = 'wall') {
     const done = rows.filter((r) => r.result);
     if (done.length < 2) return;
-    const charts = [{ caption: 'Wall time of each run (shorter is faster)', label: 'Wall times', value: (r) => r.wallMs }];
-    if (done.some((row) => hasArrivals(row.result))) {
-      charts.push({ caption: 'p95 latency: how long 95 % of requests took from arrival to end (shorter is better)',
-        label: 'p95 latencies', value: (r) => r.latencyMs?.p95 ?? 0 });
+    const specs = [];
+    const median = done.some((r) => r.rounds.length > 1) ? `, the median of ${done[0].rounds.length} rounds` : '';
+    if (kind === 'frames') {
+      specs.push(barSpec(done, 'Longest gap between two frames during each run (shorter is smoother; a gap over 100 ms is felt as a stutter)',
+        'Longest frame gaps', (row) => row.smoothness?.longestGapMs ?? 0));
+      if (done.some((row) => row.smoothness?.inputs)) {
+        specs.push(barSpec(done, 'How long your input waited for the page, at most (shorter is better)',
+          'Input delays', (row) => row.smoothness?.longestInputDelayMs ?? 0));
+      }
+    } else if (kind !== 'latency') {
+      specs.push(barSpec(done, `Wall time of each run${median} (shorter is faster)`, 'Wall times', (row) => row.result.wallMs));
     }
-    bars.replaceChildren(...charts.flatMap((chart) => barChart(done, chart)));
+    if (kind === 'latency' || done.some((row) => hasArrivals(row.result))) specs.push(latencySpec(done));
+    charts.forEach((chart) => chart.destroy());
+    const figures = specs.map(() => el('figure', { className: 'chart' }));
+    bars.replaceChildren(...figures);
+    charts = specs.map((spec, i) => drawChart(figures[i], spec));
     bars.hidden = false;
   }
 
-  return { clear, addRun, shareScale, showBars, rows: () => rows, replay };
+  return { clear, addRun, shareScale, showCharts, rows: () => rows, replay };
 }
 
-/** A caption and an SVG bar per row, of `value(result)` in ms, on one scale. */
-function barChart(done, { caption, label, value }) {
-  const max = Math.max(...done.map((r) => value(r.result)), 1e-9);
-  const BAR = 22; // px
-  const LABEL = 190; // px
-  const WIDTH = 600; // px, scaled to fit by viewBox
-  const svgNs = 'http://www.w3.org/2000/svg';
-  const svg = document.createElementNS(svgNs, 'svg');
-  svg.setAttribute('viewBox', `0 0 ${WIDTH} ${done.length * (BAR + 8)}`);
-  svg.setAttribute('role', 'img');
-  svg.setAttribute('aria-label', `${label}: ${done.map((r) => `${r.label} ${seconds(value(r.result))}`).join(', ')}`);
-  done.forEach((row, i) => {
-    const y = i * (BAR + 8);
-    const w = ((WIDTH - LABEL - 70) * value(row.result)) / max;
-    const add = (tag, attrs, text) => {
-      const node = document.createElementNS(svgNs, tag);
-      Object.entries(attrs).forEach(([k, v]) => node.setAttribute(k, v));
-      if (text) node.textContent = text;
-      svg.append(node);
-    };
-    add('text', { x: LABEL - 8, y: y + BAR * 0.7, 'text-anchor': 'end', class: 'bar-label' }, row.label);
-    add('rect', { x: LABEL, y, width: Math.max(w, 1), height: BAR, rx: 3, class: `bar bar-${row.result.strategy}` });
-    add('text', { x: LABEL + w + 6, y: y + BAR * 0.7, class: 'bar-value' }, seconds(value(row.result)));
-  });
-  return [el('figcaption', {}, caption), svg];
+/** A bar chart of `value(row)` ms for each row. */
+function barSpec(done, caption, label, value) {
+  const rows = done.map((row) => ({ label: row.label, value: value(row), className: `bar-${row.result.strategy}` }));
+  return { kind: 'bars', caption, label: `${label}: ${rows.map((r) => `${r.label} ${seconds(r.value)}`).join(', ')}`, rows, format: seconds };
+}
+
+/** Each request's latency (end − arrival) against its arrival, a line per run that has requests. */
+function latencySpec(done) {
+  const series = done.filter((row) => hasArrivals(row.result)).map((row, i) => ({
+    label: row.label,
+    className: `series-${i}`,
+    points: row.result.taskTimes.filter((t) => t.end !== null).sort((a, b) => a.arrival - b.arrival).map((t) => [t.arrival, t.end - t.arrival]),
+  }));
+  const p95 = done.filter((row) => row.result.latencyMs).map((row) => `${row.label} p95 ${seconds(row.result.latencyMs.p95)}`).join(', ');
+  return {
+    kind: 'lines', series, xLabel: 'arrived at (ms from the start)', yLabel: 'latency', format: seconds,
+    caption: 'Latency of each request by when it arrived: a line that climbs is a queue growing (lower is better)',
+    label: `Latency by arrival: ${p95}`,
+  };
 }

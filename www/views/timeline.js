@@ -30,6 +30,7 @@ const HATCH = 6; // px, period of the hatching
 const TIP_GAP = 12; // px between pointer and tooltip
 const VEIL_ALPHA = 0.78; // how much of what is after the cursor the veil hides
 const CURSOR_GRAB = 6; // px either side of the cursor where the pointer grabs it
+const CURSOR_LABEL_GAP = 4; // px kept clear of tick labels either side of the cursor's time label
 
 // Twelve mid-tone colours readable on white and on near-black; no red (red means the lock).
 const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#b07aa1', '#76b7b2', '#edc948',
@@ -131,6 +132,7 @@ export function createTimeline(container, { compact = false, title = '', onSeek 
   let highlight = null; // task whose spans are outlined
   let selectedLane = null; // lane id marked as the one the code follows
   let dragging = false; // the cursor follows the pointer
+  let cursorLabel = null; // { left, right, hidden: [tick values] } of the cursor's time label, px
   const octx = overlay.getContext('2d');
 
   function pack() {
@@ -174,13 +176,10 @@ export function createTimeline(container, { compact = false, title = '', onSeek 
     // Time grid and axis.
     ctx.font = `${sizes.axisFontPx}px ${theme.font}`;
     ctx.textBaseline = 'top';
-    for (const value of frame.ticks.values) {
-      const x = snap(toX(value));
-      fill(theme.grid, theme.gridAlpha, x - 0.5, TOP_PAD, 1, bottom - TOP_PAD + 4);
-      const text = value.toFixed(frame.ticks.decimals);
-      const overflows = x + ctx.measureText(text).width / 2 > w;
-      ctx.textAlign = overflows ? 'right' : 'center';
-      fillText(text, theme.muted, overflows ? w - 1 : x, bottom + 6);
+    ctx.textAlign = 'left';
+    for (const tick of tickLabels(ctx)) {
+      fill(theme.grid, theme.gridAlpha, tick.x - 0.5, TOP_PAD, 1, bottom - TOP_PAD + 4);
+      fillText(tick.text, theme.muted, tick.left, bottom + 6);
     }
     ctx.textAlign = 'right';
     fillText('ms', theme.muted, labelW - 8, bottom + 6);
@@ -245,6 +244,7 @@ export function createTimeline(container, { compact = false, title = '', onSeek 
    */
   function drawOverlay() {
     if (!frame || size.w === 0) return;
+    cursorLabel = null;
     const { dpr } = size;
     octx.setTransform(dpr, 0, 0, dpr, 0, 0);
     octx.clearRect(0, 0, size.w, size.h);
@@ -295,12 +295,44 @@ export function createTimeline(container, { compact = false, title = '', onSeek 
       octx.font = `600 ${sizes.axisFontPx}px ${theme.font}`;
       const w = octx.measureText(text).width + 8;
       const left = Math.min(size.w - w, Math.max(labelW, x - w / 2));
+      const hidden = hideTicksUnder(left - CURSOR_LABEL_GAP, left + w + CURSOR_LABEL_GAP);
+      cursorLabel = { left, right: left + w, hidden: hidden.map((t) => t.value) };
+      octx.fillStyle = theme.now;
       octx.fillRect(left, bottom + 3, w, sizes.axisFontPx + 5);
       octx.fillStyle = theme.nowText;
       octx.textAlign = 'left';
       octx.textBaseline = 'top';
       octx.fillText(text, left + 4, bottom + 5);
     }
+  }
+
+  /**
+   * The axis's tick labels as drawn: `[{ value, text, x, left, right }]` (px), centred under
+   * their tick, or ending at the right edge where they would run off it. `c`: a context whose
+   * font is the axis's.
+   */
+  function tickLabels(c) {
+    const { toX, snap, ticks } = frame;
+    return ticks.values.map((value) => {
+      const text = value.toFixed(ticks.decimals);
+      const x = snap(toX(value));
+      const width = c.measureText(text).width;
+      const right = x + width / 2 > size.w ? size.w - 1 : x + width / 2;
+      return { value, text, x, left: right - width, right };
+    });
+  }
+
+  /**
+   * Paints the plot's background over every axis tick label that reaches into [from, to] (px),
+   * so the cursor's time label never reads into one ("542 ms0"). Returns what it hid.
+   */
+  function hideTicksUnder(from, to) {
+    octx.font = `${sizes.axisFontPx}px ${theme.font}`;
+    octx.fillStyle = theme.veil;
+    const hidden = tickLabels(octx).filter((t) => t.right + 1 >= from && t.left - 1 <= to);
+    for (const t of hidden) octx.fillRect(t.left - 1, frame.bottom + 4, t.right - t.left + 2, sizes.axisFontPx + 4);
+    octx.font = `600 ${sizes.axisFontPx}px ${theme.font}`;
+    return hidden;
   }
 
   function drawLabel({ lane, top, height }) {
@@ -413,7 +445,8 @@ export function createTimeline(container, { compact = false, title = '', onSeek 
       selectedLane,
       // Where things are (CSS px in the canvas), for tests that point at them.
       geometry: frame && { labelW, plotW: frame.plotW, bottom: frame.bottom,
-        lanes: frame.items.map((it) => ({ id: it.lane.id, name: it.lane.name, top: it.top, height: it.height })) },
+        lanes: frame.items.map((it) => ({ id: it.lane.id, name: it.lane.name, top: it.top, height: it.height })),
+        ticks: size.w ? (ctx.font = `${sizes.axisFontPx}px ${theme?.font ?? 'sans-serif'}`, tickLabels(ctx)) : [], cursorLabel },
       queue: state === 'done' && queue ? { max: queue.max, steps: queue.points.length } : null };
   }
 
@@ -471,11 +504,11 @@ export function createTimeline(container, { compact = false, title = '', onSeek 
   const seeking = () => cursor !== null && state === 'done' && onSeek;
   const onMove = (event) => {
     pointer = { x: event.offsetX, y: event.offsetY };
+    hover(pointer.x, pointer.y); // the tooltip follows the pointer, dragging or not
     if (dragging) {
       onSeek(timeAt(frame, pointer.x));
       return;
     }
-    hover(pointer.x, pointer.y);
     const near = seeking() && Math.abs(pointer.x - frame.toX(Math.min(cursor, scale))) <= CURSOR_GRAB;
     canvas.style.cursor = near ? 'ew-resize' : seeking() && pointer.x >= labelW ? 'crosshair' : '';
   };

@@ -1,0 +1,47 @@
+// Recorded batches of every preset, for the verdict tests: each fixture is one browser on one
+// machine in one state (quiet, busy, one core, no threads), every preset's runs with all their
+// rounds, as the page measured them. tests/unit/record-verdicts.mjs records them again.
+//
+// Stored gzip'd, compact: a span is [task, group, step, lane, kind, start, end]; taskTimes are
+// kept only for runs whose tasks arrived over time (the only verdict that reads them).
+import { readFileSync, readdirSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+
+export const FIXTURES = new URL('./fixtures/', import.meta.url);
+
+/** `{ name: { caps, presets: { [id]: done } } }` for every fixture, spans as objects again. */
+export function loadFixtures() {
+  const fixtures = {};
+  for (const file of readdirSync(FIXTURES).filter((f) => f.endsWith('.json.gz')).sort()) {
+    const data = JSON.parse(gunzipSync(readFileSync(new URL(file, FIXTURES))).toString('utf8'));
+    for (const done of Object.values(data.presets)) {
+      for (const run of done) for (const round of run.rounds) round.result.spans = round.result.spans.map(expandSpan);
+    }
+    fixtures[file.replace(/\.json\.gz$/, '')] = data;
+  }
+  return fixtures;
+}
+
+function expandSpan([task, group, step, lane, kind, start, end]) {
+  return { task, group, step, lane, kind, start, end };
+}
+
+/** The compact form of a batch's rounds (page.rounds), as stored. */
+export function compactRounds(rounds) {
+  return rounds.map(({ label, workload, rounds: all }) => ({
+    label,
+    workload,
+    rounds: all.map(({ result, smoothness }) => {
+      const { taskTimes, spans, ...rest } = result;
+      const arrivals = taskTimes?.some((t) => t.arrival > 0);
+      return {
+        smoothness: smoothness && { fps: round(smoothness.fps), longestGapMs: round(smoothness.longestGapMs), longTasks: smoothness.longTasks,
+          inputs: smoothness.inputs ?? 0, longestInputDelayMs: smoothness.longestInputDelayMs ?? null },
+        result: { ...rest, ...(arrivals ? { taskTimes } : {}),
+          spans: spans.map((s) => [s.task, s.group, s.step, s.lane, s.kind, round(s.start), round(s.end)]) },
+      };
+    }),
+  }));
+}
+
+const round = (ms) => Math.round(ms * 10) / 10;
