@@ -31,8 +31,11 @@ const API_CASES = [
   ['a strategy in the wrong case', workload({ strategy: 'Parallel' }), /strategy: "Parallel" is not a strategy: use sequential, concurrent, parallel, hybrid or processes/],
   ['markup as the strategy', workload({ strategy: MARKUP }), /strategy: "<img src=x onerror=\\?"window\.pwned=1\\?"><scr\.\.\." is not a strategy/],
   ['a number as the strategy', workload({ strategy: 3 }), /strategy: 3 is not a strategy/],
-  ['NaN threads', workload({ threads: NaN }), /threads: must be a whole number from 1 to 16 .*got null \(NaN and missing numbers become null in JSON\)/],
-  ['Infinity threads', workload({ threads: Infinity }), /threads: must be a whole number .*got null/],
+  ['NaN threads', workload({ threads: NaN }), /threads: must be a whole number from 1 to 16 \(the most workers a pool has; a run gets what its pool has\), got NaN \(not a finite number\)$/],
+  ['Infinity threads', workload({ threads: Infinity }), /threads: must be a whole number from 1 to 16 .*, got Infinity \(not a finite number\)$/],
+  ['-Infinity computing', workload({ groups: [group({ cpuMs: -Infinity })] }), /^invalid workload: groups\[0\]\.cpuMs: must be a number from 0 to 5000, got -Infinity \(not a finite number\)$/],
+  ['NaN as a whole group', { strategy: 'sequential', groups: [NaN] }, /groups\[0\]: must be an object with name, count, .*, got NaN \(not a finite number\)$/],
+  ['a null count', workload({ groups: [group({ count: null })] }), /groups\[0\]\.count: must be a whole number from 0 to 1000, got null \(an empty value\)$/],
   ['-0 threads', workload({ threads: -0 }), /threads: 0 is out of range: must be a whole number from 1 to 16/],
   ['0 threads', workload({ threads: 0 }), /threads: 0 is out of range/],
   ['1e308 threads', workload({ threads: 1e308 }), /threads: 1e308 is out of range/],
@@ -66,7 +69,22 @@ const API_CASES = [
   ['an unknown top field', workload({ speed: 'max' }), /speed: is not a known field \(known: strategy, threads, globalLock, yieldMs, jitter, seed, groups\)/],
   ['a __proto__ key', () => JSON.parse('{"strategy":"sequential","__proto__":{"polluted":true},"groups":[{"name":"g","count":1,"cpuMs":1,"ioMs":0}]}'), /__proto__: is not a known field/],
   ['a constructor key', () => JSON.parse('{"strategy":"sequential","groups":[{"name":"g","count":1,"cpuMs":1,"ioMs":0,"constructor":1}]}'), /groups\[0\]\.constructor: is not a known field/],
-  ['a workload that contains itself', () => { const w = { strategy: 'sequential', groups: [] }; w.groups.push({ name: 'g', count: 1, cpuMs: 1, ioMs: 0, parent: w }); return w; }, /^invalid workload: workload: refers to itself \(.*\): it must be plain data$/],
+  ['a workload that contains itself', () => { const w = { strategy: 'sequential', groups: [] }; w.groups.push({ name: 'g', count: 1, cpuMs: 1, ioMs: 0, parent: w }); return w; }, /^invalid workload: groups\[0\]\.parent: refers to itself \(it contains itself, or an object that contains it\): a workload must be plain data$/],
+  ['groups that contain themselves', () => { const groups = [{ name: 'g', count: 1, cpuMs: 1, ioMs: 0 }]; groups.push(groups); return { strategy: 'sequential', groups }; }, /^invalid workload: groups\[1\]: refers to itself/],
+  ['a nested object where a count goes', workload({ groups: [group({ count: { a: { b: 1 } } })] }), /^invalid workload: groups\[0\]\.count: must be a whole number from 0 to 1000, got an object$/],
+  ['a count nested 200 levels deep', () => { let v = 1; for (let i = 0; i < 200; i++) v = { a: v }; return { strategy: 'sequential', groups: [{ name: 'g', count: v, cpuMs: 1, ioMs: 0 }] }; }, /^invalid workload: groups\[0\]\.count: must be a whole number from 0 to 1000, got an object nested 200 levels deep$/],
+  ['a group nested 100,000 levels deep', () => { let v = []; for (let i = 1; i < 100_000; i++) v = [v]; return { strategy: 'sequential', groups: [v] }; }, /^invalid workload: groups\[0\]: must be an object with name, count, .*, got a list nested 100000 levels deep$/],
+  ['a name nested 100,000 levels deep', () => { let v = 'x'; for (let i = 0; i < 100_000; i++) v = { v }; return { strategy: 'sequential', groups: [{ name: v, count: 1, cpuMs: 1, ioMs: 0 }] }; }, /^invalid workload: groups\[0\]\.name: must be text of 1 to 32 characters, got an object nested 100000 levels deep$/],
+  ['a shared structure 2^40 paths wide', () => { let v = [1]; for (let i = 0; i < 40; i++) v = [v, v]; return { strategy: 'sequential', groups: [{ name: 'g', count: 1, cpuMs: 1, ioMs: 0, x: v }] }; }, /^invalid workload: workload: holds more than 200000 values/],
+  ['a getter that throws', () => ({ strategy: 'sequential', get groups() { throw new Error('no'); } }), /^invalid workload: workload: could not be read \(Error: "no"\): it must be plain data$/],
+  ['the two spellings of “café”', () => ({ strategy: 'sequential', groups: [{ name: 'caf\u00e9', count: 1, cpuMs: 1, ioMs: 0 }, { name: 'cafe\u0301', count: 1, cpuMs: 1, ioMs: 0 }] }), 'valid'],
+  ['32 decomposed “é” (64 code points)', workload({ groups: [group({ name: 'e\u0301'.repeat(32) })] }), 'valid'],
+  ['33 “é”', workload({ groups: [group({ name: '\u00e9'.repeat(33) })] }), /groups\[0\]\.name: must be text of 1 to 32 characters, got "é{33}" \(33 characters\)$/],
+  ['a name of a zero-width space', workload({ groups: [group({ name: '\u200b' })] }), /^invalid workload: groups\[0\]\.name: must be text of 1 to 32 characters a reader can see, got only invisible characters \(U\+200B\)$/],
+  ['a name of a lone right-to-left mark', workload({ groups: [group({ name: '\u200f' })] }), /groups\[0\]\.name: .* got only invisible characters \(U\+200F\)$/],
+  ['a name of joiners, a BOM and a word joiner', workload({ groups: [group({ name: '\u200d\ufeff\u2060' })] }), /got only invisible characters \(U\+200D U\+FEFF U\+2060\)$/],
+  ['a letter under 200 marks', workload({ groups: [group({ name: `a${'\u0301'.repeat(199)}` })] }), /groups\[0\]\.name: must be text of 1 to 32 characters, got "a\u0301+\.\.\." \(200 code points: a name has at most 128; accents and emoji take several\)$/],
+  ['a direction override in a strategy', workload({ strategy: '\u202eparallel' }), /^invalid workload: strategy: "<U\+202E>parallel" is not a strategy/],
   ['too much input', workload({ groups: [group({ dataKb: 9000 })] }), /groups\[0\]\.dataKb: 9000 is out of range: must be a whole number from 0 to 8192 \(KiB\)/],
   ['a negative arrival interval', workload({ groups: [group({ everyMs: -1 })] }), /groups\[0\]\.everyMs: -1 is out of range: must be from 0 to 10000/],
   ['arrivals past two minutes', workload({ groups: [group({ count: 20, everyMs: 10000 })] }), /groups\[0\]\.everyMs: the last of 20 tasks every 10000 ms would arrive at 190000 ms, over the limit of 120000 ms/],
@@ -105,6 +123,11 @@ test('the JS API: every bad workload and option is refused with a short, clear m
     return out;
   }, cases.map(([name, input]) => [name, input]));
   for (const [i, outcome] of outcomes.entries()) {
+    if (cases[i][2] === 'valid') {
+      // Valid, however it looks: run, with nothing to say about it.
+      expect([outcome.message, outcome.validated], cases[i][0]).toEqual(['accepted!', false]);
+      continue;
+    }
     expect(outcome.message, cases[i][0]).toMatch(cases[i][2]);
     expect(outcome.message.length, `${cases[i][0]}: a short message`).toBeLessThan(MAX_MESSAGE);
     expect(outcome.validated, `${cases[i][0]}: validate() names the problem too (and never throws)`).toBe(true);
@@ -160,10 +183,32 @@ test('the JS API: every bad workload and option is refused with a short, clear m
     for (const [name, call] of [['predict', () => pg.predict({})], ['lanes', () => pg.lanes('x')]]) {
       try { call(); out[name] = 'accepted!'; } catch (e) { out[name] = e.message; }
     }
+    // A name in either spelling: the engine's (NFC) on every span. A copy of a result that
+    // differs from the run the engine kept is refused, naming the field.
+    const kept = await pg.run({ ...good, groups: [{ name: 'cafe\u0301', count: 2, cpuMs: 1, ioMs: 5 }] });
+    out.spanNames = [...new Set(kept.spans.map((s) => s.groupName))];
+    out.groupNames = kept.groupNames;
+    const other = await pg.run(good);
+    const refused = (copy) => { try { pg.exportTrace(copy); return 'accepted!'; } catch (e) { return e.message; } };
+    out.exportEdited = refused({ ...kept, wallMs: kept.wallMs + 1 });
+    out.exportSwapped = refused({ ...other, runId: kept.runId });
+    out.exportSpan = refused({ ...kept, spans: kept.spans.map((s, i) => (i === 0 ? { ...s, end: s.end + 5 } : s)) });
+    out.exportSpanName = refused({ ...kept, spans: kept.spans.map((s, i) => (i === 1 ? { ...s, groupName: 'x' } : s)) });
+    out.exportFewer = refused({ ...kept, spans: kept.spans.slice(1) });
+    out.exportAsIs = JSON.parse(pg.exportTrace(kept)).traceEvents.filter((e) => e.ph === 'X').length === kept.spans.length;
     out.running = pg.running;
     out.polluted = Object.prototype.polluted ?? null;
     return out;
   }, GOOD);
+  expect(behaviour.spanNames).toEqual(['caf\u00e9']);
+  expect(behaviour.groupNames).toEqual(['caf\u00e9']);
+  expect(behaviour.exportEdited).toMatch(/^exportTrace: result\.wallMs differs from run \d+: [\d.e-]+ here, [\d.e-]+ in the run \(the result was changed, or carries another run's runId\); export the result pg\.run returned, as it came$/);
+  expect(behaviour.exportSwapped).toMatch(/^exportTrace: result\.\w+.* differs from run \d+: .* here, .* in the run/);
+  expect(behaviour.exportSpan).toMatch(/^exportTrace: result\.spans\[0\]\.end differs from run \d+: [\d.e-]+ here, [\d.e-]+ in the run/);
+  expect(behaviour.exportSpanName).toMatch(/^exportTrace: result\.spans\[1\]\.groupName differs from run \d+: "x" here/);
+  expect(behaviour.exportFewer).toMatch(/^exportTrace: result\.spans differs from run \d+: \d+ spans here, \d+ spans in the run/);
+  expect(behaviour.exportAsIs).toBe(true);
+  counted += 7;
   expect(behaviour.second).toBe('a run is already in progress: cancel it or wait for its result');
   expect(behaviour.first).toBe('completed');
   expect([behaviour.abortedBefore, behaviour.abortedTwice]).toEqual(['cancelled', 'cancelled']);
