@@ -327,7 +327,7 @@ impl Engine {
         &self,
         run_id: u32,
         result_json: &str,
-        spans: &[f64],
+        spans: Option<Box<[f64]>>,
     ) -> Result<String, JsError> {
         let kept = self.kept.borrow();
         let Kept { result, run_id } = kept.get(run_id).ok_or_else(|| {
@@ -336,11 +336,16 @@ impl Engine {
                 kept.max_runs()
             ))
         })?;
+        let spans = spans.ok_or_else(|| {
+            JsError::new(
+                "exportTrace: result.spans must be the list of spans pg.run returned: export the result pg.run returned, as it came",
+            )
+        })?;
         let given: serde_json::Value = serde_json::from_str(result_json)
             .map_err(|e| JsError::new(&format!("exportTrace: the result is not JSON ({e})")))?;
         let mut expected = serde_json::to_value(result)?;
         expected["runId"] = (*run_id).into();
-        if let Some(d) = first_difference(&expected, &result.spans, &given, spans) {
+        if let Some(d) = first_difference(&expected, &result.spans, &given, &spans) {
             return Err(JsError::new(&format!(
                 "exportTrace: {} differs from run {run_id}: {} here, {} in the run (the result was \
                  changed, or carries another run's runId); export the result pg.run returned, as it came",
