@@ -93,7 +93,8 @@ async function main() {
     validate(workload);
   }
 
-  function selectPreset(id, { run = false, workload = null } = {}) {
+  /** `fromLink`: the workload is the link's own, which stays as the reader gave it until they edit. */
+  function selectPreset(id, { run = false, workload = null, fromLink = false } = {}) {
     const preset = presetById(id);
     page.preset = preset;
     ui.presets.querySelectorAll('button').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.preset === id)));
@@ -109,7 +110,7 @@ async function main() {
     ui.tryInput.querySelector('span').textContent = preset.tryInput ?? '';
     const w = workload ?? preset.workload(caps);
     editor.set(w);
-    writeState(editor.get(), preset.id);
+    if (!fromLink) writeState(editor.get(), preset.id);
     if (validate(editor.get()) && run) runPreset();
   }
 
@@ -229,7 +230,11 @@ async function main() {
   });
   ui.cancel.addEventListener('click', () => batches.cancel());
   ui.copyLink.addEventListener('click', async () => {
-    const url = urlFor(editor.get(), { presetId: page.preset?.id ?? null, cursorMs: page.cursorMs }).href;
+    const url = urlFor(editor.get(), { presetId: page.preset?.id ?? null, cursorMs: page.cursorMs })?.href;
+    if (url === undefined) {
+      say('This workload has values a link can’t carry as they are (a number that is not finite, or lists nested too deep): fix the marked fields first.');
+      return;
+    }
     if (url.length > MAX_LINK) {
       say(`This workload’s link would be ${url.length} characters: too long to share (servers refuse links over about 16 KB). Shorten the group names or use fewer groups.`);
       return;
@@ -255,7 +260,7 @@ async function main() {
   // Start from the link: a workload, a preset, or the default preset.
   const state = readState(location.search, PRESETS.map((p) => p.id));
   const problems = [...state.problems];
-  selectPreset(state.presetId ?? DEFAULT_PRESET, { workload: state.workload });
+  selectPreset(state.presetId ?? DEFAULT_PRESET, { workload: state.workload, fromLink: state.workload !== null });
   if (state.workload && !state.presetId) {
     page.preset = null;
     ui.presets.querySelectorAll('button').forEach((b) => b.setAttribute('aria-pressed', 'false'));

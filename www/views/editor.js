@@ -80,8 +80,20 @@ export function createEditor(root, { strategies, limits, workers, onChange }) {
   const table = el('table', { className: 'groups' }, el('caption', {}, 'Tasks: each step computes, then waits'), el('thead', {}, header), tbody);
   const addButton = el('button', { type: 'button', className: 'secondary' }, '+ Add a task group');
   const groupsError = errorSlot('groups');
+  // Groups past the most a workload may have (a link can hold thousands) are not drawn, so
+  // they cost the page no more than a good workload; they are kept as given, counted, and
+  // removed only when the person says so.
+  let hidden = [];
+  const hiddenText = el('span');
+  const removeHidden = el('button', { type: 'button', className: 'secondary' });
+  const hiddenNote = el('p', { className: 'groups-hidden', hidden: true }, hiddenText, ' ', removeHidden);
+  removeHidden.addEventListener('click', () => {
+    hidden = [];
+    set(read());
+    changed();
+  });
 
-  root.append(strategyBox, settings, el('div', { className: 'table-scroll' }, table), groupsError, addButton);
+  root.append(strategyBox, settings, el('div', { className: 'table-scroll' }, table), hiddenNote, groupsError, addButton);
 
   const rows = [];
   function addRow(group) {
@@ -146,7 +158,7 @@ export function createEditor(root, { strategies, limits, workers, onChange }) {
           else group[f.key] = f.type === 'text' ? input.value : number(input);
         }
         return group;
-      })),
+      }).concat(hidden)),
     };
     // A field given as missing stays missing (JSON would drop it anyway).
     for (const key of Object.keys(workload)) if (workload[key] === undefined) delete workload[key];
@@ -178,8 +190,12 @@ export function createEditor(root, { strategies, limits, workers, onChange }) {
     rows.length = 0;
     tbody.replaceChildren();
     for (const [field] of errorSlots) if (field.startsWith('groups[')) errorSlots.delete(field);
-    if (groupList) groups.forEach(addRow);
-    addButton.disabled = rows.length >= limits.maxGroups;
+    if (groupList) groups.slice(0, limits.maxGroups).forEach(addRow);
+    hidden = groupList ? groups.slice(limits.maxGroups) : [];
+    hiddenNote.hidden = hidden.length === 0;
+    hiddenText.textContent = `…and ${hidden.length.toLocaleString('en')} more groups, not shown: a workload has at most ${limits.maxGroups}.`;
+    removeHidden.textContent = `Remove the ${hidden.length.toLocaleString('en')} not shown`;
+    addButton.disabled = rows.length + hidden.length >= limits.maxGroups;
     updateFreezeWarning();
   }
 
@@ -226,7 +242,7 @@ export function createEditor(root, { strategies, limits, workers, onChange }) {
 
   function setDisabled(disabled) {
     root.querySelectorAll('input, button').forEach((node) => { node.disabled = disabled; });
-    if (!disabled) addButton.disabled = rows.length >= limits.maxGroups;
+    if (!disabled) addButton.disabled = rows.length + hidden.length >= limits.maxGroups;
   }
 
   return { get: read, set, showErrors, setDisabled };
