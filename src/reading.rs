@@ -265,11 +265,17 @@ impl<'a> Scan<'a> {
             frame.expecting_key = false;
             frame.key = None;
             if frame.holds_fields && end - start <= LONGEST_KEY + 2 {
-                // Decoded as serde_json decodes it (escapes and all), so the path matches.
-                match serde_json::from_str::<String>(&self.text[start..end]) {
-                    Ok(key) => frame.key = Some(key),
-                    Err(_) => return false,
-                }
+                // Decoded as serde_json decodes it (escapes and all), so the path matches;
+                // read as a Value, whose reader the module has anyway.
+                let quoted = &self.text[start..end];
+                frame.key = if quoted.contains('\\') {
+                    match serde_json::from_str::<Value>(quoted) {
+                        Ok(Value::String(key)) => Some(key),
+                        _ => return false,
+                    }
+                } else {
+                    Some(quoted[1..quoted.len() - 1].to_string())
+                };
             }
         }
         true
