@@ -52,6 +52,9 @@ Usage: ./build.sh <command>
   bench soak
           build, then run tests/bench/soak.mjs: ${SOAK_RUNS:-500} mixed runs on one page; fails
           if memory or workers keep growing (SOAK_RUNS=... to change)
+  bench cancel
+          build, then run tests/bench/cancel.mjs: ${CANCEL_RUNS:-400} hybrid runs cancelled at random
+          moments; the distribution of how long each took to end, and where the time went
   dist    build dist/: www/ for any static host, with a _headers file (Netlify, Cloudflare
           Pages) and coi-serviceworker.js (DIST_SERVICE_WORKER=1 turns it on; docs/embedding.md)
   help    show this text
@@ -358,7 +361,10 @@ cmd_bench() {
     soak)
       step "soaking the page: ${SOAK_RUNS:-500} mixed runs (node tests/bench/soak.mjs)"
       node tests/bench/soak.mjs ;;
-    *) die "unknown benchmark: $1 (bench, or bench soak)" ;;
+    cancel)
+      step "cancelling ${CANCEL_RUNS:-400} hybrid runs at random moments (node tests/bench/cancel.mjs)"
+      node tests/bench/cancel.mjs ;;
+    *) die "unknown benchmark: $1 (bench, bench soak or bench cancel)" ;;
   esac
 }
 

@@ -12,8 +12,10 @@ pub mod model;
 pub mod panic;
 pub mod plan;
 pub mod probe;
+mod reading;
 pub mod runner;
 pub mod strategy;
+pub mod text;
 pub mod trace;
 pub mod workload;
 

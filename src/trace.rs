@@ -443,6 +443,139 @@ impl<T> Archive<T> {
     }
 }
 
+/// Where a copy of a run's result differs from the run the engine kept: the field (as
+/// `result.wallMs`, `result.spans[3].end`), and its value in the copy and in the run, in words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Difference {
+    pub field: String,
+    pub given: String,
+    pub kept: String,
+}
+
+/// The first difference between a run's result as the engine returned it (`kept`, its spans
+/// `kept_spans`) and a copy of it (`given`, its spans packed as `Span::pack_into` packs them
+/// from the run's start), or `None` when the copy is the run. Numbers are compared as numbers
+/// (JSON writes 1.0 as 1 in JavaScript).
+pub fn first_difference(
+    kept: &serde_json::Value,
+    kept_spans: &[Span],
+    given: &serde_json::Value,
+    given_spans: &[f64],
+) -> Option<Difference> {
+    if let Some(difference) = value_difference("result", kept, given) {
+        return Some(difference);
+    }
+    let width = Span::PACKED_LEN;
+    let count = given_spans.len() / width;
+    if count != kept_spans.len() || !given_spans.len().is_multiple_of(width) {
+        return Some(Difference {
+            field: "result.spans".into(),
+            given: format!("{count} spans"),
+            kept: format!("{} spans", kept_spans.len()),
+        });
+    }
+    let mut packed = Vec::with_capacity(width);
+    for (i, (span, given)) in kept_spans
+        .iter()
+        .zip(given_spans.chunks_exact(width))
+        .enumerate()
+    {
+        packed.clear();
+        span.pack_into(&mut packed, 0.0);
+        for (field, (k, g)) in Span::PACKED_FIELDS.iter().zip(packed.iter().zip(given)) {
+            if k.to_bits() != g.to_bits() && k != g {
+                let words = |n: f64| match *field {
+                    "kind" => SpanKind::from_code(n as u8)
+                        .filter(|_| n.fract() == 0.0 && n >= 0.0)
+                        .map_or_else(
+                            || "not a kind of span".to_string(),
+                            |k| format!("\"{}\"", k.name()),
+                        ),
+                    _ => format!("{n}"),
+                };
+                return Some(Difference {
+                    field: format!("result.spans[{i}].{field}"),
+                    given: words(*g),
+                    kept: words(*k),
+                });
+            }
+        }
+    }
+    None
+}
+
+fn value_difference(
+    path: &str,
+    kept: &serde_json::Value,
+    given: &serde_json::Value,
+) -> Option<Difference> {
+    use serde_json::Value;
+    let differ = |given: &Value, kept: &Value| {
+        Some(Difference {
+            field: path.to_string(),
+            given: in_words(given),
+            kept: in_words(kept),
+        })
+    };
+    match (kept, given) {
+        // To the last bit but one: serde_json (without float_roundtrip, 7.5 KB brotli) reads
+        // some 17-digit numbers 1 ulp off what JavaScript wrote back unchanged.
+        (Value::Number(k), Value::Number(g)) => {
+            let close = match (k.as_f64(), g.as_f64()) {
+                (Some(k), Some(g)) => k == g || k.to_bits().abs_diff(g.to_bits()) <= 1,
+                _ => false,
+            };
+            (!close).then(|| differ(given, kept)).flatten()
+        }
+        (Value::Array(k), Value::Array(g)) => {
+            if k.len() != g.len() {
+                return Some(Difference {
+                    field: path.to_string(),
+                    given: format!("a list of {}", g.len()),
+                    kept: format!("a list of {}", k.len()),
+                });
+            }
+            k.iter()
+                .zip(g)
+                .enumerate()
+                .find_map(|(i, (k, g))| value_difference(&format!("{path}[{i}]"), k, g))
+        }
+        (Value::Object(k), Value::Object(g)) => {
+            let keys = k.keys().chain(g.keys().filter(|key| !k.contains_key(*key)));
+            keys.into_iter().find_map(|key| {
+                let field = format!("{path}.{}", crate::workload::shorten(key));
+                match (k.get(key), g.get(key)) {
+                    (Some(k), Some(g)) => value_difference(&field, k, g),
+                    (Some(k), None) => Some(Difference {
+                        field,
+                        given: "missing".into(),
+                        kept: in_words(k),
+                    }),
+                    (None, Some(g)) => Some(Difference {
+                        field,
+                        given: in_words(g),
+                        kept: "none".into(),
+                    }),
+                    (None, None) => None,
+                }
+            })
+        }
+        (k, g) if k == g => None,
+        _ => differ(given, kept),
+    }
+}
+
+/// A JSON value in a few words, never more than 40 characters of its text.
+fn in_words(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => format!("\"{}\"", crate::workload::shorten(s)),
+        Value::Array(items) => format!("a list of {}", items.len()),
+        Value::Object(_) => "an object".into(),
+        other => crate::workload::shorten(&other.to_string()),
+    }
+}
+
 /// The spans of a run, as Chrome trace event JSON (the format Perfetto and
 /// `chrome://tracing` open): one complete (`X`) event per span, times in microseconds from the
 /// run's start, one thread per lane, named by metadata (`M`) events.
@@ -785,6 +918,81 @@ mod tests {
         assert_eq!((archive.get(4), archive.get(5)), (None, Some(&50)));
         archive.keep(6, 500, 60); // the newest stays, whatever its size
         assert_eq!((archive.get(5), archive.get(6)), (None, Some(&60)));
+    }
+
+    #[test]
+    fn a_copy_of_a_result_that_differs_from_the_kept_run_is_named_by_its_field() {
+        use serde_json::json;
+        let span = |start: f64, end: f64| Span {
+            task: 0,
+            group: 0,
+            step: 0,
+            lane: 1,
+            kind: SpanKind::Cpu,
+            start,
+            end,
+            detail: Detail::None,
+        };
+        let spans = [span(0.0, 1.5), span(1.5, 3.0)];
+        let kept =
+            json!({ "runId": 3, "wallMs": 3.0, "strategy": "parallel", "lanes": [{ "id": 0 }] });
+        let mut packed = Vec::new();
+        spans.iter().for_each(|s| s.pack_into(&mut packed, 0.0));
+        // JavaScript writes 3.0 as 3: the same number.
+        let same =
+            json!({ "runId": 3, "wallMs": 3, "strategy": "parallel", "lanes": [{ "id": 0 }] });
+        assert_eq!(first_difference(&kept, &spans, &same, &packed), None);
+        let diff = |given: serde_json::Value, packed: &[f64]| {
+            let d = first_difference(&kept, &spans, &given, packed).expect("a difference");
+            format!("{} is {}, kept {}", d.field, d.given, d.kept)
+        };
+        let mut edited = same.clone();
+        edited["wallMs"] = json!(1.25);
+        assert_eq!(diff(edited, &packed), "result.wallMs is 1.25, kept 3.0");
+        let mut edited = same.clone();
+        edited["strategy"] = json!("x".repeat(100));
+        assert!(diff(edited, &packed)
+            .starts_with(&format!("result.strategy is \"{}...\"", "x".repeat(40))));
+        let mut edited = same.clone();
+        edited["lanes"][0]["id"] = json!(1);
+        assert_eq!(diff(edited, &packed), "result.lanes[0].id is 1, kept 0");
+        let mut edited = same.clone();
+        edited.as_object_mut().unwrap().remove("strategy");
+        edited["extra"] = json!(true);
+        assert_eq!(
+            diff(edited, &packed),
+            "result.strategy is missing, kept \"parallel\""
+        );
+        let mut edited = same.clone();
+        edited["extra"] = json!(true);
+        assert_eq!(diff(edited, &packed), "result.extra is true, kept none");
+        let mut moved = packed.clone();
+        let end_of_second = Span::PACKED_LEN + 6; // the 7th field (end) of the second span
+        moved[end_of_second] = 4.0;
+        assert_eq!(
+            diff(same.clone(), &moved),
+            "result.spans[1].end is 4, kept 3"
+        );
+        moved[end_of_second] = f64::NAN;
+        assert_eq!(
+            diff(same.clone(), &moved),
+            "result.spans[1].end is NaN, kept 3"
+        );
+        let mut kind = packed.clone();
+        kind[4] = 1.0;
+        assert_eq!(
+            diff(same.clone(), &kind),
+            "result.spans[0].kind is \"io\", kept \"cpu\""
+        );
+        kind[4] = -1.0;
+        assert_eq!(
+            diff(same.clone(), &kind),
+            "result.spans[0].kind is not a kind of span, kept \"cpu\""
+        );
+        assert_eq!(
+            diff(same, &packed[..Span::PACKED_LEN]),
+            "result.spans is 1 spans, kept 2 spans"
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! range it allows, so the page can mark every bad input at once. Nothing runs until a
 //! workload is valid (and its plan fits the span budget: see `plan`).
 
+use crate::text::{self, Unicode};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::fmt;
@@ -210,7 +211,15 @@ pub struct Limits {
     pub min_yield_ms: f64,
     pub max_yield_ms: f64,
     pub max_jitter: f64,
+    /// A group's name, in characters as a reader sees them (`é` is one, however it is
+    /// spelled; so is a flag), after normalising it to NFC...
     pub max_name_chars: usize,
+    /// ...and in code points, which bounds what a name costs (accents and emoji take several).
+    pub max_name_code_points: usize,
+    /// Lists and objects inside each other, the workload's own object being level 1 (it
+    /// needs 3: the workload, `groups`, a group). A value nested deeper is read as null and
+    /// named by its field, "nested N levels deep", at every door.
+    pub max_depth: usize,
     /// Sum over all tasks of `steps * (cpuMs + ioMs)`: what a sequential run would take, ms.
     pub max_total_work_ms: f64,
     /// Upper bound on recorded spans (the trace is preallocated to the run's need, at most this).
@@ -247,6 +256,8 @@ impl Limits {
         max_yield_ms: 1_000.0,
         max_jitter: 0.9,
         max_name_chars: 32,
+        max_name_code_points: 128,
+        max_depth: 64,
         max_total_work_ms: 120_000.0,
         max_spans: 200_000,
         max_data_kb: 8 * 1024,
@@ -314,6 +325,56 @@ impl fmt::Display for WorkloadError {
 
 impl std::error::Error for WorkloadError {}
 
+/// Values a door read as null because JSON can't carry them, with what they were, by field:
+/// `{"threads": "Infinity (not a finite number)", "groups[0]": "a list nested 200 levels deep"}`.
+/// The engine's own reading of text makes them (see `reading`), and so does the JS door for
+/// what JavaScript holds and JSON can't (NaN, Infinity, a structure nested too deep).
+/// Validation quotes them where it would quote the value, only where the value is null.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StandIns(Vec<(String, String)>);
+
+impl StandIns {
+    /// Reads `{ field: words }` as the JS door writes it ("" for none). The words are
+    /// shortened: they end up in messages.
+    pub fn from_json(text: &str) -> Result<StandIns, String> {
+        if text.is_empty() {
+            return Ok(StandIns::default());
+        }
+        let wrong = || "stand-ins must be an object of text".to_string();
+        // Read as a Value, whose reader the module has anyway (a map of strings would add
+        // its own code: measured 19 KB before wasm-opt).
+        let value: Value = serde_json::from_str(text).map_err(|e| format!("{} ({e})", wrong()))?;
+        let mut stand_ins = StandIns::default();
+        for (field, words) in value.as_object().ok_or_else(wrong)? {
+            let words = words.as_str().ok_or_else(wrong)?;
+            stand_ins.insert(field.clone(), shorten_to(words, 80));
+        }
+        Ok(stand_ins)
+    }
+
+    /// Says `field` was read as null for what `words` say (the first words given count).
+    pub fn insert(&mut self, field: String, words: String) {
+        if self.get(&field).is_none() {
+            self.0.push((field, words));
+        }
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, words)| words.as_str())
+    }
+
+    /// These, and `other`'s where these have none.
+    fn or(mut self, other: StandIns) -> StandIns {
+        for (field, words) in other.0 {
+            self.insert(field, words);
+        }
+        self
+    }
+}
+
 impl TaskGroup {
     /// When its last task arrives, ms after the start.
     pub fn last_arrival_ms(&self) -> f64 {
@@ -322,21 +383,40 @@ impl TaskGroup {
 }
 
 impl Workload {
-    /// Parses and validates JSON text against `limits`.
+    /// Parses and validates JSON text against `limits`. A number beyond f64 (`1e999`) or a
+    /// value nested deeper than `limits.max_depth` is named by its field (see `reading`).
     pub fn from_json(text: &str, limits: &Limits) -> Result<Workload, WorkloadError> {
-        let value: Value = serde_json::from_str(text)
+        Workload::from_door(text, StandIns::default(), limits)
+    }
+
+    /// Parses and validates JSON text as a door hands it over: with the values it read as
+    /// null because JSON can't carry them, described by field.
+    pub fn from_door(
+        text: &str,
+        stand_ins: StandIns,
+        limits: &Limits,
+    ) -> Result<Workload, WorkloadError> {
+        let read = crate::reading::read(text, limits.max_depth)
             .map_err(|e| WorkloadError::one("workload", format!("is not valid JSON ({e})")))?;
-        Workload::from_value(&value, limits)
+        Workload::validate(&read.value, &stand_ins.or(read.stand_ins), limits)
     }
 
     /// Validates an already parsed JSON value against `limits`.
     pub fn from_value(value: &Value, limits: &Limits) -> Result<Workload, WorkloadError> {
+        Workload::validate(value, &StandIns::default(), limits)
+    }
+
+    fn validate(
+        value: &Value,
+        stand_ins: &StandIns,
+        limits: &Limits,
+    ) -> Result<Workload, WorkloadError> {
         let Some(object) = value.as_object() else {
             return Err(WorkloadError::one(
                 "workload",
                 format!(
                     "must be an object with strategy and groups, got {}",
-                    describe(value)
+                    described(value, stand_ins.get("workload"))
                 ),
             ));
         };
@@ -345,6 +425,7 @@ impl Workload {
             prefix: String::new(),
             errors: Vec::new(),
             limits,
+            stand_ins,
         };
         fields.reject_unknown(&[
             "strategy",
@@ -520,11 +601,17 @@ struct Fields<'a> {
     prefix: String,
     errors: Vec<FieldError>,
     limits: &'a Limits,
+    stand_ins: &'a StandIns,
 }
 
 impl<'a> Fields<'a> {
     fn path(&self, key: &str) -> String {
         format!("{}{}", self.prefix, key)
+    }
+
+    /// `value` of field `key` in words, as the door described it if it read it as null.
+    fn describe(&self, key: &str, value: &Value) -> String {
+        described(value, self.stand_ins.get(&self.path(key)))
     }
 
     fn error(&mut self, key: &str, message: String) {
@@ -580,7 +667,7 @@ impl<'a> Fields<'a> {
                     "strategy",
                     format!(
                         "{} is not a strategy: use {}",
-                        describe(value),
+                        self.describe("strategy", value),
                         Strategy::names_in_words()
                     ),
                 );
@@ -673,7 +760,8 @@ impl<'a> Fields<'a> {
             None => default,
             Some(Value::Bool(b)) => *b,
             Some(v) => {
-                self.error(key, format!("must be true or false, got {}", describe(v)));
+                let got = self.describe(key, v);
+                self.error(key, format!("must be true or false, got {got}"));
                 default
             }
         }
@@ -696,12 +784,10 @@ impl<'a> Fields<'a> {
                 fallback
             }
             None => {
+                let got = self.describe(key, value);
                 self.error(
                     key,
-                    format!(
-                        "must be a number from {min} to {max}, got {}",
-                        describe(value)
-                    ),
+                    format!("must be a number from {min} to {max}, got {got}"),
                 );
                 fallback
             }
@@ -739,10 +825,8 @@ impl<'a> Fields<'a> {
                 fallback
             }
             None => {
-                self.error(
-                    key,
-                    format!("must be a whole number {range}, got {}", describe(value)),
-                );
+                let got = self.describe(key, value);
+                self.error(key, format!("must be a whole number {range}, got {got}"));
                 fallback
             }
         }
@@ -753,9 +837,10 @@ impl<'a> Fields<'a> {
             return Vec::new();
         };
         let Some(items) = value.as_array() else {
+            let got = self.describe("groups", value);
             self.error(
                 "groups",
-                format!("must be a list of task groups, got {}", describe(value)),
+                format!("must be a list of task groups, got {got}"),
             );
             return Vec::new();
         };
@@ -775,11 +860,12 @@ impl<'a> Fields<'a> {
         for (i, item) in items.iter().enumerate() {
             let prefix = format!("groups[{i}].");
             let Some(object) = item.as_object() else {
+                let field = format!("groups[{i}]");
+                let got = described(item, self.stand_ins.get(&field));
                 self.errors.push(FieldError {
-                    field: format!("groups[{i}]"),
+                    field,
                     message: format!(
-                        "must be an object with name, count, cpuMs, ioMs, steps, dataKb, everyMs, increments and locks, got {}",
-                        describe(item)
+                        "must be an object with name, count, cpuMs, ioMs, steps, dataKb, everyMs, increments and locks, got {got}"
                     ),
                 });
                 continue;
@@ -789,6 +875,7 @@ impl<'a> Fields<'a> {
                 prefix,
                 errors: Vec::new(),
                 limits,
+                stand_ins: self.stand_ins,
             };
             group.reject_unknown(&[
                 "name",
@@ -832,24 +919,66 @@ impl<'a> Fields<'a> {
         groups
     }
 
+    /// A group's name: text, normalised to NFC (the two spellings of "café" are one name),
+    /// of 1 to `max_name_chars` characters as a reader counts them and at most
+    /// `max_name_code_points` code points, with something visible in it.
     fn name(&mut self) -> String {
         let Some(value) = self.get("name", false) else {
             return String::new();
         };
-        let max = self.limits.max_name_chars;
-        match value.as_str().map(str::trim) {
-            Some(s) if !s.is_empty() && s.chars().count() <= max => s.to_string(),
-            _ => {
-                self.error(
-                    "name",
-                    format!(
-                        "must be text of 1 to {max} characters, got {}",
-                        describe(value)
-                    ),
-                );
+        match self.check_name(value, text::platform()) {
+            Ok(name) => name,
+            Err(message) => {
+                self.error("name", message);
                 String::new()
             }
         }
+    }
+
+    fn check_name(&self, value: &Value, unicode: &dyn Unicode) -> Result<String, String> {
+        let max = self.limits.max_name_chars;
+        let most = self.limits.max_name_code_points;
+        let wanted = format!("must be text of 1 to {max} characters");
+        let Some(given) = value.as_str() else {
+            return Err(format!("{wanted}, got {}", self.describe("name", value)));
+        };
+        let trimmed = given.trim();
+        let got = describe(value);
+        if trimmed.is_empty() {
+            return Err(format!("{wanted}, got {got}"));
+        }
+        let code_points = trimmed.chars().count();
+        if code_points > most {
+            // Only the start is segmented: a long name costs no more than a short one.
+            let start: String = trimmed.chars().take(most + 1).collect();
+            if unicode.characters(&start) > max {
+                return Err(format!("{wanted}, got {got}"));
+            }
+            return Err(format!(
+                "{wanted}, got {got} ({code_points} code points: a name has at most {most}; \
+                 accents and emoji take several)"
+            ));
+        }
+        let name = unicode.nfc(trimmed);
+        let characters = unicode.characters(&name);
+        if characters > max {
+            return Err(format!("{wanted}, got {got} ({characters} characters)"));
+        }
+        if name.chars().all(text::invisible) {
+            return Err(format!(
+                "{wanted} a reader can see, got only invisible characters ({})",
+                text::code_points(&name, 4)
+            ));
+        }
+        Ok(name)
+    }
+}
+
+/// `value` in words, or `stand_in` (what a door read as null) where it is null.
+fn described(value: &Value, stand_in: Option<&str>) -> String {
+    match (value, stand_in) {
+        (Value::Null, Some(words)) => words.to_string(),
+        _ => describe(value),
     }
 }
 
@@ -857,7 +986,7 @@ impl<'a> Fields<'a> {
 /// what it was given.
 fn describe(value: &Value) -> String {
     match value {
-        Value::Null => "null (NaN and missing numbers become null in JSON)".into(),
+        Value::Null => "null (an empty value)".into(),
         Value::String(s) => format!("\"{}\"", shorten(s)),
         Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), number),
         Value::Array(_) => "a list".into(),
@@ -867,12 +996,30 @@ fn describe(value: &Value) -> String {
 }
 
 /// At most the first 40 characters of `text`, with "..." when there were more.
-fn shorten(text: &str) -> String {
-    const KEPT: usize = 40;
-    match text.char_indices().nth(KEPT) {
-        Some((end, _)) => format!("{}...", &text[..end]),
-        None => text.to_string(),
+pub(crate) fn shorten(text: &str) -> String {
+    shorten_to(text, 40)
+}
+
+/// At most the first `kept` characters of `text`, with "..." when there were more. Controls
+/// that reorder text (U+202E...) are spelled out: quoted in a message, they would turn the
+/// rest of it around.
+fn shorten_to(text: &str, kept: usize) -> String {
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == kept {
+            out.push_str("...");
+            break;
+        }
+        match c {
+            '\u{061C}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}' => out.push_str(&format!("<U+{:04X}>", c as u32)),
+            c => out.push(c),
+        }
     }
+    out
 }
 
 /// A number as a person reads it: huge and tiny ones in exponent form (1e308, not 309 digits).
@@ -988,11 +1135,14 @@ mod tests {
         v["groups"][0]["count"] = Value::Null; // what JSON.stringify makes of NaN
         let errors = errors_of(v);
         let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        assert_eq!(text, vec![
-            "groups[0].count: must be a whole number from 0 to 1000, got null (NaN and missing numbers become null in JSON)",
-            "groups[0].ioMs: 1000000000 is out of range: must be from 0 to 10000",
-            "groups[1].cpuMs: -5 is out of range: must be from 0 to 5000",
-        ]);
+        assert_eq!(
+            text,
+            vec![
+                "groups[0].count: must be a whole number from 0 to 1000, got null (an empty value)",
+                "groups[0].ioMs: 1000000000 is out of range: must be from 0 to 10000",
+                "groups[1].cpuMs: -5 is out of range: must be from 0 to 5000",
+            ]
+        );
     }
 
     #[test]
@@ -1248,6 +1398,135 @@ mod tests {
     }
 
     #[test]
+    fn a_door_names_what_json_could_not_carry_where_the_value_goes() {
+        let mut v = example();
+        v["threads"] = Value::Null;
+        v["groups"][0]["cpuMs"] = Value::Null;
+        v["groups"][1] = Value::Null;
+        let mut stand_ins = StandIns::default();
+        stand_ins.insert("threads".into(), "Infinity (not a finite number)".into());
+        stand_ins.insert("groups[0].cpuMs".into(), "NaN (not a finite number)".into());
+        stand_ins.insert(
+            "groups[1]".into(),
+            "an object nested 100000 levels deep".into(),
+        );
+        stand_ins.insert("seed".into(), "ignored: seed is not null".into());
+        let text: Vec<String> = Workload::from_door(&v.to_string(), stand_ins, LIMITS)
+            .unwrap_err()
+            .errors
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(text, vec![
+            "threads: must be a whole number from 1 to 16 (the most workers a pool has; a run gets what its pool has), got Infinity (not a finite number)",
+            "groups[0].cpuMs: must be a number from 0 to 5000, got NaN (not a finite number)",
+            "groups[1]: must be an object with name, count, cpuMs, ioMs, steps, dataKb, everyMs, increments and locks, got an object nested 100000 levels deep",
+        ]);
+        assert_eq!(
+            StandIns::from_json(r#"{"threads":"Infinity (not a finite number)"}"#)
+                .unwrap()
+                .get("threads"),
+            Some("Infinity (not a finite number)")
+        );
+        assert!(StandIns::from_json("[1]").is_err());
+        assert_eq!(StandIns::from_json(""), Ok(StandIns::default()));
+    }
+
+    #[test]
+    fn raw_text_too_deep_or_beyond_f64_names_the_field_not_the_workload() {
+        let deep = format!("{}0{}", "{\"a\":".repeat(200), "}".repeat(200));
+        let text = format!(
+            r#"{{"strategy":"sequential","threads":1e999,"groups":[{{"name":"g","count":{deep},"cpuMs":1,"ioMs":0}}]}}"#
+        );
+        let text: Vec<String> = Workload::from_json(&text, LIMITS)
+            .unwrap_err()
+            .errors
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(text, vec![
+            "threads: must be a whole number from 1 to 16 (the most workers a pool has; a run gets what its pool has), got 1e999 (not a finite number)",
+            "groups[0].count: must be a whole number from 0 to 1000, got an object nested 200 levels deep",
+        ]);
+        let e = Workload::from_json(
+            &format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)),
+            LIMITS,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid workload: workload: must be an object with strategy and groups, got a list nested 100000 levels deep"
+        );
+    }
+
+    fn name_error(name: &str) -> String {
+        let mut v = example();
+        v["groups"][0]["name"] = json!(name);
+        only_error(v).to_string()
+    }
+
+    fn name_of(name: &str) -> String {
+        let mut v = example();
+        v["groups"][0]["name"] = json!(name);
+        Workload::from_value(&v, LIMITS).unwrap().groups[0]
+            .name
+            .clone()
+    }
+
+    #[test]
+    fn names_are_one_spelling_counted_as_a_reader_sees_them_and_visible() {
+        // NFC: the two spellings of "café" are one name.
+        assert_eq!(name_of("cafe\u{301}"), "caf\u{e9}");
+        assert_eq!(name_of("caf\u{e9}"), "caf\u{e9}");
+        // 32 decomposed "é" are 32 characters (64 code points).
+        assert_eq!(name_of(&"e\u{301}".repeat(32)), "\u{e9}".repeat(32));
+        // 32 flags, 64 code points: 32 characters.
+        assert_eq!(
+            name_of(&"\u{1F1EB}\u{1F1F7}".repeat(32)).chars().count(),
+            64
+        );
+        assert_eq!(
+            name_error(&"\u{e9}".repeat(33)),
+            format!(
+                "groups[0].name: must be text of 1 to 32 characters, got \"{}\" (33 characters)",
+                "\u{e9}".repeat(33)
+            )
+        );
+        // Invisible only: refused, the code points named.
+        assert_eq!(
+            name_error("\u{200B}"),
+            "groups[0].name: must be text of 1 to 32 characters a reader can see, got only invisible characters (U+200B)"
+        );
+        assert_eq!(
+            name_error("\u{200F}"),
+            "groups[0].name: must be text of 1 to 32 characters a reader can see, got only invisible characters (U+200F)"
+        );
+        assert_eq!(
+            name_error("\u{200B}\u{2060}\u{FEFF}\u{200D}\u{200C}"),
+            "groups[0].name: must be text of 1 to 32 characters a reader can see, got only invisible characters (U+200B U+2060 U+FEFF U+200D ...)"
+        );
+        assert_eq!(
+            name_of("a\u{200B}b"),
+            "a\u{200B}b",
+            "visible with invisible: kept as given"
+        );
+        // One character of 200 code points (a letter and its marks): said in code points.
+        let zalgo = format!("a{}", "\u{301}".repeat(199));
+        assert!(
+            name_error(&zalgo).ends_with(
+                "(200 code points: a name has at most 128; accents and emoji take several)"
+            ),
+            "{}",
+            name_error(&zalgo)
+        );
+        // A direction override in a quoted value is spelled out, not obeyed.
+        assert_eq!(
+            name_error(&format!("\u{202E}{}", "x".repeat(40))),
+            format!("groups[0].name: must be text of 1 to 32 characters, got \"<U+202E>{}...\" (41 characters)", "x".repeat(39))
+        );
+    }
+
+    #[test]
     fn yield_must_be_zero_or_at_least_one_ms() {
         let mut v = example();
         v["yieldMs"] = json!(0.25);
@@ -1268,3 +1547,6 @@ mod tests {
         assert!(e.to_string().contains("must be an object"), "{e}");
     }
 }
+
+#[cfg(test)]
+mod properties;

@@ -90,7 +90,7 @@ async fn finish(handle: RunHandle) -> Ran {
 async fn run(engine: &Engine, json: &str) -> Ran {
     finish(
         engine
-            .start(json, true)
+            .start(json, "", true)
             .map_err(JsValue::from)
             .expect("valid workload"),
     )
@@ -222,7 +222,10 @@ async fn cancel_stops_every_strategy_within_100_ms_and_the_next_run_works() {
         let json = format!(
             r#"{{"strategy":"{strategy}","threads":2,"yieldMs":10,"groups":[{{"name":"long","count":4,"cpuMs":2000,"ioMs":500,"steps":4}}]}}"#
         );
-        let handle = engine.start(&json, true).map_err(JsValue::from).unwrap();
+        let handle = engine
+            .start(&json, "", true)
+            .map_err(JsValue::from)
+            .unwrap();
         sleep(150.0).await;
         let asked = js_sys::Date::now();
         handle.cancel();
@@ -243,7 +246,11 @@ async fn cancel_stops_every_strategy_within_100_ms_and_the_next_run_works() {
 async fn invalid_input_is_an_error_naming_the_field_and_a_second_run_is_refused() {
     let engine = engine().await;
     let error = engine
-        .start(r#"{"strategy":"parallel","threads":17,"groups":[]}"#, true)
+        .start(
+            r#"{"strategy":"parallel","threads":17,"groups":[]}"#,
+            "",
+            true,
+        )
         .err()
         .map(JsValue::from)
         .unwrap();
@@ -256,12 +263,14 @@ async fn invalid_input_is_an_error_naming_the_field_and_a_second_run_is_refused(
     let first = engine
         .start(
             r#"{"strategy":"concurrent","groups":[{"name":"a","count":1,"cpuMs":0,"ioMs":50}]}"#,
+            "",
             true,
         )
         .map_err(JsValue::from)
         .unwrap();
     let second = engine.start(
         r#"{"strategy":"concurrent","groups":[{"name":"a","count":1,"cpuMs":0,"ioMs":50}]}"#,
+        "",
         true,
     );
     assert!(second.is_err(), "one run at a time");
@@ -276,7 +285,10 @@ async fn a_panic_ends_its_run_with_an_error_on_any_thread_and_the_next_run_works
             r#"{{"strategy":"{strategy}","threads":2,"groups":[{{"name":"a","count":4,"cpuMs":20,"ioMs":0}}]}}"#
         );
         engine.panic_next_run();
-        let handle = engine.start(&json, true).map_err(JsValue::from).unwrap();
+        let handle = engine
+            .start(&json, "", true)
+            .map_err(JsValue::from)
+            .unwrap();
         let error = JsFuture::from(handle.done())
             .await
             .expect_err("a run that panicked must fail");

@@ -183,6 +183,9 @@ async fn compute_on_pool(
     let (task_id, task_index) = (task.id, task.id as usize);
     debug_assert_eq!(shared.tasks[task_index].id, task_id);
     pool.run(move || {
+        // Queued before a cancel, taken after it: nothing to do, and no span to record (the
+        // trace showed zero-length pieces after the cancel, as each worker emptied its queue).
+        shared.cancel.check()?;
         let task = &shared.tasks[task_index];
         match piece {
             Piece::Compute { ms } => shared.compute_on_worker(task, step, ms),
@@ -200,6 +203,8 @@ async fn wait(
     ms: f64,
     event_loop: &dyn EventLoop,
 ) -> Result<(), Cancelled> {
+    // Cancelled before it began (a piece came back after the cancel): no wait, no span.
+    state.cancel.check()?;
     let start = state.machine.now_ms();
     let outcome = cancellable(state, event_loop.sleep(ms)).await;
     state.record(task, step, SpanKind::Io, start, state.machine.now_ms());

@@ -3,6 +3,7 @@
 
 mod event_loop;
 mod processes;
+mod text;
 
 use crate::machine::{
     calibrate, calibrate_quickly, Calibration, Calibrator, Clock, Machine, RealMachine,
@@ -12,8 +13,8 @@ use crate::panic::PanickingMachine;
 use crate::plan::Plan;
 use crate::runner::{self, effective, Host, PreparedRun, RunResult};
 use crate::strategy::{EventLoop, Platform, Processes, RunState};
-use crate::trace::{chrome_trace_json, Archive, Span};
-use crate::workload::{Limits, Strategy, Workload};
+use crate::trace::{chrome_trace_json, first_difference, Archive, Span};
+use crate::workload::{Limits, StandIns, Strategy, Workload, WorkloadError};
 use event_loop::BrowserEventLoop;
 use js_sys::{Float64Array, Promise};
 use processes::JsProcesses;
@@ -22,6 +23,7 @@ use std::cell::{Cell, RefCell};
 use std::panic::AssertUnwindSafe;
 use std::rc::Rc;
 use std::sync::Arc;
+pub use text::BrowserText;
 use wasm_bindgen::prelude::*;
 
 // `initThreadPool(n)`: starts rayon's pool on n Web Workers. It must run before any rayon
@@ -97,7 +99,7 @@ pub struct Engine {
     machine: Arc<RealMachine<PerformanceClock>>,
     running: Rc<Cell<bool>>,
     /// Finished runs, kept on this side for the trace export (only the page's thread).
-    kept: Rc<RefCell<Archive<RunResult>>>,
+    kept: Rc<RefCell<Archive<Kept>>>,
     next_run_id: Cell<u32>,
     /// The next run's machine panics at its first piece of computing ([`Engine::panic_next_run`]).
     panic_next_run: Cell<bool>,
@@ -213,8 +215,10 @@ impl Engine {
     }
 
     /// Every problem with a workload, as JSON `[{field, message}]`; `[]` when it is valid.
-    pub fn validate(&self, workload_json: &str) -> Result<String, JsError> {
-        let errors = match Plan::from_json(workload_json, &Limits::DEFAULT) {
+    /// `stand_ins`: what the JS door read as null because JSON can't carry it, by field
+    /// (`{"threads": "NaN (not a finite number)"}`), or "" (see [`StandIns`]).
+    pub fn validate(&self, workload_json: &str, stand_ins: &str) -> Result<String, JsError> {
+        let errors = match plan(workload_json, stand_ins) {
             Ok(_) => Vec::new(),
             Err(e) => e.errors,
         };
@@ -223,8 +227,8 @@ impl Engine {
 
     /// The ideal model's wall time for each strategy, as JSON `{sequential: ms, ...}`, for the
     /// strategies as they would really run here.
-    pub fn predict(&self, workload_json: &str) -> Result<String, JsError> {
-        let plan = Plan::from_json(workload_json, &Limits::DEFAULT)?;
+    pub fn predict(&self, workload_json: &str, stand_ins: &str) -> Result<String, JsError> {
+        let plan = plan(workload_json, stand_ins)?;
         let host = self.host.borrow();
         let predictions: serde_json::Map<String, serde_json::Value> = Strategy::ALL
             .iter()
@@ -241,8 +245,9 @@ impl Engine {
     }
 
     /// The lanes a run of this workload will report, as JSON `[{id, name}]`, before it starts.
-    pub fn lanes(&self, workload_json: &str) -> Result<String, JsError> {
-        let workload = Workload::from_json(workload_json, &Limits::DEFAULT)?;
+    pub fn lanes(&self, workload_json: &str, stand_ins: &str) -> Result<String, JsError> {
+        let workload =
+            Workload::from_door(workload_json, stand_ins_of(stand_ins)?, &Limits::DEFAULT)?;
         let lanes: Vec<serde_json::Value> = runner::lanes(workload.strategy, &self.host.borrow())
             .into_iter()
             .map(|l| serde_json::json!({ "id": l.id, "name": l.name }))
@@ -259,8 +264,13 @@ impl Engine {
     /// Starts a run at once. Rejects invalid workloads (the message names every bad field)
     /// and a second run while one is going. The result (JSON) carries a `runId`: the engine
     /// keeps that run's spans for [`Engine::chrome_trace`].
-    pub fn start(&self, workload_json: &str, traced: bool) -> Result<RunHandle, JsError> {
-        let plan = Plan::from_json(workload_json, &Limits::DEFAULT)?;
+    pub fn start(
+        &self,
+        workload_json: &str,
+        stand_ins: &str,
+        traced: bool,
+    ) -> Result<RunHandle, JsError> {
+        let plan = plan(workload_json, stand_ins)?;
         if self.running.get() {
             return Err(JsError::new(
                 "a run is already in progress: cancel it or wait for its result",
@@ -270,6 +280,12 @@ impl Engine {
         if self.panic_next_run.replace(false) {
             machine = Arc::new(PanickingMachine::new(machine));
         }
+        let group_names = plan
+            .workload
+            .groups
+            .iter()
+            .map(|g| g.name.clone())
+            .collect();
         let run = PreparedRun::new(plan, &self.host.borrow(), machine, traced);
         let state = run.state.clone();
         let origin = self.machine.now_ms();
@@ -289,13 +305,15 @@ impl Engine {
             drop(running);
             let result = outcome.map_err(|message| JsError::new(&message))?;
             let json = result_json(&result, run_id);
-            kept.borrow_mut().keep(run_id, result.spans.len(), result);
+            kept.borrow_mut()
+                .keep(run_id, result.spans.len(), Kept { result, run_id });
             json.map(JsValue::from).map_err(JsValue::from)
         }));
         Ok(RunHandle {
             state,
             origin,
             done,
+            group_names,
         })
     }
 
@@ -308,16 +326,40 @@ impl Engine {
     }
 
     /// The spans of a finished run (by the `runId` of its result) as Chrome trace event JSON,
-    /// which Perfetto opens. Made from the spans kept here: nothing crosses back from JS.
+    /// which Perfetto opens. Made from the spans kept here, once the copy JS holds is checked
+    /// against them: `result_json`, the result without its spans, and `spans`, packed as
+    /// `spansSince` packs them. A copy that differs (edited, or carrying another run's
+    /// `runId`) is refused, naming the first field that differs: the export would not be it.
     #[wasm_bindgen(js_name = chromeTrace)]
-    pub fn chrome_trace(&self, run_id: u32) -> Result<String, JsError> {
+    pub fn chrome_trace(
+        &self,
+        run_id: u32,
+        result_json: &str,
+        spans: Option<Box<[f64]>>,
+    ) -> Result<String, JsError> {
         let kept = self.kept.borrow();
-        let result = kept.get(run_id).ok_or_else(|| {
+        let Kept { result, run_id } = kept.get(run_id).ok_or_else(|| {
             JsError::new(&format!(
                 "the spans of run {run_id} are not kept: the engine keeps those of its last {} runs",
                 kept.max_runs()
             ))
         })?;
+        let spans = spans.ok_or_else(|| {
+            JsError::new(
+                "exportTrace: result.spans must be the list of spans pg.run returned: export the result pg.run returned, as it came",
+            )
+        })?;
+        let given: serde_json::Value = serde_json::from_str(result_json)
+            .map_err(|e| JsError::new(&format!("exportTrace: the result is not JSON ({e})")))?;
+        let mut expected = serde_json::to_value(result)?;
+        expected["runId"] = (*run_id).into();
+        if let Some(d) = first_difference(&expected, &result.spans, &given, &spans) {
+            return Err(JsError::new(&format!(
+                "exportTrace: {} differs from run {run_id}: {} here, {} in the run (the result was \
+                 changed, or carries another run's runId); export the result pg.run returned, as it came",
+                d.field, d.given, d.kept
+            )));
+        }
         let title = format!("concurrency playground: {} run", result.strategy);
         Ok(chrome_trace_json(
             &title,
@@ -346,6 +388,27 @@ impl Drop for Running {
     }
 }
 
+/// A finished run, kept for the trace export.
+struct Kept {
+    result: RunResult,
+    run_id: u32,
+}
+
+/// The stand-ins a JS door sends (see [`StandIns`]); "" for none.
+fn stand_ins_of(text: &str) -> Result<StandIns, JsError> {
+    StandIns::from_json(text).map_err(|e| JsError::new(&e))
+}
+
+/// Validates and plans a workload as the JS door hands it over.
+fn plan(workload_json: &str, stand_ins: &str) -> Result<Plan, WorkloadError> {
+    let stand_ins =
+        StandIns::from_json(stand_ins).map_err(|e| WorkloadError::one("workload", e))?;
+    Plan::new(
+        Workload::from_door(workload_json, stand_ins, &Limits::DEFAULT)?,
+        &Limits::DEFAULT,
+    )
+}
+
 /// A result as JSON, with its run's id (the spans go to JS packed: see `spansSince`).
 fn result_json(result: &RunResult, run_id: u32) -> Result<String, JsError> {
     let mut value = serde_json::to_value(result)?;
@@ -359,6 +422,8 @@ pub struct RunHandle {
     state: Arc<RunState>,
     origin: f64,
     done: Promise,
+    /// The groups' names as the engine read them (normalised to NFC): the spans' `groupName`.
+    group_names: Vec<String>,
 }
 
 // Its methods only read the run's state (atomics: the trace is lock-free) or cancel it.
@@ -399,6 +464,12 @@ impl RunHandle {
     /// Resolves to the result as JSON once the run has ended (completed or cancelled).
     pub fn done(&self) -> Promise {
         self.done.clone()
+    }
+
+    /// The groups' names as the engine read them, by group index.
+    #[wasm_bindgen(js_name = groupNames)]
+    pub fn group_names(&self) -> Vec<String> {
+        self.group_names.clone()
     }
 }
 

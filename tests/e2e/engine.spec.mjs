@@ -161,7 +161,7 @@ test('bad input rejects with an Error naming the field, the value and the range'
   expect(messages[0]).toContain('true: invalid workload: strategy: "fastest" is not a strategy: use sequential, concurrent, parallel, hybrid or processes');
   expect(messages[1]).toContain('threads: 99 is out of range: must be a whole number from 1 to 16 (the most workers a pool has; a run gets what its pool has)');
   expect(messages[2]).toContain('groups[0].cpuMs: -5 is out of range: must be from 0 to 5000');
-  expect(messages[2]).toContain('groups[0].ioMs: must be a number from 0 to 10000, got null');
+  expect(messages[2]).toContain('groups[0].ioMs: must be a number from 0 to 10000, got NaN (not a finite number)');
   expect(messages[3]).toContain('groups[0].count: 5000 is out of range');
   expect(messages[4]).toContain('groups: is missing');
   expect(messages[5]).toContain('true: invalid workload: workload: must be an object');

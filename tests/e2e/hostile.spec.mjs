@@ -31,8 +31,11 @@ const API_CASES = [
   ['a strategy in the wrong case', workload({ strategy: 'Parallel' }), /strategy: "Parallel" is not a strategy: use sequential, concurrent, parallel, hybrid or processes/],
   ['markup as the strategy', workload({ strategy: MARKUP }), /strategy: "<img src=x onerror=\\?"window\.pwned=1\\?"><scr\.\.\." is not a strategy/],
   ['a number as the strategy', workload({ strategy: 3 }), /strategy: 3 is not a strategy/],
-  ['NaN threads', workload({ threads: NaN }), /threads: must be a whole number from 1 to 16 .*got null \(NaN and missing numbers become null in JSON\)/],
-  ['Infinity threads', workload({ threads: Infinity }), /threads: must be a whole number .*got null/],
+  ['NaN threads', workload({ threads: NaN }), /threads: must be a whole number from 1 to 16 \(the most workers a pool has; a run gets what its pool has\), got NaN \(not a finite number\)$/],
+  ['Infinity threads', workload({ threads: Infinity }), /threads: must be a whole number from 1 to 16 .*, got Infinity \(not a finite number\)$/],
+  ['-Infinity computing', workload({ groups: [group({ cpuMs: -Infinity })] }), /^invalid workload: groups\[0\]\.cpuMs: must be a number from 0 to 5000, got -Infinity \(not a finite number\)$/],
+  ['NaN as a whole group', { strategy: 'sequential', groups: [NaN] }, /groups\[0\]: must be an object with name, count, .*, got NaN \(not a finite number\)$/],
+  ['a null count', workload({ groups: [group({ count: null })] }), /groups\[0\]\.count: must be a whole number from 0 to 1000, got null \(an empty value\)$/],
   ['-0 threads', workload({ threads: -0 }), /threads: 0 is out of range: must be a whole number from 1 to 16/],
   ['0 threads', workload({ threads: 0 }), /threads: 0 is out of range/],
   ['1e308 threads', workload({ threads: 1e308 }), /threads: 1e308 is out of range/],
@@ -66,7 +69,22 @@ const API_CASES = [
   ['an unknown top field', workload({ speed: 'max' }), /speed: is not a known field \(known: strategy, threads, globalLock, yieldMs, jitter, seed, sync, groups\)/],
   ['a __proto__ key', () => JSON.parse('{"strategy":"sequential","__proto__":{"polluted":true},"groups":[{"name":"g","count":1,"cpuMs":1,"ioMs":0}]}'), /__proto__: is not a known field/],
   ['a constructor key', () => JSON.parse('{"strategy":"sequential","groups":[{"name":"g","count":1,"cpuMs":1,"ioMs":0,"constructor":1}]}'), /groups\[0\]\.constructor: is not a known field/],
-  ['a workload that contains itself', () => { const w = { strategy: 'sequential', groups: [] }; w.groups.push({ name: 'g', count: 1, cpuMs: 1, ioMs: 0, parent: w }); return w; }, /^invalid workload: workload: refers to itself \(.*\): it must be plain data$/],
+  ['a workload that contains itself', () => { const w = { strategy: 'sequential', groups: [] }; w.groups.push({ name: 'g', count: 1, cpuMs: 1, ioMs: 0, parent: w }); return w; }, /^invalid workload: groups\[0\]\.parent: refers to itself \(it contains itself, or an object that contains it\): a workload must be plain data$/],
+  ['groups that contain themselves', () => { const groups = [{ name: 'g', count: 1, cpuMs: 1, ioMs: 0 }]; groups.push(groups); return { strategy: 'sequential', groups }; }, /^invalid workload: groups\[1\]: refers to itself/],
+  ['a nested object where a count goes', workload({ groups: [group({ count: { a: { b: 1 } } })] }), /^invalid workload: groups\[0\]\.count: must be a whole number from 0 to 1000, got an object$/],
+  ['a count nested 200 levels deep', () => { let v = 1; for (let i = 0; i < 200; i++) v = { a: v }; return { strategy: 'sequential', groups: [{ name: 'g', count: v, cpuMs: 1, ioMs: 0 }] }; }, /^invalid workload: groups\[0\]\.count: must be a whole number from 0 to 1000, got an object nested 200 levels deep$/],
+  ['a group nested 100,000 levels deep', () => { let v = []; for (let i = 1; i < 100_000; i++) v = [v]; return { strategy: 'sequential', groups: [v] }; }, /^invalid workload: groups\[0\]: must be an object with name, count, .*, got a list nested 100000 levels deep$/],
+  ['a name nested 100,000 levels deep', () => { let v = 'x'; for (let i = 0; i < 100_000; i++) v = { v }; return { strategy: 'sequential', groups: [{ name: v, count: 1, cpuMs: 1, ioMs: 0 }] }; }, /^invalid workload: groups\[0\]\.name: must be text of 1 to 32 characters, got an object nested 100000 levels deep$/],
+  ['a shared structure 2^40 paths wide', () => { let v = [1]; for (let i = 0; i < 40; i++) v = [v, v]; return { strategy: 'sequential', groups: [{ name: 'g', count: 1, cpuMs: 1, ioMs: 0, x: v }] }; }, /^invalid workload: workload: holds more than 200000 values/],
+  ['a getter that throws', () => ({ strategy: 'sequential', get groups() { throw new Error('no'); } }), /^invalid workload: workload: could not be read \(Error: "no"\): it must be plain data$/],
+  ['the two spellings of “café”', () => ({ strategy: 'sequential', groups: [{ name: 'caf\u00e9', count: 1, cpuMs: 1, ioMs: 0 }, { name: 'cafe\u0301', count: 1, cpuMs: 1, ioMs: 0 }] }), 'valid'],
+  ['32 decomposed “é” (64 code points)', workload({ groups: [group({ name: 'e\u0301'.repeat(32) })] }), 'valid'],
+  ['33 “é”', workload({ groups: [group({ name: '\u00e9'.repeat(33) })] }), /groups\[0\]\.name: must be text of 1 to 32 characters, got "é{33}" \(33 characters\)$/],
+  ['a name of a zero-width space', workload({ groups: [group({ name: '\u200b' })] }), /^invalid workload: groups\[0\]\.name: must be text of 1 to 32 characters a reader can see, got only invisible characters \(U\+200B\)$/],
+  ['a name of a lone right-to-left mark', workload({ groups: [group({ name: '\u200f' })] }), /groups\[0\]\.name: .* got only invisible characters \(U\+200F\)$/],
+  ['a name of joiners, a BOM and a word joiner', workload({ groups: [group({ name: '\u200d\ufeff\u2060' })] }), /got only invisible characters \(U\+200D U\+FEFF U\+2060\)$/],
+  ['a letter under 200 marks', workload({ groups: [group({ name: `a${'\u0301'.repeat(199)}` })] }), /groups\[0\]\.name: must be text of 1 to 32 characters, got "a\u0301+\.\.\." \(200 code points: a name has at most 128; accents and emoji take several\)$/],
+  ['a direction override in a strategy', workload({ strategy: '\u202eparallel' }), /^invalid workload: strategy: "<U\+202E>parallel" is not a strategy/],
   ['too much input', workload({ groups: [group({ dataKb: 9000 })] }), /groups\[0\]\.dataKb: 9000 is out of range: must be a whole number from 0 to 8192 \(KiB\)/],
   ['a negative arrival interval', workload({ groups: [group({ everyMs: -1 })] }), /groups\[0\]\.everyMs: -1 is out of range: must be from 0 to 10000/],
   ['arrivals past two minutes', workload({ groups: [group({ count: 20, everyMs: 10000 })] }), /groups\[0\]\.everyMs: the last of 20 tasks every 10000 ms would arrive at 190000 ms, over the limit of 120000 ms/],
@@ -111,6 +129,11 @@ test('the JS API: every bad workload and option is refused with a short, clear m
     return out;
   }, cases.map(([name, input]) => [name, input]));
   for (const [i, outcome] of outcomes.entries()) {
+    if (cases[i][2] === 'valid') {
+      // Valid, however it looks: run, with nothing to say about it.
+      expect([outcome.message, outcome.validated], cases[i][0]).toEqual(['accepted!', false]);
+      continue;
+    }
     expect(outcome.message, cases[i][0]).toMatch(cases[i][2]);
     expect(outcome.message.length, `${cases[i][0]}: a short message`).toBeLessThan(MAX_MESSAGE);
     expect(outcome.validated, `${cases[i][0]}: validate() names the problem too (and never throws)`).toBe(true);
@@ -166,10 +189,32 @@ test('the JS API: every bad workload and option is refused with a short, clear m
     for (const [name, call] of [['predict', () => pg.predict({})], ['lanes', () => pg.lanes('x')]]) {
       try { call(); out[name] = 'accepted!'; } catch (e) { out[name] = e.message; }
     }
+    // A name in either spelling: the engine's (NFC) on every span. A copy of a result that
+    // differs from the run the engine kept is refused, naming the field.
+    const kept = await pg.run({ ...good, groups: [{ name: 'cafe\u0301', count: 2, cpuMs: 1, ioMs: 5 }] });
+    out.spanNames = [...new Set(kept.spans.map((s) => s.groupName))];
+    out.groupNames = kept.groupNames;
+    const other = await pg.run(good);
+    const refused = (copy) => { try { pg.exportTrace(copy); return 'accepted!'; } catch (e) { return e.message; } };
+    out.exportEdited = refused({ ...kept, wallMs: kept.wallMs + 1 });
+    out.exportSwapped = refused({ ...other, runId: kept.runId });
+    out.exportSpan = refused({ ...kept, spans: kept.spans.map((s, i) => (i === 0 ? { ...s, end: s.end + 5 } : s)) });
+    out.exportSpanName = refused({ ...kept, spans: kept.spans.map((s, i) => (i === 1 ? { ...s, groupName: 'x' } : s)) });
+    out.exportFewer = refused({ ...kept, spans: kept.spans.slice(1) });
+    out.exportAsIs = JSON.parse(pg.exportTrace(kept)).traceEvents.filter((e) => e.ph === 'X').length === kept.spans.length;
     out.running = pg.running;
     out.polluted = Object.prototype.polluted ?? null;
     return out;
   }, GOOD);
+  expect(behaviour.spanNames).toEqual(['caf\u00e9']);
+  expect(behaviour.groupNames).toEqual(['caf\u00e9']);
+  expect(behaviour.exportEdited).toMatch(/^exportTrace: result\.wallMs differs from run \d+: [\d.e-]+ here, [\d.e-]+ in the run \(the result was changed, or carries another run's runId\); export the result pg\.run returned, as it came$/);
+  expect(behaviour.exportSwapped).toMatch(/^exportTrace: result\.\w+.* differs from run \d+: .* here, .* in the run/);
+  expect(behaviour.exportSpan).toMatch(/^exportTrace: result\.spans\[0\]\.end differs from run \d+: [\d.e-]+ here, [\d.e-]+ in the run/);
+  expect(behaviour.exportSpanName).toMatch(/^exportTrace: result\.spans\[1\]\.groupName differs from run \d+: "x" here/);
+  expect(behaviour.exportFewer).toMatch(/^exportTrace: result\.spans differs from run \d+: \d+ spans here, \d+ spans in the run/);
+  expect(behaviour.exportAsIs).toBe(true);
+  counted += 7;
   expect(behaviour.second).toBe('a run is already in progress: cancel it or wait for its result');
   expect(behaviour.first).toBe('completed');
   expect([behaviour.abortedBefore, behaviour.abortedTwice]).toEqual(['cancelled', 'cancelled']);
@@ -263,22 +308,31 @@ const LINK_CASES = [
   ['a count as text', { workload: { ...GOOD, groups: [{ ...GOOD.groups[0], count: 'many' }] } }, { field: 'groups[0].count', text: 'got "many"' }],
   ['a missing count', { workload: { ...GOOD, groups: [{ name: 'x', cpuMs: 1, ioMs: 1 }] } }, { field: 'groups[0].count', text: 'is missing' }],
   ['markup as a name', { workload: { ...GOOD, groups: [{ ...GOOD.groups[0], name: MARKUP }] } }, { field: 'groups[0].name', text: 'must be text of 1 to 32 characters' }],
+  // JSON text that JSON.parse reads as something JSON can't write back: the link stays as given.
+  ['1e999 threads', { raw: '{"strategy":"concurrent","threads":1e999,"groups":[{"name":"ok","count":2,"cpuMs":5,"ioMs":10}]}' },
+    { field: 'threads', text: 'got Infinity (not a finite number)' }],
+  ['-1e400 computing', { raw: '{"strategy":"concurrent","groups":[{"name":"ok","count":2,"cpuMs":-1e400,"ioMs":10}]}' },
+    { field: 'groups[0].cpuMs', text: 'must be a number from 0 to 5000, got -Infinity (not a finite number)' }],
+  ['a count nested 200 levels deep', { raw: `{"strategy":"concurrent","groups":[{"name":"ok","count":${'{"a":'.repeat(200)}1${'}'.repeat(200)},"cpuMs":5,"ioMs":10}]}` },
+    { field: 'groups[0].count', text: 'must be a whole number from 0 to 1000, got an object nested 200 levels deep' }],
+  ['a zero-width space as a name', { workload: { ...GOOD, groups: [{ ...GOOD.groups[0], name: '\u200b' }] } },
+    { field: 'groups[0].name', text: 'got only invisible characters (U+200B)' }],
+  ['a lone right-to-left mark as a name', { workload: { ...GOOD, groups: [{ ...GOOD.groups[0], name: '\u200f' }] } },
+    { field: 'groups[0].name', text: 'got only invisible characters (U+200F)' }],
 ];
 
 test('the link: bad values open marked, with their message and value, Run waits; nothing is coerced', async ({ page }) => {
   const problems = watchForErrors(page);
   for (const [name, query, expected] of LINK_CASES) {
-    const search = `?workload=${encodeURIComponent(JSON.stringify(query.workload))}`;
+    const given = query.raw ?? JSON.stringify(query.workload);
+    const search = `?workload=${encodeURIComponent(given)}`;
     await openPlayground(page, ISOLATED, search);
     await expect(page.locator('#run'), name).toBeDisabled();
     const slot = page.locator(`[aria-invalid="true"] ~ .field-error, .field-error`).filter({ hasText: expected.text });
     await expect(slot.first(), `${name}: the message is shown`).toBeVisible();
-    // The link still holds what was given: the page did not rewrite it into something else.
-    // (The editor may add the defaults of fields the link left out: they change nothing.)
-    const kept = JSON.parse(new URL(page.url()).searchParams.get('workload'));
-    for (const [key, value] of Object.entries(JSON.parse(JSON.stringify(query.workload)))) {
-      expect(kept[key], `${name}: the link keeps ${key} as given`).toEqual(value);
-    }
+    // The link still holds what was given, to the character: the page rewrites it only once
+    // the reader edits.
+    expect(new URL(page.url()).searchParams.get('workload'), `${name}: the link is kept as given`).toBe(given);
     expect(await page.evaluate(() => window.pwned ?? null), `${name}: markup stays text`).toBeNull();
   }
   counted += LINK_CASES.length;
@@ -303,6 +357,28 @@ test('the link: bad values open marked, with their message and value, Run waits;
   await expect(page.locator('#run')).toBeEnabled();
   await page.click('#run');
   await expect(page.locator('.run[data-status="completed"]')).toHaveCount(1, { timeout: 30_000 });
+  // Editing another field of a link with 1e999: the link isn't rewritten with null meanwhile.
+  const infinite = '{"strategy":"concurrent","threads":1e999,"groups":[{"name":"ok","count":2,"cpuMs":5,"ioMs":10}]}';
+  await openPlayground(page, ISOLATED, `?workload=${encodeURIComponent(infinite)}`);
+  await page.locator('#editor input[aria-label="Tasks, group 1"]').fill('3');
+  await expect(page.locator('.field-error').filter({ hasText: 'got Infinity (not a finite number)' })).toBeVisible();
+  expect(new URL(page.url()).searchParams.get('workload')).toBe(infinite);
+  await page.locator('#copy-link').click();
+  await expect(page.locator('#summary')).toContainText('values a link can’t carry as they are');
+  await page.evaluate(() => { document.getElementById('summary').textContent = ''; });
+  await page.locator('#copy-embed').click();
+  await expect(page.locator('#summary')).toContainText('values a link can’t carry as they are');
+  await page.locator('#editor input[type=range]').fill('2');
+  await expect(page.locator('#run')).toBeEnabled();
+  expect(JSON.parse(new URL(page.url()).searchParams.get('workload')).threads).toBe(2);
+  counted += 2;
+  // The two spellings of "café", and 32 decomposed "é": valid.
+  for (const names of [['caf\u00e9', 'cafe\u0301'], ['e\u0301'.repeat(32)]]) {
+    const groups = names.map((n) => ({ ...GOOD.groups[0], name: n }));
+    await openPlayground(page, ISOLATED, `?workload=${encodeURIComponent(JSON.stringify({ ...GOOD, groups }))}`);
+    await expect(page.locator('#run')).toBeEnabled();
+    counted++;
+  }
   // Unicode of every kind is fine as a name.
   await openPlayground(page, ISOLATED, `?workload=${encodeURIComponent(JSON.stringify({ ...GOOD, groups: [{ ...GOOD.groups[0], name: 'مرحبا 👋 日本' }] }))}`);
   await expect(page.locator('#run')).toBeEnabled();
@@ -326,6 +402,50 @@ test('the link stays short for the biggest workload the editor makes', async ({ 
   counted++;
 });
 
+test('a link of 10,000 groups costs the page no more than a good one: 12 rows drawn, the rest counted', async ({ page }) => {
+  const problems = watchForErrors(page);
+  const workload = { strategy: 'sequential', groups: Array.from({ length: 10_000 }, (_, i) => ({ name: `g${i}`, count: 1, cpuMs: 1, ioMs: 0 })) };
+  // 860,000 characters: more than serve takes in a request line (431), so the page's HTML is
+  // given for that address by the browser itself; everything else comes from the server.
+  await page.route('**/index.html?workload=**', async (route) => {
+    const response = await route.fetch({ url: `${ISOLATED}/index.html` });
+    await route.fulfill({ response });
+  });
+  await page.goto(`${ISOLATED}/index.html?workload=${encodeURIComponent(JSON.stringify(workload))}`);
+  await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 60_000 });
+  const readyMs = await page.evaluate(() => performance.now());
+  console.log(`a link of 10,000 groups: ready at ${Math.round(readyMs)} ms`);
+  expect(await page.locator('#editor tbody tr').count()).toBe(12);
+  await expect(page.locator('.groups-hidden')).toContainText('…and 9,988 more groups, not shown: a workload has at most 12.');
+  await expect(page.locator('.field-error').filter({ hasText: 'has 10000 groups: must have from 1 to 12' })).toBeVisible();
+  await expect(page.locator('#run')).toBeDisabled();
+  expect(readyMs).toBeLessThan(10_000); // was 15-35 s: every row drawn
+  // Removing them is the reader's call, and then Run works.
+  await page.locator('.groups-hidden button').click();
+  await expect(page.locator('.groups-hidden')).toBeHidden();
+  await expect(page.locator('#run')).toBeEnabled();
+  await page.click('#run');
+  await expect(page.locator('.run[data-status="completed"]')).toHaveCount(1, { timeout: 30_000 });
+  counted++;
+  expect(problems).toEqual([]);
+});
+
+test('the embed describes a workload with a null group, or 10 groups, in words, never "undefined"', async ({ page }) => {
+  const problems = watchForErrors(page);
+  for (const [groups, words] of [
+    [[null], 'group 1: not valid yet (see the editor)'],
+    [[{ name: 'a', count: 'x', cpuMs: 1, ioMs: 0 }], 'group 1: not valid yet'],
+    [Array.from({ length: 10 }, (_, i) => ({ name: `g${i}`, count: 1, cpuMs: 1, ioMs: 0 })), 'and 6 more groups'],
+  ]) {
+    await page.goto(`${ISOLATED}/embed.html?editor=1&workload=${encodeURIComponent(JSON.stringify({ strategy: 'sequential', groups }))}`);
+    await page.waitForFunction(() => window.embedFrame?.ready === true, null, { timeout: 60_000 });
+    await expect(page.locator('#claim')).toContainText(words);
+    await expect(page.locator('#claim')).not.toContainText('undefined');
+    counted++;
+  }
+  expect(problems).toEqual([]);
+});
+
 /** Embed parameters: `[name, query, notice expected]`. */
 const PARAM_CASES = [
   ['a flag named like a built-in', 'editor=constructor', 'Ignored editor=constructor: use 1 or 0.'],
@@ -336,6 +456,10 @@ const PARAM_CASES = [
   ['an unknown parameter with markup', `${encodeURIComponent(MARKUP)}=1`, 'Unknown parameter “<img src=x onerror="window.pwned=1"><scr…” ignored'],
   ['a javascript: origin', 'origin=javascript:alert(1)', 'Ignored origin=javascript:alert(1): use comma-separated origins'],
   ['a preset named like a built-in', 'preset=toString', 'Unknown preset “toString”'],
+  ['1e999 threads', `workload=${encodeURIComponent('{"strategy":"concurrent","threads":1e999,"groups":[{"name":"ok","count":2,"cpuMs":5,"ioMs":10}]}')}`,
+    'The workload in the URL was rejected: threads: must be a whole number from 1 to 16 (the most workers a pool has; a run gets what its pool has), got Infinity (not a finite number)'],
+  ['a group nested 300 levels deep', `workload=${encodeURIComponent(`{"strategy":"concurrent","groups":[${'['.repeat(300)}${']'.repeat(300)}]}`)}`,
+    'groups[0]: must be an object with name, count, cpuMs, ioMs, steps, dataKb and everyMs, got a list nested 300 levels deep'],
   ['a bad workload', `workload=${encodeURIComponent(JSON.stringify({ ...GOOD, threads: 'all' }))}`, 'The workload in the URL was rejected: threads: must be a whole number'],
   ['a workload that is not an object', 'workload=42', 'could not be read (not an object)'],
 ];
@@ -393,6 +517,34 @@ test('postMessage: hostile messages are ignored or answered with an error; the f
   const error = await page.evaluate(() => window.received.find((m) => m?.type === 'error' && m.id === 'bad'));
   expect(error.code).toBe('invalid-workload');
   expect(error.message).toMatch(/^groups\[0\]\.name: must be text of 1 to 32 characters, got "m{40}\.\.\."$/);
+  // What structured cloning carries and JSON doesn't: named by field, with the range.
+  const answers = await page.evaluate(async ([good, source]) => {
+    const frame = document.getElementById('f').contentWindow;
+    const ask = (id, workload) => new Promise((resolve) => {
+      const listen = (e) => { if (e.data?.id === id && (e.data.type === 'error' || e.data.type === 'result')) { removeEventListener('message', listen); resolve(e.data.message ?? e.data.type); } };
+      addEventListener('message', listen);
+      frame.postMessage({ source, version: 1, type: 'setWorkload', id, workload }, '*');
+    });
+    let nested = [];
+    for (let i = 1; i < 1000; i++) nested = [nested];
+    let shared = [1];
+    for (let i = 0; i < 40; i++) shared = [shared, shared];
+    return {
+      nan: await ask('nan', { ...good, threads: NaN }),
+      infinity: await ask('inf', { ...good, groups: [{ ...good.groups[0], ioMs: Infinity }] }),
+      bigint: await ask('big', { ...good, seed: 2n }),
+      nested: await ask('nested', { ...good, groups: [nested] }),
+      shared: await ask('shared', { ...good, groups: [{ ...good.groups[0], x: shared }] }),
+      invisible: await ask('invisible', { ...good, groups: [{ ...good.groups[0], name: '\u200b\u200f' }] }),
+    };
+  }, [GOOD, SOURCE]);
+  expect(answers.nan).toBe('threads: must be a whole number from 1 to 16 (the most workers a pool has; a run gets what its pool has), got NaN (not a finite number)');
+  expect(answers.infinity).toBe('groups[0].ioMs: must be a number from 0 to 10000, got Infinity (not a finite number)');
+  expect(answers.bigint).toBe('seed: 2n is a BigInt: use a plain number');
+  expect(answers.nested).toBe('groups[0]: must be an object with name, count, cpuMs, ioMs, steps, dataKb and everyMs, got a list nested 1000 levels deep');
+  expect(answers.shared).toMatch(/^workload: holds more than 200000 values/);
+  expect(answers.invisible).toBe('groups[0].name: must be text of 1 to 32 characters a reader can see, got only invisible characters (U+200B U+200F)');
+  counted += 6;
   await post(ours({ type: 'cancel' })); // nothing running: nothing happens
   // Two runs at once: the second is refused while the first goes.
   await post(ours({ type: 'run', id: 'slow', workload: { ...GOOD, groups: [{ name: 'wait', count: 2, cpuMs: 0, ioMs: 600, steps: 1 }] } }));

@@ -86,6 +86,7 @@ async fn compute_on_pool(
     let shared = state.clone();
     // …
     pool.run(move || {
+        // …
         let task = &shared.tasks[task_index];
         match piece {
             Piece::Compute { ms } => shared.compute_on_worker(task, step, ms),
@@ -102,6 +103,7 @@ async fn compute_on_pool(
 async fn wait(
     // …
 ) -> Result<(), Cancelled> {
+    // …
     let start = state.machine.now_ms();
     let outcome = cancellable(state, event_loop.sleep(ms)).await;
     state.record(task, step, SpanKind::Io, start, state.machine.now_ms());

@@ -62,21 +62,44 @@ export function short(text, length = 40) {
  */
 export const MAX_LINK = 8_000;
 
-/** The URL for a workload (keeping other parameters, e.g. embed ones), with the replay's cursor if given. */
+/**
+ * A workload as the JSON a link carries, or null when JSON would change it: a number that is
+ * not finite (JSON writes NaN and 1e999 as null), a BigInt, a structure too deep to write.
+ */
+export function linkJson(workload) {
+  try {
+    return JSON.stringify(workload, (key, value) => {
+      if ((typeof value === 'number' && !Number.isFinite(value)) || typeof value === 'bigint') throw new RangeError('not JSON');
+      return value;
+    });
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The URL for a workload (keeping other parameters, e.g. embed ones), with the replay's
+ * cursor if given; null when a link can't carry the workload as it is (see linkJson).
+ */
 export function urlFor(workload, { presetId = null, cursorMs = null, base = location.href } = {}) {
+  const json = linkJson(workload);
+  if (json === null) return null;
   const url = new URL(base);
   url.searchParams.delete('preset');
   url.searchParams.delete('t');
-  url.searchParams.set('workload', JSON.stringify(workload));
+  url.searchParams.set('workload', json);
   if (presetId) url.searchParams.set('preset', presetId);
   if (cursorMs !== null) url.searchParams.set('t', String(Math.round(cursorMs * 10) / 10));
   return url;
 }
 
-/** Puts the workload in the page's address, unless its link would be too long (then it says so: false). */
+/**
+ * Puts the workload in the page's address, unless its link would be too long or can't carry
+ * it as it is (then the address keeps what it had, and this says so: false).
+ */
 export function writeState(workload, presetId, cursorMs = null) {
   const url = urlFor(workload, { presetId, cursorMs });
-  if (url.href.length > MAX_LINK) return false;
+  if (url === null || url.href.length > MAX_LINK) return false;
   history.replaceState(null, '', url);
   return true;
 }

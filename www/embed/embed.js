@@ -260,11 +260,13 @@ async function main() {
   }
 
   function render() {
-    showClaim(preset ? preset.title : 'Your workload', preset ? preset.claim : describeWorkload(base));
+    showClaim(preset ? preset.title : 'Your workload', preset ? preset.claim : describeWorkload(base, pg.validate(base)));
     const labels = runsFor().map((r) => r.label);
     ui.run.textContent = labels.length === 1 ? `Run ${labels[0]}` : `Run ${labels.length} ways`;
     ui.run.setAttribute('aria-description', labels.join(', '));
-    const full = urlFor(base, { presetId: preset?.id ?? null, base: new URL('index.html', location.href).href });
+    // A workload a link can't carry as it is (see linkJson): the full page gets the URL's own.
+    const full = urlFor(base, { presetId: preset?.id ?? null, base: new URL('index.html', location.href).href })
+      ?? new URL(`index.html${location.search}`, location.href);
     ui.openFull.href = full.href;
     ui.threadsOff.querySelector('a')?.setAttribute('href', full.href);
   }
@@ -450,9 +452,17 @@ function showClaim(title, text) {
   ui.claim.replaceChildren(Object.assign(document.createElement('strong'), { textContent: title }), document.createTextNode(` ${text}`));
 }
 
-function describeWorkload(workload) {
+/** Groups described in words (at most DESCRIBED_GROUPS); a group or field that isn't valid is said to be so, never printed as it is. */
+const DESCRIBED_GROUPS = 4;
+function describeWorkload(workload, errors = []) {
   const groups = Array.isArray(workload?.groups) ? workload.groups : [];
-  return groups.map((g) => `${g?.count} × ${g?.name}: ${g?.cpuMs} ms computing, ${g?.ioMs} ms waiting`).join('; ');
+  const bad = (i) => errors.some((e) => e.field === `groups[${i}]` || e.field.startsWith(`groups[${i}].`));
+  const readable = (g) => typeof g?.name === 'string' && Number.isInteger(g.count) && Number.isFinite(g.cpuMs) && Number.isFinite(g.ioMs);
+  const words = groups.slice(0, DESCRIBED_GROUPS).map((g, i) => (bad(i) || !readable(g)
+    ? `group ${i + 1}: not valid yet (see the editor)`
+    : `${g.count} × ${short(g.name)}: ${g.cpuMs} ms computing, ${g.ioMs} ms waiting`));
+  if (groups.length > DESCRIBED_GROUPS) words.push(`and ${groups.length - DESCRIBED_GROUPS} more groups`);
+  return groups.length ? words.join('; ') : 'no task groups yet';
 }
 
 main().catch((error) => {

@@ -237,9 +237,35 @@ function spanDecoder({ packedSpan, spanKinds }) {
 /** The fields every span has (the decoder names them; any other packed field is a detail). */
 const BASIC_SPAN_FIELDS = ['task', 'group', 'step', 'lane', 'kind', 'start', 'end'];
 
+/**
+ * Packs spans as the engine packs them (`spansSince`), for it to compare with a run it kept:
+ * a field that is not a number packs as NaN, an unknown kind as -1, and a span whose group's
+ * name is not the result's is refused here.
+ */
+function spanPacker({ packedSpan, spanKinds }) {
+  const width = packedSpan.length;
+  return (spans, groupNames, runId) => {
+    const packed = new Float64Array(spans.length * width);
+    const number = (v) => (typeof v === 'number' ? v : NaN);
+    spans.forEach((span, i) => {
+      packedSpan.forEach((field, j) => {
+        const value = span?.[field];
+        packed[i * width + j] = field === 'kind' ? spanKinds.indexOf(value) : number(value);
+      });
+      if (span?.groupName !== groupNames?.[span?.group]) {
+        throw new Error(`exportTrace: result.spans[${i}].groupName differs from run ${runId}: ${short(span?.groupName)} here, ` +
+          `not the name of its group (the result was changed); export the result pg.run returned, as it came`);
+      }
+    });
+    return packed;
+  };
+}
+
 class Playground {
   #engine;
   #decode;
+  #pack;
+  #validated = null; // { key, errors }: the last workload validated and the engine's answer
   #processes;
   #host;
   #settled = false;
@@ -250,6 +276,7 @@ class Playground {
     this.#host = host;
     host.state.observeCores = (seen) => this.#observeCores(seen);
     this.#decode = spanDecoder(terms);
+    this.#pack = spanPacker(terms);
     /**
      * Resolves (to the capabilities then) once the worker pool has started and the kernel's
      * calibration is final; on a page without threads, once the calibration is final. Runs
@@ -314,13 +341,18 @@ class Playground {
 
   /** Every problem with a workload: `[{ field, message }]`, empty when it is valid. Never throws. */
   validate(workload) {
-    const encoded = encode(workload);
-    return encoded.problem ? [encoded.problem] : JSON.parse(this.#engine.validate(encoded.json));
+    const encoded = encode(workload, this.limits);
+    if (encoded.problem) return [encoded.problem];
+    // The page asks again for the same workload as it redraws: the last answer is kept (a
+    // link of 10,000 groups takes the engine about 150 ms to read).
+    const key = `${encoded.standIns}\n${encoded.json}`;
+    if (this.#validated?.key !== key) this.#validated = { key, errors: this.#engine.validate(encoded.json, encoded.standIns) };
+    return JSON.parse(this.#validated.errors);
   }
 
   /** Ideal wall time (no overhead) of each strategy for this workload: `{ sequential: ms, ... }`. */
   predict(workload) {
-    return JSON.parse(this.#engine.predict(toJson(workload)));
+    return JSON.parse(this.#engine.predict(...toJson(workload, this.limits)));
   }
 
   /**
@@ -328,7 +360,7 @@ class Playground {
    * `main` and every worker of the pool when the strategy uses workers here.
    */
   lanes(workload) {
-    return JSON.parse(this.#engine.lanes(toJson(workload)));
+    return JSON.parse(this.#engine.lanes(...toJson(workload, this.limits)));
   }
 
   /** Whether the pool or the calibration is still starting (`whenPoolReady` has not resolved). */
@@ -371,15 +403,15 @@ class Playground {
   async run(workload, options = {}) {
     // Everything is checked before anything starts: a bad option can't orphan a run.
     const { signal, onProgress, trace = true } = checkOptions(options);
-    const groupNames = Array.isArray(workload?.groups) ? workload.groups.map((g) => g?.name) : [];
-    const json = toJson(workload);
+    const [json, standIns] = toJson(workload, this.limits);
     if (!this.#settled) {
       // Invalid input is rejected at once, not after the wait: starting it throws the
       // engine's message naming every bad field.
-      if (this.validate(workload).length) this.#engine.start(json, trace);
+      if (this.validate(workload).length) this.#engine.start(json, standIns, trace);
       await this.whenPoolReady; // (a cancel meanwhile: the run below is cancelled as it starts)
     }
-    const handle = this.#engine.start(json, trace); // throws on invalid input
+    const handle = this.#engine.start(json, standIns, trace); // throws on invalid input
+    const groupNames = handle.groupNames(); // as the engine read them (NFC)
     const spans = [];
     let cursor = 0;
     const drain = () => {
@@ -434,7 +466,17 @@ class Playground {
       throw new Error('exportTrace: expected a result of pg.run (it has a runId), got ' +
         (result === null || typeof result !== 'object' ? String(result) : 'an object without a runId'));
     }
-    return this.#engine.chromeTrace(runId);
+    // The engine checks the copy against the run it kept: an edited result, or one carrying
+    // another run's runId, is refused (its trace would not be this result's).
+    const { spans, ...fields } = result;
+    let json;
+    try {
+      json = JSON.stringify(fields);
+    } catch (error) {
+      throw new Error(`exportTrace: the result can't be read as JSON (${short(error.message, 80)}): export the result pg.run returned, as it came`);
+    }
+    // (Spans that are not a list: the engine says so, once it has found the run.)
+    return this.#engine.chromeTrace(runId, json, Array.isArray(spans) ? this.#pack(spans, fields.groupNames, runId) : undefined);
   }
 }
 
@@ -461,45 +503,154 @@ function checkOptions(options) {
 }
 
 /** A short description of any JS value for a message: never its whole text. */
-function short(value) {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+function short(value, length = 40) {
+  if (typeof value === 'string') return JSON.stringify(value.length > length ? `${value.slice(0, length)}…` : value);
   if (typeof value === 'bigint') return `${value}n`;
   if (typeof value === 'function') return 'a function';
   if (Array.isArray(value)) return 'a list';
   return value === null ? 'null' : typeof value === 'object' ? 'an object' : String(value);
 }
 
+/** Values a workload may hold (numbers, text, lists, objects): a structure shared many times over can't cost more. */
+const MAX_VALUES = 200_000;
+
 /**
- * A workload as JSON for the engine, or the first thing JSON can't carry, named by its field:
- * `{ json }` or `{ problem: { field, message } }`. (Fields JSON drops, functions and
+ * A workload as JSON for the engine: `{ json, standIns }`, or the first thing JSON can't carry
+ * at all, named by its field: `{ problem: { field, message } }`.
+ *
+ * Where a value goes (`threads`, `groups[1]`, `groups[1].cpuMs`...), what JSON would turn into
+ * something else is sent as null and described in `standIns` (`{ threads: "NaN (not a finite
+ * number)" }`), for the engine to name with the field's range: NaN and ±Infinity, and a list or
+ * object nested deeper than `maxDepth` levels (the engine's limit; measured without recursion,
+ * so 100,000 levels cost what they hold). A BigInt, a lone surrogate, a structure that contains
+ * itself, or more than MAX_VALUES values are problems. (Fields JSON drops, functions and
  * undefined, are then missing for the engine, which says so.)
  */
-function encode(workload) {
+function encode(workload, { maxDepth }) {
   if (workload === null || typeof workload !== 'object' || Array.isArray(workload)) {
     return { problem: { field: 'workload', message: `must be an object with strategy and groups, got ${short(workload)}` } };
   }
-  const paths = new Map([[workload, 'workload']]);
+  // Each list or object met: its path, its level (the workload's is 1), whether its items are
+  // fields (the workload, `groups`, a group), as the engine reads them, and whether it is
+  // inside a value already measured (then nothing in it is too deep, nor a cycle).
+  const holders = new Map([[workload, { path: 'workload', level: 1, holdsFields: true, measured: false }]]);
+  const standIns = {};
   let problem = null;
+  let values = 0;
   const replacer = function (key, value) {
-    if (problem || key === '') return value;
-    const parent = paths.get(this) ?? 'workload';
-    const path = Array.isArray(this) ? `${parent}[${key}]` : parent === 'workload' ? key : `${parent}.${key}`;
-    if (typeof value === 'bigint') {
+    if (problem) return undefined;
+    if (key === '') {
+      // The workload itself (or what its toJSON gave).
+      if (value !== null && typeof value === 'object') holders.set(value, holders.get(workload));
+      return value;
+    }
+    const holder = holders.get(this) ?? { path: 'workload', level: 1, holdsFields: false, measured: false };
+    const parent = holder.path;
+    const path = Array.isArray(this) ? `${parent}[${key}]` : parent === 'workload' ? fieldName(key) : `${parent}.${fieldName(key)}`;
+    if (++values > MAX_VALUES) {
+      problem = { field: 'workload', message: `holds more than ${MAX_VALUES} values: a workload is a few groups of a few fields` };
+    } else if (typeof value === 'bigint') {
       problem = { field: path, message: `${short(value)} is a BigInt: use a plain number` };
     } else if (typeof value === 'string' && !isWellFormed(value)) {
       problem = { field: path, message: 'has a lone surrogate: text must be well-formed Unicode' };
+    } else if (typeof value === 'number' && !Number.isFinite(value)) {
+      if (holder.holdsFields) standIns[path] = `${value} (not a finite number)`;
+      return null;
     } else if (value !== null && typeof value === 'object') {
-      paths.set(value, path);
+      const holdsFields = holder.holdsFields && (holder.level === 1 ? key === 'groups' && Array.isArray(value)
+        : holder.level === 2 && !Array.isArray(value));
+      let measured = holder.measured;
+      if (holder.holdsFields && !measured) {
+        const depth = depthOf(value);
+        if (Array.isArray(depth)) {
+          // A cycle: named by the innermost field on the way to it.
+          const field = innermostField(path, holder.level + 1, holdsFields, depth);
+          problem = { field, message: 'refers to itself (it contains itself, or an object that contains it): a workload must be plain data' };
+        } else if (depth === TOO_MANY) {
+          problem = { field: path, message: `holds more than ${MAX_VALUES} values: a workload is a few groups of a few fields` };
+        } else if (holder.level + depth <= maxDepth) {
+          measured = true; // nothing inside is too deep, nor a cycle
+        } else if (!holdsFields) {
+          // Too deep, as the engine reads text: the value of the innermost field around.
+          standIns[path] = `${Array.isArray(value) ? 'a list' : 'an object'} nested ${depth} levels deep`;
+          return null;
+        }
+      }
+      holders.set(value, { path, level: holder.level + 1, holdsFields, measured });
     }
     return problem ? undefined : value;
   };
   try {
     const json = JSON.stringify(workload, replacer);
-    return problem ? { problem } : { json };
+    return problem ? { problem } : { json, standIns: Object.keys(standIns).length ? JSON.stringify(standIns) : '' };
   } catch (error) {
-    // The only other failure of JSON.stringify: a structure that contains itself.
-    return { problem: { field: 'workload', message: `refers to itself (${error.message.split('\n')[0]}): it must be plain data` } };
+    // A getter, a proxy or a toJSON that throws: not plain data.
+    return { problem: { field: 'workload', message: `could not be read (${error.name}: ${short(error.message.split('\n')[0], 80)}): it must be plain data` } };
   }
+}
+
+/**
+ * The field a path of `keys` from the value at `path` ends in: down through the workload,
+ * `groups` and a group (`holdsFields`: the value at `path` is one of them), no further.
+ */
+function innermostField(path, level, holdsFields, keys) {
+  let field = path;
+  for (const key of keys) {
+    if (!holdsFields) break;
+    const list = level === 2;
+    field = list ? `${field}[${key}]` : level === 1 ? fieldName(key) : `${field}.${fieldName(key)}`;
+    holdsFields = level === 1 ? key === 'groups' : level === 2;
+    level++;
+  }
+  return field;
+}
+
+/** A key in a field's path as the engine names it: at most 40 characters, then "...". */
+function fieldName(key) {
+  const chars = Array.from(key);
+  return chars.length > 40 ? `${chars.slice(0, 40).join('')}...` : key;
+}
+
+const TOO_MANY = -1;
+
+/**
+ * How many levels of lists and objects `value` holds (`{}` is 1, `[[1]]` is 2); TOO_MANY past
+ * MAX_VALUES values; if it contains itself, the keys from `value` to where it does. Without
+ * recursion, and each object once however often it is shared.
+ */
+function depthOf(value) {
+  const depth = new Map(); // object -> its depth, once known
+  const open = new Set(); // objects on the current path
+  const stack = [[value, null, 0, null]]; // [object, its [key, child]s not yet seen, deepest child, its key]
+  let seen = 0;
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    const node = top[0];
+    if (top[1] === null) {
+      open.add(node);
+      // A typed array holds numbers only: no need to list them.
+      const entries = ArrayBuffer.isView(node) ? [] : Object.entries(node);
+      seen += entries.length;
+      if (seen > MAX_VALUES) return TOO_MANY;
+      top[1] = entries.filter(([, v]) => v !== null && typeof v === 'object').reverse();
+    }
+    const entry = top[1].pop();
+    if (entry !== undefined) {
+      const [key, next] = entry;
+      if (open.has(next)) return [...stack.slice(1).map((frame) => frame[3]), key];
+      if (depth.has(next)) top[2] = Math.max(top[2], depth.get(next));
+      else stack.push([next, null, 0, key]);
+      continue;
+    }
+    stack.pop();
+    open.delete(node);
+    depth.set(node, top[2] + 1);
+    if (stack.length) {
+      const parent = stack[stack.length - 1];
+      parent[2] = Math.max(parent[2], top[2] + 1);
+    }
+  }
+  return depth.get(value);
 }
 
 function isWellFormed(text) {
@@ -508,9 +659,9 @@ function isWellFormed(text) {
     : !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
 }
 
-/** The workload as JSON; throws an Error naming what JSON can't carry (see encode). */
-function toJson(workload) {
-  const { json, problem } = encode(workload);
+/** `[json, standIns]` for the engine; throws an Error naming what JSON can't carry (see encode). */
+function toJson(workload, limits) {
+  const { json, standIns, problem } = encode(workload, limits);
   if (problem) throw new Error(`invalid workload: ${problem.field}: ${problem.message}`);
-  return json;
+  return [json, standIns];
 }

@@ -155,14 +155,15 @@ async function main() {
     say('');
   }
 
-  function selectPreset(id, { run = false, workload = null } = {}) {
+  /** `fromLink`: the workload is the link's own, which stays as the reader gave it until they edit. */
+  function selectPreset(id, { run = false, workload = null, fromLink = false } = {}) {
     const preset = presetById(id);
     if (page.preset !== preset) clearResults();
     page.preset = preset;
     showPreset(preset);
     const w = workload ?? preset.workload(pg.capabilities);
     editor.set(w);
-    writeState(editor.get(), preset.id);
+    if (!fromLink) writeState(editor.get(), preset.id);
     if (validate(editor.get()) && run) runPreset();
   }
 
@@ -308,7 +309,11 @@ async function main() {
   });
   ui.cancel.addEventListener('click', () => batches.cancel());
   ui.copyLink.addEventListener('click', async () => {
-    const url = urlFor(editor.get(), { presetId: page.preset?.id ?? null, cursorMs: page.cursorMs }).href;
+    const url = urlFor(editor.get(), { presetId: page.preset?.id ?? null, cursorMs: page.cursorMs })?.href;
+    if (url === undefined) {
+      say('This workload has values a link can’t carry as they are (a number that is not finite, or lists nested too deep): fix the marked fields first.');
+      return;
+    }
     if (url.length > MAX_LINK) {
       note(`This workload’s link would be ${url.length} characters: too long to share (servers refuse links over about 16 KB). Shorten the group names or use fewer groups.`);
       return;
@@ -333,7 +338,7 @@ async function main() {
 
   // Start from the link: a workload, a preset, or the default preset (or one pressed meanwhile).
   const problems = [...state.problems];
-  selectPreset(state.presetId ?? DEFAULT_PRESET, { workload: state.workload });
+  selectPreset(state.presetId ?? DEFAULT_PRESET, { workload: state.workload, fromLink: state.workload !== null });
   if (state.workload && !state.presetId) {
     page.preset = null;
     showPreset(null);

@@ -1,5 +1,7 @@
 // "Copy embed code": the <iframe> snippet that puts the current workload on another page.
 
+import { linkJson } from '../app/url-state.js';
+
 const EMBED_PAGE = 'embed.html';
 const HEIGHT_BASE = 170; // px: controls, verdict and padding of the embed view
 const HEIGHT_PER_RUN = 150; // px: one run's timeline (4 lanes) and its numbers
@@ -10,11 +12,16 @@ function attribute(value) {
   return String(value).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }
 
-/** The absolute URL of the embed view for a workload (and its preset, if any). */
+/**
+ * The absolute URL of the embed view for a workload (and its preset, if any); null when a
+ * link can't carry the workload as it is (see linkJson).
+ */
 export function embedUrl(workload, { presetId = null, base = location.href, params = {} } = {}) {
+  const json = linkJson(workload);
+  if (json === null) return null;
   const url = new URL(EMBED_PAGE, base);
   if (presetId) url.searchParams.set('preset', presetId);
-  url.searchParams.set('workload', JSON.stringify(workload));
+  url.searchParams.set('workload', json);
   for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
   return url;
 }
@@ -25,6 +32,7 @@ export function embedUrl(workload, { presetId = null, base = location.href, para
  */
 export function embedSnippet(workload, { presetId = null, base = location.href, runs = 3, title = null, helper = true } = {}) {
   const url = embedUrl(workload, { presetId, base });
+  if (url === null) return null;
   const height = Math.min(HEIGHT_MAX, HEIGHT_BASE + HEIGHT_PER_RUN * runs); // px
   const name = title ?? `Concurrency playground${presetId ? `: ${presetId}` : ''}`;
   // allow="cross-origin-isolated": needed when the host page is itself isolated (COOP + COEP);
@@ -54,6 +62,10 @@ export function wireEmbedButton(button, getState, say) {
   button.addEventListener('click', async () => {
     const { workload, presetId = null, runs = 3 } = getState();
     const snippet = embedSnippet(workload, { presetId, runs });
+    if (snippet === null) {
+      say('This workload has values a link can’t carry as they are (a number that is not finite, or lists nested too deep): fix the marked fields first.');
+      return;
+    }
     try {
       await navigator.clipboard.writeText(snippet);
       say('Embed code copied: paste it into your page’s HTML (see docs/embedding.md).');

@@ -83,8 +83,20 @@ export function createEditor(root, { strategies, limits, workers, onChange }) {
   list.setAttribute('aria-labelledby', groupsTitle.id);
   const addButton = el('button', { type: 'button', className: 'secondary' }, '+ Add a task group');
   const groupsError = errorSlot('groups');
+  // Groups past the most a workload may have (a link can hold thousands) are not drawn, so
+  // they cost the page no more than a good workload; they are kept as given, counted, and
+  // removed only when the person says so.
+  let hidden = [];
+  const hiddenText = el('span');
+  const removeHidden = el('button', { type: 'button', className: 'secondary' });
+  const hiddenNote = el('p', { className: 'groups-hidden', hidden: true }, hiddenText, ' ', removeHidden);
+  removeHidden.addEventListener('click', () => {
+    hidden = [];
+    set(read());
+    changed();
+  });
 
-  root.append(strategyBox, settings, groupsTitle, list, groupsError, addButton);
+  root.append(strategyBox, settings, groupsTitle, list, hiddenNote, groupsError, addButton);
 
   const rows = [];
   function addRow(group) {
@@ -152,7 +164,7 @@ export function createEditor(root, { strategies, limits, workers, onChange }) {
           else group[f.key] = f.type === 'text' ? input.value : number(input);
         }
         return group;
-      })),
+      }).concat(hidden)),
     };
     // A field given as missing stays missing (JSON would drop it anyway).
     for (const key of Object.keys(workload)) if (workload[key] === undefined) delete workload[key];
@@ -184,8 +196,12 @@ export function createEditor(root, { strategies, limits, workers, onChange }) {
     rows.length = 0;
     list.replaceChildren();
     for (const [field] of errorSlots) if (field.startsWith('groups[')) errorSlots.delete(field);
-    if (groupList) groups.forEach(addRow);
-    addButton.disabled = rows.length >= limits.maxGroups;
+    if (groupList) groups.slice(0, limits.maxGroups).forEach(addRow);
+    hidden = groupList ? groups.slice(limits.maxGroups) : [];
+    hiddenNote.hidden = hidden.length === 0;
+    hiddenText.textContent = `…and ${hidden.length.toLocaleString('en')} more groups, not shown: a workload has at most ${limits.maxGroups}.`;
+    removeHidden.textContent = `Remove the ${hidden.length.toLocaleString('en')} not shown`;
+    addButton.disabled = rows.length + hidden.length >= limits.maxGroups;
     updateFreezeWarning();
   }
 
@@ -232,7 +248,7 @@ export function createEditor(root, { strategies, limits, workers, onChange }) {
 
   function setDisabled(disabled) {
     root.querySelectorAll('input, button').forEach((node) => { node.disabled = disabled; });
-    if (!disabled) addButton.disabled = rows.length >= limits.maxGroups;
+    if (!disabled) addButton.disabled = rows.length + hidden.length >= limits.maxGroups;
   }
 
   return { get: read, set, showErrors, setDisabled };
