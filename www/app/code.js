@@ -133,11 +133,11 @@ pub fn run(state: &RunState, threads: usize) -> Result<(), Cancelled> {
                         // …`,
   },
   runTaskBlocking: {
-    file: 'src/strategy/mod.rs',
+    file: 'src/strategy/run_state.rs',
     text: `
     /// Runs a whole task on the calling (worker) thread, once it has arrived: until then the
     /// thread waits, idle, as a server's thread waits for the next request.
-    fn run_task_blocking(&self, task: &Task) -> Result<(), Cancelled> {
+    pub(super) fn run_task_blocking(&self, task: &Task) -> Result<(), Cancelled> {
         let wait = self.arrives_at(task) - self.machine.now_ms();
         if wait > 0.0 {
             self.machine.block(wait, &self.cancel)?;
@@ -154,9 +154,11 @@ pub fn run(state: &RunState, threads: usize) -> Result<(), Cancelled> {
     }`,
   },
   runPiece: {
-    file: 'src/strategy/mod.rs',
+    file: 'src/strategy/run_state.rs',
     text: `
-    fn run_piece(&self, task: &Task, step: usize, piece: Piece) -> Result<(), Cancelled> {
+    pub(super) fn run_piece(
+        // …
+    ) -> Result<(), Cancelled> {
         match piece {
             // …
             Piece::Compute { ms } => self.compute_slice(task, step, ms),
@@ -166,17 +168,19 @@ pub fn run(state: &RunState, threads: usize) -> Result<(), Cancelled> {
                 // …`,
   },
   computeOnWorker: {
-    file: 'src/strategy/mod.rs',
+    file: 'src/strategy/run_state.rs',
     text: `
-    fn compute_on_worker(&self, task: &Task, step: usize, ms: f64) -> Result<(), Cancelled> {
+    pub(super) fn compute_on_worker(
+        // …
+    ) -> Result<(), Cancelled> {
         for slice in slices(ms, self.settings.worker_quantum) {
             self.compute_slice(task, step, slice)?;
         }`,
   },
   computeSlice: {
-    file: 'src/strategy/mod.rs',
+    file: 'src/strategy/run_state.rs',
     text: `
-    fn compute_slice(&self, task: &Task, step: usize, ms: f64) -> Result<(), Cancelled> {
+    pub(super) fn compute_slice(&self, task: &Task, step: usize, ms: f64) -> Result<(), Cancelled> {
         let _held = match &self.lock {
             Some(lock) => {
                 let asked = self.machine.now_ms();
