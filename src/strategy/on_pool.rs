@@ -42,22 +42,16 @@ const QUEUED_PER_WORKER: usize = 8;
 /// Hands many short pieces of work to `workers` jobs on the rayon pool, through a queue, for
 /// as long as it lives (one `hybrid` run); dropping it ends those jobs once the queue is empty.
 ///
-/// [`on_pool`] per piece costs a round trip for each: the worker's result wakes the event loop
-/// (the waker, `Atomics.waitAsync`, a task), which hands the next piece over, and rayon wakes a
-/// worker that went to sleep meanwhile. Measured (./build.sh bench): a worker stood idle a
-/// median 0.2 ms between pieces, and 1,000 pieces of 0.2 ms ran at 1.05x on 2 workers. Here up to
-/// [`QUEUED_PER_WORKER`] pieces per worker are handed over ahead, so a worker that finishes one
-/// takes the next at once, and the event loop's round trip overlaps computing.
+/// [`on_pool`] per piece costs a round trip for each (the worker's result wakes the event loop,
+/// which hands the next piece over, and rayon wakes a worker that went to sleep meanwhile).
+/// Here up to [`QUEUED_PER_WORKER`] pieces per worker are handed over ahead, so a worker that
+/// finishes one takes the next at once and the event loop's round trip overlaps computing
+/// (docs/toolchain.md has the figures). Only `workers` jobs take from the queue: at most that
+/// many pieces compute at once (the run's `threads`), however many the pool has.
 ///
-/// Only `workers` jobs take from the queue: at most that many pieces compute at once (the
-/// run's `threads`), however many the pool has.
-///
-/// The queue's lock is `wasm_sync`'s, which the page's thread spins for instead of waiting:
-/// a browser throws on `Atomics.wait` there. (With `std::sync::mpsc` the page's thread
-/// sometimes had to wait for the channel's own lock while a worker held it, as it handed a
-/// piece over or dropped the queue: "Atomics.wait cannot be called in this context", the
-/// module terminated and the run never ended. Measured: once in about 40 hybrid runs
-/// cancelled while 4 tasks computed on 2 workers.)
+/// The queue's lock is `wasm_sync`'s, which the page's thread spins for instead of waiting: a
+/// browser throws on `Atomics.wait` there (https://github.com/WebAssembly/threads/issues/177),
+/// and a channel of std's waits for its own lock (docs/toolchain.md, "Threads in the page").
 pub struct PoolQueue {
     shared: Arc<QueueShared>,
     /// How many pieces are handed over (computing or queued) at once.

@@ -17,7 +17,8 @@ use wasm_bindgen_futures::JsFuture;
 export function yieldToEventLoop() {
   // A message to ourselves: a new task, so input and rendering get their turn, without
   // setTimeout's 4 ms clamp on nested timers. Not scheduler.yield(): its continuations outrank
-  // rendering in Chromium, measured here at 9 frames/s while yielding every 10 ms (this: 61).
+  // rendering in Chromium (https://github.com/WICG/scheduling-apis/issues/9), which starved
+  // the page's frames while yielding (docs/toolchain.md, "Threads in the page").
   return new Promise((resolve) => {
     const channel = new MessageChannel();
     channel.port1.onmessage = () => resolve();

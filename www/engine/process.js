@@ -14,8 +14,7 @@
 //
 // It works in chunks of CHUNK_MS and returns to its event loop between them, so a cancel
 // reaches it within a chunk: a worker computing without a break reads no messages, and a
-// terminated one can go on computing for seconds (Chromium stops a busy worker 2 s later,
-// measured: the next run's processes computed at half speed meanwhile).
+// terminated one can go on computing for seconds (docs/toolchain.md, "Processes").
 
 import init, { ProcessTask, sharedNow, warmUp } from '../pkg/playground.js';
 
