@@ -2,8 +2,12 @@
 //! `pg.limits`, `pg.spanKinds`, ...): the page, the embed and the tests derive from it
 //! instead of restating it.
 
-use crate::trace::{Span, SpanKind};
-use crate::workload::{CounterSync, Limits, Pool, Strategy, MAX_POOL_THREADS, MIN_POOL_THREADS};
+use crate::probe::PROBE_MS;
+use crate::trace::{Lane, Span, SpanKind, KEPT_RUNS, MAIN_LANE};
+use crate::workload::{
+    CounterSync, Limits, Pool, Strategy, GROUP_FIELDS, MAX_POOL_THREADS, MIN_POOL_THREADS,
+    WORKLOAD_FIELDS,
+};
 use serde::Serialize;
 
 /// One strategy as JS sees it.
@@ -37,6 +41,15 @@ pub struct Contract {
     /// Every limit validation enforces, with the widest pool.
     pub limits: Limits,
     pub pool: PoolRule,
+    /// The fields of a workload and of a task group, as JSON names them.
+    pub workload_fields: [&'static str; WORKLOAD_FIELDS.len()],
+    pub group_fields: [&'static str; GROUP_FIELDS.len()],
+    /// The page's event loop's lane (a lane's `role` says the same: `main`).
+    pub main_lane: Lane,
+    /// How often a run asks the event loop to answer a timer, ms (`eventLoopDelayMs`).
+    pub probe_interval_ms: f64,
+    /// How many finished runs the engine keeps the spans of, for `exportTrace`.
+    pub kept_runs: usize,
 }
 
 pub fn contract() -> Contract {
@@ -56,6 +69,11 @@ pub fn contract() -> Contract {
             min_threads: MIN_POOL_THREADS,
             max_threads: MAX_POOL_THREADS,
         },
+        workload_fields: WORKLOAD_FIELDS,
+        group_fields: GROUP_FIELDS,
+        main_lane: MAIN_LANE,
+        probe_interval_ms: PROBE_MS,
+        kept_runs: KEPT_RUNS,
     }
 }
 
@@ -116,5 +134,15 @@ mod tests {
         assert_eq!(c["limits"]["maxThreads"], 16);
         assert_eq!(c["limits"]["maxSpans"], 200_000);
         assert_eq!(c["pool"], json!({ "minThreads": 4, "maxThreads": 16 }));
+        assert_eq!(c["groupFields"][0], "name");
+        assert_eq!(c["workloadFields"][0], "strategy");
+        assert_eq!(
+            (
+                c["mainLane"].clone(),
+                c["probeIntervalMs"].clone(),
+                c["keptRuns"].clone()
+            ),
+            (json!(0), json!(10.0), json!(16))
+        );
     }
 }

@@ -8,7 +8,7 @@ use crate::probe::{latency, DelayMs, LatencyMs, Probe};
 use crate::strategy::{
     self, ComputingMs, CounterResult, Deadlock, Platform, RunState, Status, TaskTime,
 };
-use crate::trace::{busy_ms, lane_name, LaneInfo, Span, Trace, MAIN_LANE};
+use crate::trace::{busy_ms, lane_name, lane_role, LaneInfo, Span, Trace, MAIN_LANE};
 use crate::workload::{CounterSync, Pool, Strategy, Workload, MAX_POOL_THREADS, MIN_POOL_THREADS};
 use futures::future::{select, Either};
 use futures::FutureExt;
@@ -142,9 +142,26 @@ pub fn lanes(strategy: Strategy, host: &Host) -> Vec<LaneInfo> {
         .map(|id| LaneInfo {
             id,
             name: lane_name(pool, id),
+            role: lane_role(pool, id),
             busy_ms: 0.0,
         })
         .collect()
+}
+
+/// What a run will be, known as it is set up from the one reading of its workload: what JS
+/// draws it with before its first span (its lanes, the ideal time that sizes its live axis,
+/// its groups' names as the engine keeps them).
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunSetup<'a> {
+    pub strategy: Strategy,
+    pub requested_strategy: Strategy,
+    pub threads: u32,
+    pub predicted_ms: f64,
+    pub lanes: &'a [LaneInfo],
+    pub group_names: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<&'a str>,
 }
 
 /// A run that is set up and can be started, watched and cancelled.
@@ -194,6 +211,24 @@ impl PreparedRun {
 
     pub fn cancel(&self) {
         self.state.cancel.cancel();
+    }
+
+    /// What this run will be (see [`RunSetup`]).
+    pub fn setup(&self) -> RunSetup<'_> {
+        RunSetup {
+            strategy: self.strategy,
+            requested_strategy: self.requested,
+            threads: self.threads,
+            predicted_ms: self.predicted_ms,
+            lanes: &self.lanes,
+            group_names: self
+                .workload
+                .groups
+                .iter()
+                .map(|g| g.name.as_str())
+                .collect(),
+            notice: self.notice.as_deref(),
+        }
     }
 
     /// Runs to the end (or to a cancel) and sums up. `start` (on the machine's clock) is

@@ -170,10 +170,30 @@ pub fn current_lane() -> Lane {
 
 /// The name of a lane of a run on `pool` (none: the page's thread only).
 pub fn lane_name(pool: Option<Pool>, lane: Lane) -> String {
+    match lane_role(pool, lane) {
+        LaneRole::Main => "main".to_string(),
+        LaneRole::Process => format!("process {lane}"),
+        LaneRole::Worker => format!("worker {lane}"),
+    }
+}
+
+/// What a lane is: the page's event loop, a worker thread, or a process. JS reads this, never
+/// a lane's number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub enum LaneRole {
+    #[default]
+    Main,
+    Worker,
+    Process,
+}
+
+/// The role of lane `lane` of a run on `pool` (none: the page's thread only).
+pub fn lane_role(pool: Option<Pool>, lane: Lane) -> LaneRole {
     match (lane, pool) {
-        (MAIN_LANE, _) => "main".to_string(),
-        (_, Some(Pool::Processes)) => format!("process {lane}"),
-        _ => format!("worker {lane}"),
+        (MAIN_LANE, _) => LaneRole::Main,
+        (_, Some(Pool::Processes)) => LaneRole::Process,
+        _ => LaneRole::Worker,
     }
 }
 
@@ -395,8 +415,14 @@ pub struct LaneInfo {
     pub id: Lane,
     pub name: String,
     #[serde(default)]
+    pub role: LaneRole,
+    #[serde(default)]
     pub busy_ms: f64,
 }
+
+/// The engine keeps the spans of its last 16 finished runs (within 2 million spans) for export.
+pub const KEPT_RUNS: usize = 16;
+pub const KEPT_SPANS: usize = 2_000_000;
 
 /// The finished runs whose spans are kept for export, newest last, within a budget of runs
 /// and of spans (a kept run's spans stay until newer runs push it out).
@@ -818,11 +844,13 @@ mod tests {
             LaneInfo {
                 id: 0,
                 name: "main".into(),
+                role: LaneRole::Main,
                 busy_ms: 0.0,
             },
             LaneInfo {
                 id: 1,
                 name: "worker 1".into(),
+                role: LaneRole::Worker,
                 busy_ms: 2.0,
             },
         ];

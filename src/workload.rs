@@ -124,10 +124,21 @@ impl CounterSync {
     }
 }
 
-/// "a, b, c or d".
+/// "a, b, c or d": one of `names`.
 fn in_words(names: &[&str]) -> String {
+    listed(names, "or")
+}
+
+/// "a, b, c and d": all of `names`.
+fn all_of(names: &[&str]) -> String {
+    listed(names, "and")
+}
+
+fn listed(names: &[&str], conjunction: &str) -> String {
     match names.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        Some((last, rest)) if !rest.is_empty() => {
+            format!("{} {conjunction} {last}", rest.join(", "))
+        }
         _ => names.join(""),
     }
 }
@@ -271,6 +282,32 @@ impl Limits {
         max_lock_name_chars: 16,
     };
 }
+
+/// The fields of a workload, as JSON names them (the contract publishes them: JS derives its
+/// editor from them).
+pub const WORKLOAD_FIELDS: [&str; 8] = [
+    "strategy",
+    "threads",
+    "globalLock",
+    "yieldMs",
+    "jitter",
+    "seed",
+    "sync",
+    "groups",
+];
+
+/// The fields of a task group, as JSON names them.
+pub const GROUP_FIELDS: [&str; 9] = [
+    "name",
+    "count",
+    "cpuMs",
+    "ioMs",
+    "steps",
+    "dataKb",
+    "everyMs",
+    "increments",
+    "locks",
+];
 
 /// One problem with one field of a workload.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -427,16 +464,7 @@ impl Workload {
             limits,
             stand_ins,
         };
-        fields.reject_unknown(&[
-            "strategy",
-            "threads",
-            "globalLock",
-            "yieldMs",
-            "jitter",
-            "seed",
-            "sync",
-            "groups",
-        ]);
+        fields.reject_unknown(&WORKLOAD_FIELDS);
 
         let strategy = fields.strategy();
         let threads = fields.integer(
@@ -865,7 +893,8 @@ impl<'a> Fields<'a> {
                 self.errors.push(FieldError {
                     field,
                     message: format!(
-                        "must be an object with name, count, cpuMs, ioMs, steps, dataKb, everyMs, increments and locks, got {got}"
+                        "must be an object with {}, got {got}",
+                        all_of(&GROUP_FIELDS)
                     ),
                 });
                 continue;
@@ -877,17 +906,7 @@ impl<'a> Fields<'a> {
                 limits,
                 stand_ins: self.stand_ins,
             };
-            group.reject_unknown(&[
-                "name",
-                "count",
-                "cpuMs",
-                "ioMs",
-                "steps",
-                "dataKb",
-                "everyMs",
-                "increments",
-                "locks",
-            ]);
+            group.reject_unknown(&GROUP_FIELDS);
             let name = group.name();
             let count = group.integer("count", None, 0, limits.max_tasks_per_group, None);
             let cpu_ms = group.number("cpuMs", None, 0.0, limits.max_cpu_ms);

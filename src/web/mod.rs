@@ -85,8 +85,7 @@ pub fn pool_size(cores: u32) -> u32 {
 }
 
 /// Finished runs whose spans are kept for export: the last 16, within 2 million spans.
-const KEPT_RUNS: usize = 16;
-const KEPT_SPANS: usize = 2_000_000;
+use crate::trace::{KEPT_RUNS, KEPT_SPANS};
 
 /// The engine: runs one workload at a time. It is made as soon as the module is instantiated,
 /// with a quick calibration and the pool it expects; the pool starts meanwhile (JS awaits it
@@ -287,6 +286,7 @@ impl Engine {
             .map(|g| g.name.clone())
             .collect();
         let run = PreparedRun::new(plan, &self.host.borrow(), machine, traced);
+        let setup = serde_json::to_string(&run.setup())?;
         let state = run.state.clone();
         let origin = self.machine.now_ms();
         let running = self.running.clone();
@@ -314,6 +314,7 @@ impl Engine {
             origin,
             done,
             group_names,
+            setup,
         })
     }
 
@@ -424,6 +425,8 @@ pub struct RunHandle {
     done: Promise,
     /// The groups' names as the engine read them (normalised to NFC): the spans' `groupName`.
     group_names: Vec<String>,
+    /// [`crate::runner::RunSetup`] as JSON.
+    setup: String,
 }
 
 // Its methods only read the run's state (atomics: the trace is lock-free) or cancel it.
@@ -432,6 +435,14 @@ impl std::panic::RefUnwindSafe for RunHandle {}
 
 #[wasm_bindgen]
 impl RunHandle {
+    /// What the run will be, as JSON (`strategy`, `requestedStrategy`, `threads`, `predictedMs`,
+    /// `lanes`, `groupNames`, `notice?`): known as it starts, from the one reading of its
+    /// workload.
+    #[wasm_bindgen(getter)]
+    pub fn setup(&self) -> String {
+        self.setup.clone()
+    }
+
     /// Stops the run: computing sees it within microseconds, waits are cut short.
     pub fn cancel(&self) {
         self.state.cancel.cancel();
