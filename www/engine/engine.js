@@ -150,7 +150,7 @@ function coresWorth(result, spans) {
 
 /** Runs `workload` on the engine as it starts (no waiting for the pool) and returns how long its computing spanned, ms. */
 async function probeCpuSpan(engine, { packedSpan, spanKinds }, workload) {
-  const handle = engine.start(JSON.stringify(workload), true);
+  const handle = engine.start(JSON.stringify(workload), '', true); // (no stand-ins: a workload of the engine's own)
   try {
     const result = JSON.parse(await handle.done());
     if (result.status !== 'completed') throw new Error(`the probe run ended ${result.status}`);
