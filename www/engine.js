@@ -1,3 +1,3 @@
 // The engine's public JS API, at the address scripts and pages already import it from.
-// It lives in engine/engine.js.
-export * from './engine/engine.js';
+// It lives in engine/api.js.
+export * from './engine/api.js';

@@ -256,7 +256,7 @@ test('dist/ served with its _headers behaves like the dev server', async ({ page
   });
   expect(processes).toEqual({ status: 'completed', lanes: 2 });
   // What readers load is minified, file by file, each with its source map.
-  for (const path of ['/engine/engine.js', '/engine/process.js', '/views/timeline.js', '/style.css']) {
+  for (const path of ['/engine/api.js', '/engine/process.js', '/views/timeline.js', '/style.css']) {
     const deployed = await (await request.get(`${DIST}${path}`)).text();
     const written = readFileSync(`${ROOT}/www${path}`, 'utf8').length;
     // (Comments make up much of the JavaScript as written; the CSS has few.)

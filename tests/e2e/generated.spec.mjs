@@ -11,7 +11,7 @@ import { jsNumber, jsonValue, nearValid, rawWorkload, runOptions, workload } fro
 /** In the page: every door's verdict on one workload, as the doors hand it to the engine. */
 async function verdicts(page, json, raw = false) {
   return page.evaluate(async ([text, raw]) => {
-    const { readState } = await import('./app/url-state.js');
+    const { readState } = await import('./shared/url-state.js');
     const { readParams } = await import('./embed/embed.js');
     const { parseMessage, SOURCE } = await import('./embed/protocol.js');
     const pg = window.playground;

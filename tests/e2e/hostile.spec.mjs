@@ -394,7 +394,7 @@ test('the link stays short for the biggest workload the editor makes', async ({ 
       ioMs: 9999.5, steps: 100, dataKb: 8192, everyMs: 9999.5 })),
   };
   const length = await page.evaluate(async (w) => {
-    const { urlFor } = await import('./app/url-state.js');
+    const { urlFor } = await import('./shared/url-state.js');
     return urlFor(w, { presetId: 'one-core' }).href.length;
   }, biggest);
   console.log(`the biggest editor workload's link: ${length} characters`);

@@ -1,7 +1,7 @@
 // Words that follow the measurements: what the page says of a run is true of that run, on a
 // busy machine, after an edit, on a phone; results belong to the claim on screen.
 import { test, expect } from '@playwright/test';
-import { byLabel, outcome, slowestSpeed, speedupOver, SLOW_COMPUTING } from '../../www/app/evidence.js';
+import { byLabel, outcome, slowestSpeed, speedupOver, SLOW_COMPUTING } from '../../www/shared/evidence.js';
 import { openPlayground, watchForErrors } from './util.mjs';
 
 let problems;

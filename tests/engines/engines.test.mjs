@@ -32,7 +32,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { By } from 'selenium-webdriver';
-import { byLabel, outcome, speedupOver } from '../../www/app/evidence.js';
+import { byLabel, outcome, speedupOver } from '../../www/shared/evidence.js';
 import {
   ARTIFACTS, ENGINES, HOST, ISOLATED, PLAIN, saveScreenshot, startEngine, startServers,
 } from './webdriver.mjs';

@@ -1,10 +1,10 @@
-// The code the replay shows (www/app/code.js): every Rust excerpt is still the code in src/,
+// The code the replay shows (www/shared/code.js): every Rust excerpt is still the code in src/,
 // every strategy has its three listings, and each state a lane can be in marks the right line.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { CODE, ELISION, LANGUAGES, RUST_PARTS, lineFor, listing } from '../../www/app/code.js';
+import { CODE, ELISION, LANGUAGES, RUST_PARTS, lineFor, listing } from '../../www/shared/code.js';
 import { engineContract } from './contract.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -71,7 +71,7 @@ test('every Rust excerpt is still the code in src/ (a failure names the excerpt,
     const lines = text.replace(/^\n/, '').split('\n');
     const found = findExcerpt(fileLines, lines);
     if (!found.ok) {
-      problems.push(`RUST_PARTS.${name} (www/app/code.js) no longer matches ${file}: its line ${found.failed + 1}, ` +
+      problems.push(`RUST_PARTS.${name} (www/shared/code.js) no longer matches ${file}: its line ${found.failed + 1}, ` +
         `“${lines[found.failed].trim()}”, was expected at ${file}:${found.fileLine}, which reads “${found.actual.trim()}” ` +
         `(the ${found.matched} lines before it matched). Copy the block from ${file} again.`);
     }

@@ -1,4 +1,4 @@
-// Generated inputs at the doors that need no engine: the link's parser (app/url-state.js
+// Generated inputs at the doors that need no engine: the link's parser (shared/url-state.js
 // readState, urlFor) and the postMessage parser (embed/protocol.js parseMessage). Whatever
 // comes in they never throw, answer quickly, quote briefly, coerce nothing, and accept only
 // what the engine's contract allows. (The embed's parameters and the engine's own verdicts:
@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { readState, urlFor } from '../../www/app/url-state.js';
+import { readState, urlFor } from '../../www/shared/url-state.js';
 import { FRAME_TYPES, HOST_TYPES, REPLAY_SPEEDS, SOURCE, STRATEGIES, parseMessage } from '../../www/embed/protocol.js';
 import { jsonValue, nearValid, runOptions, search, text, workload } from '../generated/arbitraries.mjs';
 import { engineContract } from './contract.mjs';

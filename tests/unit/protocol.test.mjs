@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FRAME_TYPES, HOST_TYPES, REPLAY_SPEEDS, STRATEGIES, makeMessage, parseMessage } from '../../www/embed/protocol.js';
-import { REPLAY_SPEEDS as SPEEDS } from '../../www/app/replay.js';
+import { REPLAY_SPEEDS as SPEEDS } from '../../www/shared/replay-model.js';
 import { engineContract } from './contract.mjs';
 
 test("the protocol's strategies are the engine's", () => {

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import {
   LAYERS, SIZES, hitTest, laneAt, layoutFrame, liveCeil, maxRows, niceStep, packSpans, scaleFor, spanRect, summary, ticks, timeAt,
 } from '../../www/views/timeline-layout.js';
-import { queueSteps } from '../../www/app/replay.js';
+import { queueSteps } from '../../www/shared/replay-model.js';
 import { assertGolden } from './golden.mjs';
 
 const WIDTH = 600; // px

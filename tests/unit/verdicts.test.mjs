@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
   MARGIN, busyNote, byLabel, noiseNote, outcome, slowdowns, speedupOver, spreadWords, tasksWords, whyNotFaster,
-} from '../../www/app/evidence.js';
-import { PRESETS, compareVerdict, coreThreads, presetById, presetVerdict } from '../../www/app/presets.js';
+} from '../../www/shared/evidence.js';
+import { PRESETS, compareVerdict, coreThreads, presetById, presetVerdict } from '../../www/shared/presets.js';
 import { loadFixtures } from './verdict-fixtures.mjs';
 
 const fixtures = loadFixtures();

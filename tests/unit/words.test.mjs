@@ -1,7 +1,7 @@
 // The page's words cover every strategy and span kind the engine states (artifacts/contract.json).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { KIND_WORDS, STRATEGY_WORDS } from '../../www/app/words.js';
+import { KIND_WORDS, STRATEGY_WORDS } from '../../www/shared/words.js';
 import { engineContract } from './contract.mjs';
 
 test('every strategy of the engine has a label and a hint, and no word is for a strategy it lacks', () => {

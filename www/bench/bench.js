@@ -8,12 +8,12 @@
 // two sides of a ratio are measured alternately (A B, B A, A B, ...) so a slow patch of the
 // machine hits both.
 
-import { startPlayground } from '../engine/engine.js';
+import { startPlayground } from '../engine/api.js';
 // init() has already been called by startPlayground().
 import { kernelIterationsPerMs } from '../pkg/playground.js';
 import { JsWorkerPool } from './js-workers.js';
 import { knownValue as jsKernelValue, runIterations as jsRunIterations } from './js-kernel.js';
-import { measureReplay } from './replay.js';
+import { measureReplay } from './replay-bench.js';
 
 const params = new URLSearchParams(location.search);
 const NATIVE_IPMS = Number(params.get('native')) || null;

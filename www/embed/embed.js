@@ -3,12 +3,12 @@
 // Nothing a URL or a message says is thrown: bad parameters are listed in the frame, bad
 // messages are ignored with a console warning. See docs/embedding.md.
 
-import { startPlayground } from '../engine/engine.js';
-import { cancelFor, createBatchRunner } from '../app/batch.js';
-import { seconds, speedup, summarize, times } from '../app/metrics.js';
-import { PRESETS, presetById, presetVerdict, runWorkload } from '../app/presets.js';
-import { readState, short, urlFor } from '../app/url-state.js';
-import { threadsOffWords } from '../app/words.js';
+import { startPlayground } from '../engine/api.js';
+import { cancelFor, createBatchRunner } from '../shared/batch.js';
+import { seconds, speedup, summarize, times } from '../shared/metrics.js';
+import { PRESETS, presetById, presetVerdict, runWorkload } from '../shared/presets.js';
+import { readState, short, urlFor } from '../shared/url-state.js';
+import { threadsOffWords } from '../shared/words.js';
 import { createEditor } from '../views/editor.js';
 import { createResults } from '../views/results.js';
 // The strategy names the protocol documents for host pages (the engine's, checked by a test):

@@ -21,7 +21,7 @@ export const VERSION = 1;
 export const STRATEGIES = ['sequential', 'concurrent', 'parallel', 'hybrid', 'processes'];
 const MAX_STRATEGIES = 8; // runs per request: more is a mistake, not a demo
 
-/** The replay's speeds (app/replay.js's REPLAY_SPEEDS; tests/unit/protocol.test.mjs checks the copy). */
+/** The replay's speeds (shared/replay-model.js's REPLAY_SPEEDS; tests/unit/protocol.test.mjs checks the copy). */
 export const REPLAY_SPEEDS = [1, 0.25, 0.1];
 
 /** Message types each side sends. */

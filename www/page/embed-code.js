@@ -1,6 +1,6 @@
 // "Copy embed code": the <iframe> snippet that puts the current workload on another page.
 
-import { linkJson } from '../app/url-state.js';
+import { linkJson } from '../shared/url-state.js';
 
 const EMBED_PAGE = 'embed.html';
 const HEIGHT_BASE = 170; // px: controls, verdict and padding of the embed view

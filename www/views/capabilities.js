@@ -1,7 +1,7 @@
 // What this browser gives the playground: threads or not and why, processes, cores, clock.
 
-import { seconds } from '../app/metrics.js';
-import { threadsOffWords } from '../app/words.js';
+import { seconds } from '../shared/metrics.js';
+import { threadsOffWords } from '../shared/words.js';
 
 /** `starting`: the engine is still starting (pg.starting): the cores are being measured. */
 export function renderCapabilities(root, caps, { starting = false } = {}) {

@@ -2,7 +2,7 @@
 // form of labelled fields that fits a phone and the page's narrow left column alike.
 // It only edits; the engine validates, and its messages are shown next to the fields.
 
-import { strategyWords } from '../app/words.js';
+import { strategyWords } from '../shared/words.js';
 
 const GROUP_FIELDS = [
   { key: 'name', label: 'Task group', type: 'text' },

@@ -10,14 +10,14 @@
 //   replay.clear();                                       // a new batch
 //   replay.seek(ms); replay.play(speed); replay.pause(); replay.describe();
 //
-// What is known at an instant comes from app/replay.js (pure); the words from app/words.js;
-// the code from app/code.js. Moving the cursor repaints the timelines' overlays only, and
+// What is known at an instant comes from shared/replay-model.js (pure); the words from shared/words.js;
+// the code from shared/code.js. Moving the cursor repaints the timelines' overlays only, and
 // changes only the words and the code line that changed.
 
-import { LANGUAGES, laneRole, lineFor, listing } from '../app/code.js';
-import { REPLAY_SPEEDS, indexRun, lanesAt, mergeEvents, stepCursor, tasksAt } from '../app/replay.js';
-import { KIND_WORDS, laneStateWords, taskCountWords } from '../app/words.js';
-import { count } from '../app/metrics.js';
+import { LANGUAGES, laneRole, lineFor, listing } from '../shared/code.js';
+import { REPLAY_SPEEDS, indexRun, lanesAt, mergeEvents, stepCursor, tasksAt } from '../shared/replay-model.js';
+import { KIND_WORDS, laneStateWords, taskCountWords } from '../shared/words.js';
+import { count } from '../shared/metrics.js';
 
 /** The replay's speeds, as the buttons say them. */
 const SPEED_WORDS = { 1: ['1x', 'real time'], 0.25: ['¼x', 'a quarter of real time'], 0.1: ['1/10x', 'a tenth of real time'] };

@@ -6,7 +6,7 @@
 import { createReplay } from './replay.js';
 import { createTimeline } from './timeline.js';
 import { drawChart } from './charts.js';
-import { hasArrivals, runFigures, seconds } from '../app/metrics.js';
+import { hasArrivals, runFigures, seconds } from '../shared/metrics.js';
 
 function el(tag, props = {}, ...children) {
   const node = Object.assign(document.createElement(tag), props);

@@ -4,7 +4,7 @@
 // much of the run did not get faster with more workers. Drawn point by point as they come, for
 // the width it is given.
 
-import { seconds } from '../app/metrics.js';
+import { seconds } from '../shared/metrics.js';
 
 /** Amdahl: speedup on n threads when a fraction s of the work is serial. */
 export const amdahl = (s, n) => 1 / (s + (1 - s) / n);

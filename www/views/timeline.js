@@ -23,8 +23,8 @@ import {
   AXIS_H, EMPTY_SCALE_MS, LAYERS, LIVE_HEADROOM, RIGHT_PAD, SIZES, TOP_PAD,
   hitTest, laneAt, layoutFrame, liveCeil, packSpans, scaleFor, spanRect, summary, timeAt,
 } from './timeline-layout.js';
-import { queueSteps, taskTimesOf } from '../app/replay.js';
-import { KIND_WORDS } from '../app/words.js';
+import { queueSteps, taskTimesOf } from '../shared/replay-model.js';
+import { KIND_WORDS } from '../shared/words.js';
 
 const HATCH = 6; // px, period of the hatching
 const TIP_GAP = 12; // px between pointer and tooltip

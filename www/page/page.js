@@ -1,11 +1,11 @@
 // The playground page: wires the engine to the views and runs what the person asks for.
 // One batch of runs at a time (a single run, a preset's demo, a comparison, a scaling sweep).
 
-import { startPlayground } from '../engine/engine.js';
-import { cancelFor, createBatchRunner } from '../app/batch.js';
-import { describeBatch, describeRun } from '../app/metrics.js';
-import { PRESETS, compareVerdict, presetById, presetVerdict, runWorkload } from '../app/presets.js';
-import { DEFAULT_PRESET, MAX_LINK, readState, urlFor, writeState } from '../app/url-state.js';
+import { startPlayground } from '../engine/api.js';
+import { cancelFor, createBatchRunner } from '../shared/batch.js';
+import { describeBatch, describeRun } from '../shared/metrics.js';
+import { PRESETS, compareVerdict, presetById, presetVerdict, runWorkload } from '../shared/presets.js';
+import { DEFAULT_PRESET, MAX_LINK, readState, urlFor, writeState } from '../shared/url-state.js';
 import { renderCapabilities } from '../views/capabilities.js';
 import { createEditor } from '../views/editor.js';
 import { createResults } from '../views/results.js';
