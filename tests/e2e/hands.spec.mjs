@@ -110,7 +110,7 @@ test('the replay cursor’s time label never reads into an axis tick; the toolti
   await page.waitForFunction(() => window.playgroundPage.replay?.ready, null, { timeout: 60_000 });
   const canvas = page.locator('.run').first().locator('canvas.tl-canvas');
   const box = await canvas.boundingBox();
-  const model = await page.evaluate(() => window.playgroundPage.timelines()[0].model());
+  const model = await page.evaluate(() => window.playgroundPage.timelines()[0].snapshot());
   const { labelW, plotW, lanes } = model.geometry;
   const y = box.y + lanes[0].top + lanes[0].height / 2;
   await page.mouse.move(box.x + labelW + plotW * 0.2, y);
@@ -126,7 +126,7 @@ test('the replay cursor’s time label never reads into an axis tick; the toolti
   for (const at of [0.1, 0.33, 0.5, 0.97]) {
     await page.evaluate((f) => window.playgroundPage.replay.seek(f * window.playgroundPage.replay.endMs), at);
     await page.waitForTimeout(50);
-    const { ticks, cursorLabel } = await page.evaluate(() => window.playgroundPage.timelines()[0].model().geometry);
+    const { ticks, cursorLabel } = await page.evaluate(() => window.playgroundPage.timelines()[0].snapshot().geometry);
     expect(cursorLabel).not.toBeNull();
     for (const t of ticks) {
       const clear = t.right + 4 < cursorLabel.left || t.left - 4 > cursorLabel.right;

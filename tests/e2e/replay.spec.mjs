@@ -106,12 +106,12 @@ test('the code that ran: three languages, a line marked current that follows the
   await page.locator('.run canvas.tl-canvas').click({ position: { x: 20, y: lane.top + lane.height / 2 } });
   await expect(current).toContainText('Atomics.wait(sleeper');
   await expect(page.getByRole('button', { name: new RegExp(`^${lane.name}: waiting \\(I/O\\)`) })).toHaveAttribute('aria-pressed', 'true');
-  expect(await page.evaluate(() => window.playgroundPage.timelines()[0].model().selectedLane)).toBe(io.lane);
+  expect(await page.evaluate(() => window.playgroundPage.timelines()[0].snapshot().selectedLane)).toBe(io.lane);
 });
 
 /** Where the first run's timeline draws things (CSS px in its canvas). */
 function geometry(page, run = 0) {
-  return page.evaluate((i) => window.playgroundPage.timelines()[i].model().geometry, run);
+  return page.evaluate((i) => window.playgroundPage.timelines()[i].snapshot().geometry, run);
 }
 
 test('Play replays the recorded spans: the cursor moves, at a quarter of real time more slowly; Pause stops it', async ({ page }) => {
@@ -165,7 +165,7 @@ test('dragging on the timeline moves the cursor; hovering a span outlines its ta
   });
   const lane = lanes.find((l) => l.id === target.lane);
   await page.mouse.move(plotLeft + (target.t / max) * plotW, box.y + lane.top + lane.height / 2);
-  await expect.poll(() => page.evaluate(() => window.playgroundPage.timelines()[0].model().highlightedTask)).toBe(target.task);
+  await expect.poll(() => page.evaluate(() => window.playgroundPage.timelines()[0].snapshot().highlightedTask)).toBe(target.task);
   await expect(page.locator('.run .tl-tooltip')).toBeVisible();
 });
 
@@ -173,7 +173,7 @@ test('Compare: one cursor over every run on their shared scale, each run saying 
   const small = { ...PARALLEL, groups: [{ name: 'resize', count: 4, cpuMs: 40, ioMs: 20, steps: 1 }] };
   await openPlayground(page, ISOLATED, link(small));
   await page.click('#compare');
-  await expect(page.locator('.bars svg')).toBeVisible({ timeout: RUN_MS });
+  await expect(page.locator('.charts svg')).toBeVisible({ timeout: RUN_MS });
   const slider = page.getByRole('slider', { name: /time/i });
   await expect(slider).toBeVisible();
   await expect(page.locator('#results').getByRole('slider')).toHaveCount(1);
@@ -181,7 +181,7 @@ test('Compare: one cursor over every run on their shared scale, each run saying 
   await expect(regions).toHaveCount(5);
   await page.evaluate(() => window.playgroundPage.replay.seek(25));
   await expect(slider).toHaveAttribute('aria-valuenow', '25');
-  const cursors = await page.evaluate(() => window.playgroundPage.timelines().map((t) => t.model().cursorMs));
+  const cursors = await page.evaluate(() => window.playgroundPage.timelines().map((t) => t.snapshot().cursorMs));
   expect(cursors).toEqual([25, 25, 25, 25, 25]);
   await expect(regions.nth(0)).toContainText('main: computing “resize” #1'); // sequential: the first task
   await expect(regions.nth(2)).toContainText(/worker \d: computing/); // parallel

@@ -10,7 +10,7 @@ import { assertGolden } from './golden.mjs';
 
 const WIDTH = 600; // px
 const span = (task, lane, kind, start, end, group = 0) => ({ task, group, step: 0, lane, kind, start, end });
-const lanes = (workers) => [{ id: 0, name: 'main' }, ...Array.from({ length: workers }, (_, i) => ({ id: i + 1, name: `worker ${i + 1}` }))];
+const lanes = (workers) => [{ id: 0, name: 'main', role: 'main' }, ...Array.from({ length: workers }, (_, i) => ({ id: i + 1, name: `worker ${i + 1}`, role: 'worker' }))];
 
 /** What a frame paints, in a form a person can read in a diff. */
 function picture(packed, { width = WIDTH, scale, sizes = SIZES.full, dpr = 1 }) {
@@ -75,8 +75,8 @@ test('a lane never packs more rows than fit, and over-full waits overlap', () =>
 });
 
 test('a lane a span names that the engine did not list is still drawn', () => {
-  const packed = packSpans([{ id: 0, name: 'main' }], [span(0, 3, 'cpu', 0, 10)], SIZES.full);
-  assert.deepEqual(packed.lanes, [{ id: 0, name: 'main' }, { id: 3, name: 'lane 3' }]);
+  const packed = packSpans([{ id: 0, name: 'main', role: 'main' }], [span(0, 3, 'cpu', 0, 10)], SIZES.full);
+  assert.deepEqual(packed.lanes, [{ id: 0, name: 'main', role: 'main' }, { id: 3, name: 'lane 3', role: 'worker' }]);
 });
 
 test('the pointer finds the span under it, within a few pixels, and nothing in the label column', () => {

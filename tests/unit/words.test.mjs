@@ -1,7 +1,8 @@
 // The page's words cover every strategy and span kind the engine states (artifacts/contract.json).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { KIND_WORDS, STRATEGY_WORDS } from '../../www/shared/words.js';
+import { KINDS, KIND_WORDS } from '../../www/shared/kinds.js';
+import { STRATEGY_WORDS } from '../../www/shared/words.js';
 import { engineContract } from './contract.mjs';
 
 test('every strategy of the engine has a label and a hint, and no word is for a strategy it lacks', () => {
@@ -12,6 +13,16 @@ test('every strategy of the engine has a label and a hint, and no word is for a 
   }
 });
 
-test('every span kind of the engine has words', () => {
-  assert.deepEqual(Object.keys(KIND_WORDS).sort(), [...engineContract().spanKinds].sort());
+test('every span kind of the engine is in the one table of kinds: words, drawing, colour, task state and rank', () => {
+  assert.deepEqual(Object.keys(KINDS).sort(), [...engineContract().spanKinds].sort());
+  const draws = ['solid', 'transfer', 'startup', 'lockWait', 'wait', 'held', 'mark'];
+  for (const [kind, k] of Object.entries(KINDS)) {
+    assert.ok(k.words && KIND_WORDS[kind] === k.words, kind);
+    assert.ok(draws.includes(k.draw), `${kind} draws as ${k.draw}`);
+    assert.ok(['group', 'lock', 'neutral'].includes(k.colour), kind);
+    assert.ok(['solid', 'waits', 'marks'].includes(k.row), kind);
+    assert.ok(['running', 'waiting', 'lockWait', null].includes(k.task), kind);
+  }
+  const ranks = Object.values(KINDS).map((k) => k.rank);
+  assert.equal(new Set(ranks).size, ranks.length, 'one kind per rank');
 });

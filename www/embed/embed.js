@@ -7,7 +7,8 @@ import { startPlayground } from '../engine/api.js';
 import { cancelFor, createBatchRunner } from '../shared/batch.js';
 import { seconds, speedup, summarize, times } from '../shared/metrics.js';
 import { PRESETS, presetById, presetVerdict, runWorkload } from '../shared/presets.js';
-import { readState, short, urlFor } from '../shared/url-state.js';
+import { readState, urlFor } from '../shared/url-state.js';
+import { cut } from '../shared/text.js';
 import { threadsOffWords } from '../shared/words.js';
 import { createEditor } from '../views/editor.js';
 import { createResults } from '../views/results.js';
@@ -39,9 +40,9 @@ export const PARAMS = {
 export function readParams(search) {
   const { presetId, workload, cursorMs, problems, params } = readState(search, PRESET_IDS);
   for (const name of new Set(params.keys())) {
-    if (!Object.hasOwn(PARAMS, name)) problems.push(`Unknown parameter “${short(name)}” ignored (allowed: ${Object.keys(PARAMS).join(', ')}).`);
+    if (!Object.hasOwn(PARAMS, name)) problems.push(`Unknown parameter “${cut(name)}” ignored (allowed: ${Object.keys(PARAMS).join(', ')}).`);
   }
-  const bad = (name, value) => problems.push(`Ignored ${name}=${short(value)}: use ${PARAMS[name]}.`);
+  const bad = (name, value) => problems.push(`Ignored ${name}=${cut(value)}: use ${PARAMS[name]}.`);
   const flag = (name) => {
     const value = params.get(name);
     if (value === null) return false;
@@ -460,7 +461,7 @@ function describeWorkload(workload, errors = []) {
   const readable = (g) => typeof g?.name === 'string' && Number.isInteger(g.count) && Number.isFinite(g.cpuMs) && Number.isFinite(g.ioMs);
   const words = groups.slice(0, DESCRIBED_GROUPS).map((g, i) => (bad(i) || !readable(g)
     ? `group ${i + 1}: not valid yet (see the editor)`
-    : `${g.count} × ${short(g.name)}: ${g.cpuMs} ms computing, ${g.ioMs} ms waiting`));
+    : `${g.count} × ${cut(g.name)}: ${g.cpuMs} ms computing, ${g.ioMs} ms waiting`));
   if (groups.length > DESCRIBED_GROUPS) words.push(`and ${groups.length - DESCRIBED_GROUPS} more groups`);
   return groups.length ? words.join('; ') : 'no task groups yet';
 }

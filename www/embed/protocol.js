@@ -11,6 +11,8 @@
 // (readers ignore fields they do not know); removing or changing a field bumps the version,
 // and a reader rejects messages of any other version. See docs/embedding.md.
 
+import { describe } from '../shared/text.js';
+
 export const SOURCE = 'concurrency-playground';
 export const VERSION = 1;
 
@@ -120,8 +122,4 @@ export function parseMessage(data, { accept = [...HOST_TYPES, ...FRAME_TYPES] } 
   return { ok: true, message: data };
 }
 
-function describe(value) {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (Array.isArray(value)) return 'an array';
-  return value === null ? 'null' : typeof value === 'object' ? 'an object' : String(value);
-}
+

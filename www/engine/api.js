@@ -10,6 +10,7 @@
 
 import init, { initThreadPool, Engine, contract, memoryBytes, poolSize, quickKernelIterationsPerMs } from '../pkg/playground.js';
 import { ProcessPool } from './processes.js';
+import { describe, groupLabel } from '../shared/text.js';
 
 const BACKGROUND_POLL_MS = 100; // progress cadence when animation frames don't fire
 /** Calibrated computing of each piece of the probe that counts the cores workers really get. */
@@ -218,7 +219,7 @@ function spanDecoder({ packedSpan, spanKinds }) {
       const span = {
         task: packed[i + at.task],
         group,
-        groupName: groupNames[group] ?? `group ${group}`,
+        groupName: groupLabel(group, groupNames),
         step: packed[i + at.step],
         lane: packed[i + at.lane],
         kind: spanKinds[packed[i + at.kind]],
@@ -253,7 +254,7 @@ function spanPacker({ packedSpan, spanKinds }) {
         packed[i * width + j] = field === 'kind' ? spanKinds.indexOf(value) : number(value);
       });
       if (span?.groupName !== groupNames?.[span?.group]) {
-        throw new Error(`exportTrace: result.spans[${i}].groupName differs from run ${runId}: ${short(span?.groupName)} here, ` +
+        throw new Error(`exportTrace: result.spans[${i}].groupName differs from run ${runId}: ${describe(span?.groupName)} here, ` +
           `not the name of its group (the result was changed); export the result pg.run returned, as it came`);
       }
     });
@@ -473,7 +474,7 @@ class Playground {
     try {
       json = JSON.stringify(fields);
     } catch (error) {
-      throw new Error(`exportTrace: the result can't be read as JSON (${short(error.message, 80)}): export the result pg.run returned, as it came`);
+      throw new Error(`exportTrace: the result can't be read as JSON (${describe(error.message, 80)}): export the result pg.run returned, as it came`);
     }
     // (Spans that are not a list: the engine says so, once it has found the run.)
     return this.#engine.chromeTrace(runId, json, Array.isArray(spans) ? this.#pack(spans, fields.groupNames, runId) : undefined);
@@ -489,27 +490,19 @@ function schedule(callback) {
 /** The options of pg.run, checked: `{ signal, onProgress, trace }`; throws naming the bad one. */
 function checkOptions(options) {
   if (options === null || typeof options !== 'object') {
-    throw new Error(`run: options must be an object like { signal, onProgress, trace }, got ${short(options)}`);
+    throw new Error(`run: options must be an object like { signal, onProgress, trace }, got ${describe(options)}`);
   }
   const { signal, onProgress, trace = true } = options;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new Error(`run: options.signal must be an AbortSignal (from an AbortController), got ${short(signal)}`);
+    throw new Error(`run: options.signal must be an AbortSignal (from an AbortController), got ${describe(signal)}`);
   }
   if (onProgress !== undefined && typeof onProgress !== 'function') {
-    throw new Error(`run: options.onProgress must be a function, got ${short(onProgress)}`);
+    throw new Error(`run: options.onProgress must be a function, got ${describe(onProgress)}`);
   }
-  if (typeof trace !== 'boolean') throw new Error(`run: options.trace must be true or false, got ${short(trace)}`);
+  if (typeof trace !== 'boolean') throw new Error(`run: options.trace must be true or false, got ${describe(trace)}`);
   return { signal, onProgress, trace };
 }
 
-/** A short description of any JS value for a message: never its whole text. */
-function short(value, length = 40) {
-  if (typeof value === 'string') return JSON.stringify(value.length > length ? `${value.slice(0, length)}…` : value);
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'function') return 'a function';
-  if (Array.isArray(value)) return 'a list';
-  return value === null ? 'null' : typeof value === 'object' ? 'an object' : String(value);
-}
 
 /** Values a workload may hold (numbers, text, lists, objects): a structure shared many times over can't cost more. */
 const MAX_VALUES = 200_000;
@@ -528,7 +521,7 @@ const MAX_VALUES = 200_000;
  */
 function encode(workload, { maxDepth }) {
   if (workload === null || typeof workload !== 'object' || Array.isArray(workload)) {
-    return { problem: { field: 'workload', message: `must be an object with strategy and groups, got ${short(workload)}` } };
+    return { problem: { field: 'workload', message: `must be an object with strategy and groups, got ${describe(workload)}` } };
   }
   // Each list or object met: its path, its level (the workload's is 1), whether its items are
   // fields (the workload, `groups`, a group), as the engine reads them, and whether it is
@@ -550,7 +543,7 @@ function encode(workload, { maxDepth }) {
     if (++values > MAX_VALUES) {
       problem = { field: 'workload', message: `holds more than ${MAX_VALUES} values: a workload is a few groups of a few fields` };
     } else if (typeof value === 'bigint') {
-      problem = { field: path, message: `${short(value)} is a BigInt: use a plain number` };
+      problem = { field: path, message: `${describe(value)} is a BigInt: use a plain number` };
     } else if (typeof value === 'string' && !isWellFormed(value)) {
       problem = { field: path, message: 'has a lone surrogate: text must be well-formed Unicode' };
     } else if (typeof value === 'number' && !Number.isFinite(value)) {
@@ -585,7 +578,7 @@ function encode(workload, { maxDepth }) {
     return problem ? { problem } : { json, standIns: Object.keys(standIns).length ? JSON.stringify(standIns) : '' };
   } catch (error) {
     // A getter, a proxy or a toJSON that throws: not plain data.
-    return { problem: { field: 'workload', message: `could not be read (${error.name}: ${short(error.message.split('\n')[0], 80)}): it must be plain data` } };
+    return { problem: { field: 'workload', message: `could not be read (${error.name}: ${describe(error.message.split('\n')[0], 80)}): it must be plain data` } };
   }
 }
 

@@ -116,7 +116,7 @@ async function main() {
     },
   });
   page.replay = results.replay;
-  page.timelines = () => results.rows().map((row) => row.timeline); // for tests: their model()
+  page.timelines = () => results.rows().map((row) => row.timeline); // for tests: their snapshot()
   const batches = createBatchRunner(pg, results, { bars: true });
 
   const editor = createEditor(ui.editor, { strategies: pg.strategies, limits: pg.limits, workers: caps.maxThreads, onChange: edited });
@@ -197,7 +197,7 @@ async function main() {
       // Each run as its row shows it (the median round), with the timelines' final scale.
       page.batch.runs = batch.runs.map((done) => ({ label: done.label, result: done.result, smoothness: done.smoothness,
         rounds: done.rounds.map((r) => ({ wallMs: r.result.wallMs, status: r.result.status, computing: r.result.computing })),
-        timeline: done.row.timeline.model() }));
+        timeline: done.row.timeline.snapshot() }));
       ui.exportTrace.disabled = !lastResult;
       if (batch.verdict) {
         page.verdict = batch.verdict.text;

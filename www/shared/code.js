@@ -556,4 +556,5 @@ export function lineFor(code, role, state) {
 }
 
 /** The role of a lane for lineFor: the page's event loop (lane 0) or a worker or process. */
-export const laneRole = (laneId) => (laneId === 0 ? 'main' : 'worker');
+/** The role a lane's code is listed for: the page's thread ('main') or a worker's (threads and processes alike). */
+export const codeRole = (lane) => (lane?.role === 'main' ? 'main' : 'worker');

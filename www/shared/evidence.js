@@ -9,7 +9,7 @@
 //   outcome(s)                                      // 'faster' | 'same' | 'slower' | 'unclear'
 //   slowdowns(runs.parallel, caps)                  // why it computed slower than calibrated
 
-import { computingSpeed, count as plural, onWorkers, rangeWords, seconds, times } from './metrics.js';
+import { computingSpeed, count as plural, mainLaneIds, onWorkers, rangeWords, seconds, times } from './metrics.js';
 
 export { rangeWords };
 
@@ -140,8 +140,9 @@ export function startupShare(result) {
 /** Time each kind took on a run's worker lanes (not the page's), ms: `{ cpu, io, transfer, ... }`. */
 export function timeByKind(result, { lanes = 'workers' } = {}) {
   const totals = {};
+  const main = mainLaneIds(result);
   for (const s of result.spans) {
-    if (lanes === 'workers' && s.lane === 0) continue;
+    if (lanes === 'workers' && main.has(s.lane)) continue;
     totals[s.kind] = (totals[s.kind] ?? 0) + (s.end - s.start);
   }
   return totals;

@@ -43,6 +43,11 @@ export function efficiency(baseline, result) {
   return speedup(baseline, result) / threadsUsed(result);
 }
 
+/** The ids of a result's lanes that are the page's own thread (the engine gives each lane its role). */
+export function mainLaneIds(result) {
+  return new Set((result.lanes ?? []).filter((lane) => lane.role === 'main').map((lane) => lane.id));
+}
+
 /** Whether a run computed on a pool of workers (threads or processes), not the page's one thread. */
 export function onWorkers(result) {
   return result.strategy === 'parallel' || result.strategy === 'hybrid' || result.strategy === 'processes';
@@ -82,7 +87,7 @@ export function runFigures(result, smoothness, baseline, rounds = [{ result, bas
   } else {
     add('Efficiency', efficiencyWords(efficiency(baseline, result), baseline), `Speedup per worker (${count(used, 'worker')}): 100 % means every worker was fully used`);
   }
-  add('Busy', result.lanes.filter((l) => l.busyMs > 0 || l.id === 0)
+  add('Busy', result.lanes.filter((l) => l.busyMs > 0 || l.role === 'main')
     .map((l) => `${l.name} ${percent(l.busyMs / result.wallMs)}`).join(', ') || '—', 'Share of the wall time each thread spent computing');
   const speed = computingSpeed(result);
   if (speed !== null) {
@@ -140,7 +145,8 @@ export function keptUp(result, serviceMs) {
 
 /** The numbers of one run of a batch, without its spans: what the embed tells its host. */
 export function summarize({ label, result, smoothness, baseline }) {
-  const workerLanes = new Set(result.spans.filter((s) => s.lane !== 0).map((s) => s.lane));
+  const main = mainLaneIds(result);
+  const workerLanes = new Set(result.spans.filter((s) => !main.has(s.lane)).map((s) => s.lane));
   const s = speedup(baseline, result);
   return {
     label,

@@ -10,6 +10,8 @@
 //   tasksAt(run, t)   // { running, waiting, lockWait, between, queued, notArrived, done, total }
 //   queueSteps(taskTimesOf(result))         // how many tasks waited to start, over time
 
+import { kindOf } from './kinds.js';
+
 const EPS = 1e-6; // ms: times closer than this are equal
 /**
  * Span ends and starts closer than this are one event, at the last of them: a worker that ends
@@ -23,20 +25,16 @@ export const QUEUE_MIN_MS = 1; // ms
 
 /**
  * What a lane is doing when several of its spans are active at once (an event loop computes
- * one task while timers of others run): the first kind of this list wins. A kind the list
- * doesn't know (the engine added one) comes after these, before idle.
+ * one task while timers of others run): the kind of lowest rank (shared/kinds.js) wins.
  */
-export const STATE_PRIORITY = ['cpu', 'transfer', 'startup', 'lockWait', 'namedLockWait', 'io', 'update', 'lockHeld'];
-const rank = (kind) => {
-  const i = STATE_PRIORITY.indexOf(kind);
-  return i < 0 ? STATE_PRIORITY.length : i;
-};
+const rank = (kind) => kindOf(kind).rank;
 
-/** How a task counts at an instant, by the kind of its span active then. */
+/**
+ * How a task counts at an instant, by the kind of its span active then (shared/kinds.js): a
+ * held lock or an update says nothing of it, and counts as running.
+ */
 export function taskStateOf(kind) {
-  if (kind === 'io') return 'waiting';
-  if (kind === 'lockWait' || kind === 'namedLockWait') return 'lockWait';
-  return 'running'; // computing, copying its input, starting the process it runs on
+  return kindOf(kind).task ?? 'running';
 }
 
 /**
@@ -101,11 +99,11 @@ export function indexRun(result, options = {}) {
   const spans = result.spans ?? [];
   const taskTimes = taskTimesOf(result, options);
   const endMs = spans.reduce((end, s) => Math.max(end, s.end), Math.max(0, result.wallMs ?? 0));
-  const listed = (result.lanes ?? []).map(({ id, name }) => ({ id, name }));
+  const listed = (result.lanes ?? []).map(({ id, name, role }) => ({ id, name, role }));
   const byId = new Map(listed.map((lane) => [lane.id, []]));
   for (const span of spans) {
     if (!byId.has(span.lane)) {
-      listed.push({ id: span.lane, name: `lane ${span.lane}` });
+      listed.push({ id: span.lane, name: `lane ${span.lane}`, role: 'worker' }); // not one the engine listed
       byId.set(span.lane, []);
     }
     byId.get(span.lane).push(span);
@@ -160,13 +158,13 @@ function activeSpans(lane, t) {
 
 /**
  * What each lane was doing at t: `[{ lane: {id, name}, state, span, spans }]` in lane order.
- * `state` is the kind of the lane's main span (STATE_PRIORITY) or 'idle'; `span` that span;
+ * `state` is the kind of the lane's main span (the lowest rank: shared/kinds.js) or 'idle'; `span` that span;
  * `spans` every span active on it then, main one first.
  */
 export function lanesAt(run, t) {
-  return run.lanes.map(({ id, name, ...lane }) => {
+  return run.lanes.map(({ id, name, role, ...lane }) => {
     const spans = activeSpans(lane, t).sort((a, b) => rank(a.kind) - rank(b.kind));
-    return { lane: { id, name }, state: spans[0]?.kind ?? 'idle', span: spans[0] ?? null, spans };
+    return { lane: { id, name, role }, state: spans[0]?.kind ?? 'idle', span: spans[0] ?? null, spans };
   });
 }
 

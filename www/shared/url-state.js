@@ -5,6 +5,8 @@
 // Embedding adds more parameters (see embed.js). Reading never throws: a garbled URL gives a
 // message and the default preset.
 
+import { cut } from './text.js';
+
 export const DEFAULT_PRESET = 'io';
 
 /**
@@ -19,12 +21,12 @@ export function readState(search, knownPresets) {
   for (const name of new Set(params.keys())) {
     const values = params.getAll(name);
     if (values.length > 1) {
-      problems.push(`The link gives “${short(name)}” ${values.length} times: the first (${short(values[0]) || 'empty'}) counts.`);
+      problems.push(`The link gives “${cut(name)}” ${values.length} times: the first (${cut(values[0]) || 'empty'}) counts.`);
     }
   }
   let presetId = params.get('preset');
   if (presetId !== null && !knownPresets.includes(presetId)) {
-    problems.push(`Unknown preset “${short(presetId)}” in the link (known: ${knownPresets.join(', ')}); showing “${DEFAULT_PRESET}”.`);
+    problems.push(`Unknown preset “${cut(presetId)}” in the link (known: ${knownPresets.join(', ')}); showing “${DEFAULT_PRESET}”.`);
     presetId = null;
   }
   let workload = null;
@@ -35,7 +37,7 @@ export function readState(search, knownPresets) {
       if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
       workload = parsed;
     } catch (error) {
-      problems.push(`The workload in the link could not be read (${short(error.message, 80)}); showing the “${presetId ?? DEFAULT_PRESET}” preset instead.`);
+      problems.push(`The workload in the link could not be read (${cut(error.message, 80)}); showing the “${presetId ?? DEFAULT_PRESET}” preset instead.`);
     }
   }
   let cursorMs = null;
@@ -43,18 +45,13 @@ export function readState(search, knownPresets) {
   if (t !== null) {
     cursorMs = Number(t);
     if (t.trim() === '' || !Number.isFinite(cursorMs) || cursorMs < 0) {
-      problems.push(`The replay time in the link (t=${short(t)}) is not a number of ms; the replay starts at the end.`);
+      problems.push(`The replay time in the link (t=${cut(t)}) is not a number of ms; the replay starts at the end.`);
       cursorMs = null;
     }
   }
   return { presetId: presetId ?? (workload ? null : DEFAULT_PRESET), workload, cursorMs, problems, params };
 }
 
-/** At most the first `length` characters of `text`, with "…" when there were more: messages stay short. */
-export function short(text, length = 40) {
-  const value = String(text);
-  return value.length > length ? `${value.slice(0, length)}…` : value;
-}
 
 /**
  * The longest link the page makes (characters): servers refuse longer request lines (serve

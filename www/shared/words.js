@@ -1,6 +1,10 @@
-// What the page says about each of the engine's strategies and span kinds: their words, in
-// one place. The engine lists the strategies and kinds (pg.strategies, pg.spanKinds); adding
-// one there means adding its words here (tests/unit/words.test.mjs checks they match).
+// What the page says about each of the engine's strategies, why threads are off, and what a
+// lane and the tasks are doing at an instant of a replay. The engine lists the strategies
+// (pg.strategies); adding one there means adding its words here (tests/unit/words.test.mjs
+// checks they match). The span kinds' words are in kinds.js, with all else known of them.
+
+import { KIND_WORDS } from './kinds.js';
+import { groupLabel } from './text.js';
 
 /** Per strategy: a short label, and a hint of how it runs. */
 export const STRATEGY_WORDS = {
@@ -26,17 +30,6 @@ export const STRATEGY_WORDS = {
   },
 };
 
-/** Per span kind: what a thread was doing. */
-export const KIND_WORDS = {
-  cpu: 'computing',
-  io: 'waiting (I/O)',
-  lockWait: 'waiting for the global lock',
-  transfer: 'copying input in',
-  startup: 'starting a process',
-  update: 'updating the shared counter',
-  lockHeld: 'holding a lock',
-  namedLockWait: 'waiting for a lock',
-};
 
 /** The words of a strategy; a strategy the words don't know yet is shown by its name. */
 export function strategyWords(name) {
@@ -96,7 +89,7 @@ function engineName(engine) {
 
 /** A task as the tooltip names it (tasks and steps count from 1): `"download" #3`. */
 export function taskName(span, groupNames = []) {
-  const group = span.groupName ?? groupNames[span.group] ?? `group ${span.group}`;
+  const group = span.groupName ?? groupLabel(span.group, groupNames);
   return `“${group}” #${span.task + 1}`;
 }
 

@@ -8,6 +8,8 @@
 //   frame.items, frame.ticks, frame.bars, frame.height           // what to paint
 //   hitTest(frame, x, y)                                         // the span under (x, y)
 //   spanRect(frame, span), timeAt(frame, x), laneAt(frame, y)    // for the replay's cursor
+import { KINDS, kindOf } from '../shared/kinds.js';
+
 
 /** Sizes of a full timeline and of a compact one. */
 export const SIZES = {
@@ -58,17 +60,17 @@ export function maxRows(sizes) {
 const byStart = (a, b) => a.start - b.start || a.end - b.end;
 
 /**
- * Sorts `spans` into their lanes and packs each lane into sub-rows. `lanes` (`[{id, name}]`,
+ * Sorts `spans` into their lanes and packs each lane into sub-rows. `lanes` (`[{id, name, role}]`,
  * from the engine) come first, in id order; a lane a span names that isn't listed is added.
  * Returns `{ lanes, byLane: Map(id -> { rows, counts, count }), lastEnd }`.
  */
 export function packSpans(lanes, spans, sizes) {
-  const listed = lanes.map(({ id, name }) => ({ id, name })).sort((a, b) => a.id - b.id);
+  const listed = lanes.map(({ id, name, role }) => ({ id, name, role })).sort((a, b) => a.id - b.id);
   const byLane = new Map(listed.map((lane) => [lane.id, []]));
   let lastEnd = 0;
   for (const span of spans) {
     if (!byLane.has(span.lane)) {
-      listed.push({ id: span.lane, name: `lane ${span.lane}` });
+      listed.push({ id: span.lane, name: `lane ${span.lane}`, role: 'worker' }); // not one the engine listed
       byLane.set(span.lane, []);
     }
     byLane.get(span.lane).push(span);
@@ -79,10 +81,6 @@ export function packSpans(lanes, spans, sizes) {
   return { lanes: listed, byLane: new Map([...byLane].map(([id, list]) => [id, packLane(list, rows)])), lastEnd };
 }
 
-/** Kinds packed with the waits (a thread's tasks wait for them side by side on the event loop). */
-const WAIT_KINDS = new Set(['io', 'namedLockWait']);
-/** Kinds drawn as marks over the lane, not packed into rows: they last while the task does other things. */
-const MARK_KINDS = new Set(['lockHeld', 'update']);
 
 /**
  * Greedy interval packing of one lane into at most `limit` rows: computing and lock waits
@@ -91,15 +89,14 @@ const MARK_KINDS = new Set(['lockHeld', 'update']);
  * overlaps there. Held locks and counter updates are `marks`, drawn over the lane's rows.
  */
 export function packLane(list, limit) {
-  const counts = { cpu: 0, io: 0, lockWait: 0, transfer: 0, startup: 0, update: 0, lockHeld: 0, namedLockWait: 0 };
+  const counts = Object.fromEntries(Object.keys(KINDS).map((kind) => [kind, 0]));
   const rowOf = new Map(); // span -> index of its row
-  const solid = [];
-  const waits = [];
-  const marks = [];
+  const placed = { solid: [], waits: [], marks: [] };
   for (const span of list) {
     counts[span.kind] = (counts[span.kind] ?? 0) + 1;
-    (MARK_KINDS.has(span.kind) ? marks : WAIT_KINDS.has(span.kind) ? waits : solid).push(span);
+    placed[kindOf(span.kind).row].push(span); // shared/kinds.js
   }
+  const { solid, waits, marks } = placed;
   marks.sort(byStart);
   solid.sort(byStart);
   waits.sort(byStart);
@@ -273,8 +270,11 @@ function rowBars(list, y, h, toX, snap, out) {
   if (run) barRects(run, y, h, snap, out);
 }
 
-/** The colour key of a span: its group's, or one for the kind itself. */
-const colorKey = (span) => ({ lockWait: 'lock', namedLockWait: 'lock', lockHeld: 'lock', startup: 'neutral' }[span.kind] ?? span.group);
+/** The colour key of a span: its group's, or its kind's own ('lock', 'neutral': shared/kinds.js). */
+const colorKey = (span) => {
+  const { colour } = kindOf(span.kind);
+  return colour === 'group' ? span.group : colour;
+};
 
 const MARK_H = 2; // px, a held lock's band and an update's
 
@@ -283,15 +283,15 @@ const MARK_H = 2; // px, a held lock's band and an update's
 function markBars(marks, item, toX, snap, out) {
   const top = snap(item.rowsTop);
   const bottom = snap(item.rowsTop + item.rows.length * item.rowH);
-  const painted = { lockHeld: new Map(), update: new Map() }; // colour key -> right edge painted, px
+  const painted = { held: new Map(), mark: new Map() }; // per band: colour key -> right edge painted, px
   for (const span of marks) {
     const x = snap(toX(span.start));
     const w = Math.max(1, snap(toX(span.end)) - x);
     const key = colorKey(span);
-    const edges = painted[span.kind];
+    const held = kindOf(span.kind).draw === 'held';
+    const edges = painted[held ? 'held' : 'mark'];
     if ((edges.get(key) ?? -Infinity) >= x + w) continue;
     edges.set(key, x + w);
-    const held = span.kind === 'lockHeld';
     out.push({ layer: LAYER[held ? 'held' : 'update'], key, x, y: held ? top : bottom - MARK_H, w, h: MARK_H });
   }
 }
@@ -304,20 +304,21 @@ function barRects({ span, x0, x1 }, y, h, snap, out) {
   const add = (layer, x, top, w, height) => out.push({ layer: LAYER[layer], key, x, y: top, w, h: height });
   const inset = h >= 6 ? 1 : 0; // px, gap between rows
   const line = width >= 3 && h >= 6; // room for an outline
-  if (span.kind === 'io') { // thinner, translucent, hatched: not computing
+  const { draw } = kindOf(span.kind);
+  if (draw === 'wait') { // thinner, translucent, hatched: not computing
     const barH = h >= 8 ? Math.round(h * 0.6) : h;
     const top = y + Math.round((h - barH) / 2);
     add(barH >= 4 ? 'wait' : 'waitThin', left, top, width, barH);
     if (width >= 3 && barH >= 4) add('waitHatch', left, top, width, barH);
     if (line && barH >= 6) add('waitLine', left + 0.5, top + 0.5, width - 1, barH - 1);
-  } else if (span.kind === 'lockWait' || span.kind === 'namedLockWait') { // red stripes
+  } else if (draw === 'lockWait') { // red stripes
     add('lock', left, y + inset, width, h - 2 * inset);
     add('lockHatch', left, y + inset, width, h - 2 * inset);
     if (line) add('lockLine', left + 0.5, y + inset + 0.5, width - 1, h - 2 * inset - 1);
-  } else if (span.kind === 'startup') { // grey stripes: not the task's work
+  } else if (draw === 'startup') { // grey stripes: not the task's work
     add('startup', left, y + inset, width, h - 2 * inset);
     add('startupHatch', left, y + inset, width, h - 2 * inset);
-  } else if (span.kind === 'transfer') { // the task's colour, light and striped: copying
+  } else if (draw === 'transfer') { // the task's colour, light and striped: copying
     add('transfer', left, y + inset, width, h - 2 * inset);
     if (width >= 3) add('transferHatch', left, y + inset, width, h - 2 * inset);
   } else { // computing: solid, a 1 px gap between back-to-back tasks
