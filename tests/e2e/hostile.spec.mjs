@@ -90,7 +90,7 @@ const API_CASES = [
   ['arrivals past two minutes', workload({ groups: [group({ count: 20, everyMs: 10000 })] }), /groups\[0\]\.everyMs: the last of 20 tasks every 10000 ms would arrive at 190000 ms, over the limit of 120000 ms/],
   ['too much work', workload({ groups: [group({ count: 100, ioMs: 10000, cpuMs: 0 })] }), /groups: total work 1000000 ms is over the limit of 120000 ms/],
   ['markup as the sync', workload({ sync: MARKUP }), /sync: "<img src=x onerror=\\?"window\.pwned=1\\?"><scr\.\.\." is not a way to update the shared counter: use none, atomic, lock or message/],
-  ['NaN increments', workload({ groups: [group({ increments: NaN })] }), /groups\[0\]\.increments: must be a whole number from 0 to 10000 .*got null/],
+  ['NaN increments', workload({ groups: [group({ increments: NaN })] }), /groups\[0\]\.increments: must be a whole number from 0 to 10000 .*got NaN \(not a finite number\)/],
   ['1e308 increments', workload({ groups: [group({ increments: 1e308 })] }), /groups\[0\]\.increments: 1e308 is out of range/],
   ['markup as a lock name', workload({ groups: [group({ locks: [MARKUP] })] }), /groups\[0\]\.locks\[0\]: must be a lock name of 1 to 16 letters, digits, _ or -/],
   ['a lock named __proto__ twice', workload({ groups: [group({ locks: ['__proto__', '__proto__'] })] }), /groups\[0\]\.locks\[1\]: "__proto__" is already in locks\[0\]/],
@@ -364,10 +364,10 @@ test('the link: bad values open marked, with their message and value, Run waits;
   await expect(page.locator('.field-error').filter({ hasText: 'got Infinity (not a finite number)' })).toBeVisible();
   expect(new URL(page.url()).searchParams.get('workload')).toBe(infinite);
   await page.locator('#copy-link').click();
-  await expect(page.locator('#summary')).toContainText('values a link can’t carry as they are');
-  await page.evaluate(() => { document.getElementById('summary').textContent = ''; });
+  await expect(page.locator('#action-note')).toContainText('values a link can’t carry as they are'); // next to the button
+  await page.evaluate(() => { document.getElementById('action-note').textContent = ''; });
   await page.locator('#copy-embed').click();
-  await expect(page.locator('#summary')).toContainText('values a link can’t carry as they are');
+  await expect(page.locator('#action-note')).toContainText('values a link can’t carry as they are');
   await page.locator('#editor input[type=range]').fill('2');
   await expect(page.locator('#run')).toBeEnabled();
   expect(JSON.parse(new URL(page.url()).searchParams.get('workload')).threads).toBe(2);
@@ -415,7 +415,7 @@ test('a link of 10,000 groups costs the page no more than a good one: 12 rows dr
   await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 60_000 });
   const readyMs = await page.evaluate(() => performance.now());
   console.log(`a link of 10,000 groups: ready at ${Math.round(readyMs)} ms`);
-  expect(await page.locator('#editor tbody tr').count()).toBe(12);
+  expect(await page.locator('#editor li.group').count()).toBe(12);
   await expect(page.locator('.groups-hidden')).toContainText('…and 9,988 more groups, not shown: a workload has at most 12.');
   await expect(page.locator('.field-error').filter({ hasText: 'has 10000 groups: must have from 1 to 12' })).toBeVisible();
   await expect(page.locator('#run')).toBeDisabled();
@@ -459,7 +459,7 @@ const PARAM_CASES = [
   ['1e999 threads', `workload=${encodeURIComponent('{"strategy":"concurrent","threads":1e999,"groups":[{"name":"ok","count":2,"cpuMs":5,"ioMs":10}]}')}`,
     'The workload in the URL was rejected: threads: must be a whole number from 1 to 16 (the most workers a pool has; a run gets what its pool has), got Infinity (not a finite number)'],
   ['a group nested 300 levels deep', `workload=${encodeURIComponent(`{"strategy":"concurrent","groups":[${'['.repeat(300)}${']'.repeat(300)}]}`)}`,
-    'groups[0]: must be an object with name, count, cpuMs, ioMs, steps, dataKb and everyMs, got a list nested 300 levels deep'],
+    'groups[0]: must be an object with name, count, cpuMs, ioMs, steps, dataKb, everyMs, increments and locks, got a list nested 300 levels deep'],
   ['a bad workload', `workload=${encodeURIComponent(JSON.stringify({ ...GOOD, threads: 'all' }))}`, 'The workload in the URL was rejected: threads: must be a whole number'],
   ['a workload that is not an object', 'workload=42', 'could not be read (not an object)'],
 ];
@@ -541,7 +541,7 @@ test('postMessage: hostile messages are ignored or answered with an error; the f
   expect(answers.nan).toBe('threads: must be a whole number from 1 to 16 (the most workers a pool has; a run gets what its pool has), got NaN (not a finite number)');
   expect(answers.infinity).toBe('groups[0].ioMs: must be a number from 0 to 10000, got Infinity (not a finite number)');
   expect(answers.bigint).toBe('seed: 2n is a BigInt: use a plain number');
-  expect(answers.nested).toBe('groups[0]: must be an object with name, count, cpuMs, ioMs, steps, dataKb and everyMs, got a list nested 1000 levels deep');
+  expect(answers.nested).toBe('groups[0]: must be an object with name, count, cpuMs, ioMs, steps, dataKb, everyMs, increments and locks, got a list nested 1000 levels deep');
   expect(answers.shared).toMatch(/^workload: holds more than 200000 values/);
   expect(answers.invisible).toBe('groups[0].name: must be text of 1 to 32 characters a reader can see, got only invisible characters (U+200B U+200F)');
   counted += 6;

@@ -201,7 +201,7 @@ test('scaling plots speedup for 1..N threads with an Amdahl fit', async ({ page 
   await expect(page.locator('#scaling-text')).toContainText(`Amdahl fit (parallel, 1 to ${caps.cores} workers)`);
   if (caps.cores < caps.maxThreads) {
     await expect(page.locator('#scaling-text')).toContainText(`This machine computes on ${caps.cores} cores (measured), so no run gets past ${caps.cores}x`);
-    await expect(page.locator('#scaling .core-limit')).toHaveCount(1);
+    await expect(page.locator('#scaling svg .core-limit')).toHaveCount(1);
   }
 });
 

@@ -67,7 +67,8 @@ test('two worker threads lose updates without atomics or a lock; atomic, lock an
   expect(seen.counter, `lost per try: ${seen.tries}`).toBeTruthy();
   expect(seen.counter).toMatchObject({ sync: 'none', expected: 100 });
   expect(seen.counter.final + seen.counter.lost).toBe(100);
-  expect([seen.updates, seen.lanes]).toEqual([100, [1, 2]]);
+  // Two of the pool's workers, whichever rayon gave the two jobs to.
+  expect([seen.updates, seen.lanes.length]).toEqual([100, 2]);
   // Two updates that read the same value: one of their writes was lost.
   expect(new Set(seen.reads).size).toBeLessThan(100);
   expect(seen.fixed.map((c) => [c.sync, c.expected, c.final, c.lost])).toEqual([

@@ -311,7 +311,7 @@ async function main() {
   ui.copyLink.addEventListener('click', async () => {
     const url = urlFor(editor.get(), { presetId: page.preset?.id ?? null, cursorMs: page.cursorMs })?.href;
     if (url === undefined) {
-      say('This workload has values a link can’t carry as they are (a number that is not finite, or lists nested too deep): fix the marked fields first.');
+      note('This workload has values a link can’t carry as they are (a number that is not finite, or lists nested too deep): fix the marked fields first.');
       return;
     }
     if (url.length > MAX_LINK) {
