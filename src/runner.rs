@@ -158,6 +158,8 @@ pub struct RunSetup<'a> {
     pub requested_strategy: Strategy,
     pub threads: u32,
     pub predicted_ms: f64,
+    /// Tasks in all.
+    pub tasks: u32,
     pub lanes: &'a [LaneInfo],
     pub group_names: Vec<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -220,6 +222,7 @@ impl PreparedRun {
             requested_strategy: self.requested,
             threads: self.threads,
             predicted_ms: self.predicted_ms,
+            tasks: self.state.tasks.len() as u32,
             lanes: &self.lanes,
             group_names: self
                 .workload

@@ -279,12 +279,6 @@ impl Engine {
         if self.panic_next_run.replace(false) {
             machine = Arc::new(PanickingMachine::new(machine));
         }
-        let group_names = plan
-            .workload
-            .groups
-            .iter()
-            .map(|g| g.name.clone())
-            .collect();
         let run = PreparedRun::new(plan, &self.host.borrow(), machine, traced);
         let setup = serde_json::to_string(&run.setup())?;
         let state = run.state.clone();
@@ -313,7 +307,6 @@ impl Engine {
             state,
             origin,
             done,
-            group_names,
             setup,
         })
     }
@@ -423,8 +416,6 @@ pub struct RunHandle {
     state: Arc<RunState>,
     origin: f64,
     done: Promise,
-    /// The groups' names as the engine read them (normalised to NFC): the spans' `groupName`.
-    group_names: Vec<String>,
     /// [`crate::runner::RunSetup`] as JSON.
     setup: String,
 }
@@ -436,8 +427,8 @@ impl std::panic::RefUnwindSafe for RunHandle {}
 #[wasm_bindgen]
 impl RunHandle {
     /// What the run will be, as JSON (`strategy`, `requestedStrategy`, `threads`, `predictedMs`,
-    /// `lanes`, `groupNames`, `notice?`): known as it starts, from the one reading of its
-    /// workload.
+    /// `tasks`, `lanes`, `groupNames`, `notice?`): known as it starts, from the one reading of
+    /// its workload.
     #[wasm_bindgen(getter)]
     pub fn setup(&self) -> String {
         self.setup.clone()
@@ -475,12 +466,6 @@ impl RunHandle {
     /// Resolves to the result as JSON once the run has ended (completed or cancelled).
     pub fn done(&self) -> Promise {
         self.done.clone()
-    }
-
-    /// The groups' names as the engine read them, by group index.
-    #[wasm_bindgen(js_name = groupNames)]
-    pub fn group_names(&self) -> Vec<String> {
-        self.group_names.clone()
     }
 }
 

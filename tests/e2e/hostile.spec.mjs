@@ -103,7 +103,7 @@ const OPTION_CASES = [
   ['a signal that is text', { signal: 'nope' }, /^run: options\.signal must be an AbortSignal \(from an AbortController\), got "nope"$/],
   ['onProgress that is text', { onProgress: 'nope' }, /^run: options\.onProgress must be a function, got "nope"$/],
   ['trace as text', { trace: 'yes' }, /^run: options\.trace must be true or false, got "yes"$/],
-  ['options that are null', null, /^run: options must be an object like \{ signal, onProgress, trace \}, got null$/],
+  ['options that are null', null, /^run: options must be an object like \{ signal, onStart, onProgress, trace \}, got null$/],
 ];
 
 test('the JS API: every bad workload and option is refused with a short, clear message; the engine keeps working', async ({ page }) => {

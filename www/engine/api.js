@@ -4,7 +4,8 @@
 // nothing here restates it.
 //
 //   const pg = await startPlayground();
-//   pg.strategies, pg.limits, pg.spanKinds            // the engine's contract
+//   pg.strategies, pg.limits, pg.spanKinds, pg.syncs  // the engine's contract
+//   pg.workloadFields, pg.groupFields, pg.mainLane    // a workload's fields, the page's lane
 //   const result = await pg.run(workload, { signal, onProgress });
 //   pg.exportTrace(result);                           // Chrome trace JSON, opens in Perfetto
 
@@ -295,6 +296,11 @@ class Playground {
     this.spanKinds = Object.freeze([...terms.spanKinds]);
     /** Every way tasks can update the shared counter (the workload's `sync`), the default first. */
     this.syncs = Object.freeze([...terms.syncs]);
+    /** The fields a workload may have, and a task group, as JSON names them; any other is refused. */
+    this.workloadFields = Object.freeze([...terms.workloadFields]);
+    this.groupFields = Object.freeze([...terms.groupFields]);
+    /** The id of the page's thread's lane (a lane's `role` says the same: 'main'). */
+    this.mainLane = terms.mainLane;
   }
 
   /**
@@ -398,12 +404,15 @@ class Playground {
 
   /**
    * Runs a workload. Rejects with an Error naming every invalid field. `signal` (an
-   * AbortSignal) cancels: the result then has `status: "cancelled"`. `onProgress` is called
-   * about once a frame with `{ spans, newSpans, elapsedMs, tasksDone, tasks }`.
+   * AbortSignal) cancels: the result then has `status: "cancelled"`. `onStart(setup)` is called
+   * once, as the run starts, with what it will be: `{ strategy, requestedStrategy, threads,
+   * predictedMs, tasks, lanes: [{ id, name, role }], groupNames, notice? }` (the engine reads a
+   * workload once per run: this is that reading). `onProgress` is called about once a frame
+   * with `{ spans, newSpans, elapsedMs, tasksDone, tasks }`.
    */
   async run(workload, options = {}) {
     // Everything is checked before anything starts: a bad option can't orphan a run.
-    const { signal, onProgress, trace = true } = checkOptions(options);
+    const { signal, onStart, onProgress, trace = true } = checkOptions(options);
     const [json, standIns] = toJson(workload, this.limits);
     if (!this.#settled) {
       // Invalid input is rejected at once, not after the wait: starting it throws the
@@ -412,7 +421,15 @@ class Playground {
       await this.whenPoolReady; // (a cancel meanwhile: the run below is cancelled as it starts)
     }
     const handle = this.#engine.start(json, standIns, trace); // throws on invalid input
-    const groupNames = handle.groupNames(); // as the engine read them (NFC)
+    // What the run will be, from the engine's one reading of the workload: its lanes, its
+    // ideal time, its groups' names as the engine keeps them (NFC), its strategy and workers.
+    const setup = JSON.parse(handle.setup);
+    const { groupNames, tasks } = setup;
+    try {
+      onStart?.(setup);
+    } catch (error) {
+      console.error('playground: onStart threw (the run goes on):', error);
+    }
     const spans = [];
     let cursor = 0;
     const drain = () => {
@@ -426,7 +443,6 @@ class Playground {
     signal?.addEventListener('abort', cancel, { once: true });
 
     let finished = false;
-    const tasks = workload.groups.reduce((n, g) => n + g.count, 0);
     let listening = Boolean(onProgress);
     const report = () => {
       if (finished) return;
@@ -490,17 +506,17 @@ function schedule(callback) {
 /** The options of pg.run, checked: `{ signal, onProgress, trace }`; throws naming the bad one. */
 function checkOptions(options) {
   if (options === null || typeof options !== 'object') {
-    throw new Error(`run: options must be an object like { signal, onProgress, trace }, got ${describe(options)}`);
+    throw new Error(`run: options must be an object like { signal, onStart, onProgress, trace }, got ${describe(options)}`);
   }
-  const { signal, onProgress, trace = true } = options;
+  const { signal, onStart, onProgress, trace = true } = options;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new Error(`run: options.signal must be an AbortSignal (from an AbortController), got ${describe(signal)}`);
   }
-  if (onProgress !== undefined && typeof onProgress !== 'function') {
-    throw new Error(`run: options.onProgress must be a function, got ${describe(onProgress)}`);
+  for (const [name, value] of [['onStart', onStart], ['onProgress', onProgress]]) {
+    if (value !== undefined && typeof value !== 'function') throw new Error(`run: options.${name} must be a function, got ${describe(value)}`);
   }
   if (typeof trace !== 'boolean') throw new Error(`run: options.trace must be true or false, got ${describe(trace)}`);
-  return { signal, onProgress, trace };
+  return { signal, onStart, onProgress, trace };
 }
 
 

@@ -12,12 +12,13 @@ import { FrameMonitor, InputMonitor } from './smoothness.js';
 import { tasksKey } from './metrics.js';
 
 /**
- * Whether a cancel can reach a run of `workload`, and the words for the Cancel button: a run
- * that computes on the page's thread without ever yielding or waiting leaves nothing on the
- * page able to run, a cancel included, until it ends. `{ can, label, title }`.
+ * Whether a cancel can reach a run of `workload` (`lanes`: the lanes the engine set it up with),
+ * and the words for the Cancel button: a run that computes on the page's thread without ever
+ * yielding or waiting leaves nothing on the page able to run, a cancel included, until it ends.
+ * `{ can, label, title }`.
  */
-export function cancelFor(pg, workload) {
-  const onPageThread = pg.lanes(workload).length === 1;
+export function cancelFor(lanes, workload) {
+  const onPageThread = lanes.every((lane) => lane.role === 'main');
   const groups = workload.groups ?? [];
   const never = onPageThread && !(workload.yieldMs > 0) && groups.some((g) => g.cpuMs > 0) && groups.every((g) => !(g.ioMs > 0));
   return never
@@ -69,12 +70,12 @@ export function createBatchRunner(pg, results, { bars = false } = {}) {
    * run has completed every round (null: none). Throws what pg.run throws (an invalid workload).
    * Returns `{ runs: [{ label, workload, result, smoothness, baseline, row, rounds: [{ result,
    * smoothness, baseline }] }], complete, verdict }`: `result` and the others are the median round's.
+   * `onRunStart(run, index, round, setup)` gets the engine's setup of the run (its lanes...).
    */
   function run(runs, { rounds = 1, chart = 'wall', verdict = null, onRunStart, onProgress, onRunEnd } = {}) {
     return exclusive(async (signal) => {
       results.clear();
-      const predicted = runs.map((r) => pg.predict(r.workload)[r.workload.strategy]);
-      const shared = runs.length > 1 ? Math.max(...predicted) * PREDICTED_HEADROOM : null;
+      let shared = 0; // ms: one live axis for the batch's rows, as long as the longest run's ideal time so far
       const done = runs.map(({ label, workload }) => ({ label, workload, row: null, rounds: [] }));
       const inputs = new InputMonitor();
       let stopped = false;
@@ -82,16 +83,20 @@ export function createBatchRunner(pg, results, { bars = false } = {}) {
         for (const [index, { label, workload }] of runs.entries()) {
           if (signal.aborted) { stopped = true; break; }
           const entry = done[index];
-          const lanes = pg.lanes(workload);
-          if (entry.row) entry.row.restart(lanes, predicted[index], { round, rounds });
-          else entry.row = results.addRun(label, lanes, predicted[index], { rounds });
-          if (shared) results.shareScale(shared);
-          onRunStart?.(runs[index], index, round);
-          const groupNames = workload.groups.map((g) => g.name);
+          let groupNames = [];
+          // The row is drawn from the engine's one reading of the workload, as the run starts.
+          const start = (setup) => {
+            groupNames = setup.groupNames;
+            if (entry.row) entry.row.restart(setup.lanes, setup.predictedMs, { round, rounds });
+            else entry.row = results.addRun(label, setup.lanes, setup.predictedMs, { rounds });
+            if (runs.length > 1) results.shareScale((shared = Math.max(shared, setup.predictedMs * PREDICTED_HEADROOM)));
+            onRunStart?.(runs[index], index, round, setup);
+          };
           const monitor = new FrameMonitor();
           monitor.start();
           const result = await pg.run(workload, {
             signal,
+            onStart: start,
             onProgress: (progress) => {
               entry.row.progress(progress, groupNames);
               onProgress?.(progress, runs[index], index);
