@@ -1,0 +1,60 @@
+// What the page and the embed both say and do around the engine, written once: the line that
+// says the engine is ready (or starting), the line of a run in progress, the Cancel button, the
+// runs of a preset or of every strategy, and the words when the engine could not start.
+
+import { cancelFor } from './batch.js';
+import { runWorkload } from './presets.js';
+
+/** "2 cores (measured)", or as the browser reports them until they are. */
+function coresWords(caps) {
+  if (caps.coresMeasured === null || caps.coresMeasured === undefined) return `${caps.hardwareConcurrency} cores`;
+  return `${caps.cores} ${caps.cores === 1 ? 'core' : 'cores'} (measured)`;
+}
+
+/** The status line once the pool has started (or there is none): what runs where. */
+export function readyWords(caps) {
+  if (caps.threads) return `Ready: ${caps.poolThreads} worker threads on ${coresWords(caps)}.`;
+  if (caps.processes) return `Ready, without threads (see below why): parallel runs use up to ${caps.processes} processes, on ${coresWords(caps)}.`;
+  return 'Ready, on the page’s thread only.';
+}
+
+/** The status line while the pool starts (runs are taken at once, and wait for it). */
+export function startingWords(caps) {
+  return `Ready. Starting ${caps.threads ? `${caps.poolThreads} worker threads` : 'up'} and measuring this machine…`;
+}
+
+/** The line of a run in progress: which of how many, which round, and whether it waits for the pool. */
+export function runningWords({ label, index, count, round = 0, rounds = 1, starting = false }) {
+  const where = count > 1 || rounds > 1 ? ` (${index + 1} of ${count}${rounds > 1 ? `, round ${round + 1} of ${rounds}` : ''})` : '';
+  return `${starting ? 'Waiting for the worker threads to start, then running' : 'Running'} ${label}${where}…`;
+}
+
+/** The Cancel button for a run starting on `lanes` (a cancel can't reach a run that never yields). */
+export function showCancel(button, lanes, workload) {
+  const cancel = cancelFor(lanes, workload);
+  button.disabled = !cancel.can;
+  button.textContent = cancel.label;
+  button.title = cancel.title;
+}
+
+/** The Cancel button between runs: there when something runs. */
+export function resetCancel(button, busy) {
+  button.disabled = !busy;
+  button.textContent = 'Cancel';
+  button.title = '';
+}
+
+/** A preset's runs on the workload `base` (the preset's, or the reader's edit of it). */
+export function presetRuns(preset, base, caps) {
+  return preset.runs.map((run) => ({ label: run.label, workload: runWorkload(base, run, caps) }));
+}
+
+/** `base` run with each of `names` (strategies). */
+export function strategyRuns(base, names) {
+  return names.map((name) => ({ label: name, workload: { ...base, strategy: name } }));
+}
+
+/** The words when the engine could not start (the page and the embed say them in their status line). */
+export function couldNotStartWords(error) {
+  return `The playground could not start: ${error?.message ?? error}`;
+}
