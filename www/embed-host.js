@@ -22,129 +22,149 @@ let nextRequest = 0;
  * Returns `{ ready, run(request?), cancel(), setWorkload(workloadOrRequest), seek(ms),
  * play(speed?), pause(), destroy(), iframe }`.
  */
-export function embedPlayground(target, {
-  onReady, onProgress, onResult, onError, onResize, onCursor, autoResize = true, origin = null,
-} = {}) {
+export function embedPlayground(target, options = {}) {
   const iframe = typeof target === 'string' ? document.querySelector(target) : target;
   if (!(iframe instanceof HTMLIFrameElement)) {
     throw new Error(`embedPlayground: ${typeof target === 'string' ? `“${target}” matches` : 'the target is'} no <iframe>`);
   }
-  const frameOrigin = () => origin ?? new URL(iframe.getAttribute('src') || iframe.src, document.baseURI).origin;
-  const pending = new Map(); // request id -> { resolve, reject }
-  let resolveReady;
-  const ready = new Promise((resolve) => { resolveReady = resolve; });
-  let capabilities = null;
+  return new EmbeddedPlayground(iframe, options);
+}
 
-  function onMessage(event) {
+class EmbeddedPlayground {
+  #options;
+  #pending = new Map(); // request id -> { resolve, reject }
+  #resolveReady;
+  #capabilities = null;
+  #onMessage = (event) => this.#receive(event);
+  #onLoad = () => { if (this.#loaded()) this.#hello(); };
+
+  constructor(iframe, { onReady, onProgress, onResult, onError, onResize, onCursor, autoResize = true, origin = null }) {
+    this.iframe = iframe;
+    this.#options = { onReady, onProgress, onResult, onError, onResize, onCursor, autoResize, origin };
+    this.ready = new Promise((resolve) => { this.#resolveReady = resolve; });
+    // The frame posts `ready` once when it starts; `hello` makes it say it again (with its
+    // current height), for a helper created after that.
+    window.addEventListener('message', this.#onMessage);
+    iframe.addEventListener('load', this.#onLoad);
+    if (iframe.contentWindow && this.#loaded()) this.#hello();
+  }
+
+  #frameOrigin() {
+    const { iframe } = this;
+    return this.#options.origin ?? new URL(iframe.getAttribute('src') || iframe.src, document.baseURI).origin;
+  }
+
+  // Posting into the iframe while it still holds its initial about:blank would be refused with
+  // a console error (wrong target origin), so wait for the frame's own document (reading a
+  // cross-origin frame's location throws).
+  #loaded() {
+    try {
+      return this.iframe.contentWindow.location.href !== 'about:blank';
+    } catch {
+      return true; // another origin's document: the playground's
+    }
+  }
+
+  #hello() {
+    this.#post(makeMessage('hello'));
+  }
+
+  #post(message) {
+    this.iframe.contentWindow?.postMessage(message, this.#frameOrigin());
+  }
+
+  #receive(event) {
     // Only this iframe's window, only from the origin it was loaded from.
-    if (event.source !== iframe.contentWindow || event.origin !== frameOrigin()) return;
+    if (event.source !== this.iframe.contentWindow || event.origin !== this.#frameOrigin()) return;
     const parsed = parseMessage(event.data, { accept: FRAME_TYPES });
     if (!parsed.ok) {
       console.warn(`embedPlayground: ignored a message from ${event.origin}: ${parsed.reason}`);
       return;
     }
     const message = parsed.message;
+    const o = this.#options;
     switch (message.type) {
       case 'ready':
-        if (!capabilities) onReady?.(message.capabilities);
-        capabilities = message.capabilities;
-        resolveReady(message.capabilities);
+        if (!this.#capabilities) o.onReady?.(message.capabilities);
+        this.#capabilities = message.capabilities;
+        this.#resolveReady(message.capabilities);
         break;
       case 'resize':
-        if (autoResize) iframe.style.height = `${Math.ceil(message.height)}px`;
-        onResize?.(message.height);
+        if (o.autoResize) this.iframe.style.height = `${Math.ceil(message.height)}px`;
+        o.onResize?.(message.height);
         break;
       case 'progress':
-        onProgress?.(message);
+        o.onProgress?.(message);
         break;
       case 'result':
-        onResult?.(message);
-        settle(message.id, (p) => p.resolve(message));
+        o.onResult?.(message);
+        this.#settle(message.id, (p) => p.resolve(message));
         break;
       case 'cursor':
-        onCursor?.(message);
-        settle(message.id, (p) => p.resolve(message));
+        o.onCursor?.(message);
+        this.#settle(message.id, (p) => p.resolve(message));
         break;
       case 'error':
-        onError?.(message);
-        settle(message.id, (p) => p.reject(Object.assign(new Error(message.message), { details: message })));
+        o.onError?.(message);
+        this.#settle(message.id, (p) => p.reject(Object.assign(new Error(message.message), { details: message })));
         break;
       default:
     }
   }
 
-  function settle(id, how) {
-    const request = pending.get(id);
+  #settle(id, how) {
+    const request = this.#pending.get(id);
     if (!request) return;
-    pending.delete(id);
+    this.#pending.delete(id);
     how(request);
   }
 
-  // The frame posts `ready` once when it starts; `hello` makes it say it again (with its
-  // current height), for a helper created after that. Posting into the iframe while it still
-  // holds its initial about:blank would be refused with a console error (wrong target origin),
-  // so wait for the frame's own document (reading a cross-origin frame's location throws).
-  const hello = () => post(makeMessage('hello'));
-  const loaded = () => {
-    try {
-      return iframe.contentWindow.location.href !== 'about:blank';
-    } catch {
-      return true; // another origin's document: the playground's
-    }
-  };
-  const onLoad = () => { if (loaded()) hello(); };
-  window.addEventListener('message', onMessage);
-  iframe.addEventListener('load', onLoad);
-  if (iframe.contentWindow && loaded()) hello();
-
-  function post(message) {
-    iframe.contentWindow?.postMessage(message, frameOrigin());
-  }
-
   /** Sends a request once the frame is ready; resolves with its `result` (rejects on `error`). */
-  async function request(type, fields) {
-    await ready;
+  async #request(type, fields) {
+    await this.ready;
     const id = `req-${++nextRequest}`;
-    const answer = new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
-    post(makeMessage(type, { ...fields, id }));
+    const answer = new Promise((resolve, reject) => this.#pending.set(id, { resolve, reject }));
+    this.#post(makeMessage(type, { ...fields, id }));
     return answer;
   }
 
-  return {
-    iframe,
-    ready,
-    /** Runs the frame's runs, or `{ workload?, preset?, strategies? }` (which then stay set). */
-    run(fields = {}) {
-      return request('run', fields);
-    },
-    /** Cancels the run in progress; its `run()` resolves with the runs done so far. */
-    async cancel() {
-      await ready;
-      post(makeMessage('cancel'));
-    },
-    /** Puts the replay's cursor at `ms`; resolves with the frame's `cursor` message (what each lane did then). */
-    seek(ms) {
-      return request('seek', { ms });
-    },
-    /** Replays the runs from the cursor at `speed` (1, 0.25 or 0.1); resolves with the first `cursor` message. */
-    play(speed) {
-      return request('play', speed === undefined ? {} : { speed });
-    },
-    /** Stops the replay; resolves with the `cursor` message where it stopped. */
-    pause() {
-      return request('pause', {});
-    },
-    /** Replaces the frame's workload (a workload object, or `{ workload?, preset?, strategies? }`). */
-    async setWorkload(workloadOrRequest) {
-      const fields = 'groups' in (workloadOrRequest ?? {}) ? { workload: workloadOrRequest } : workloadOrRequest;
-      await ready;
-      post(makeMessage('setWorkload', fields));
-    },
-    destroy() {
-      window.removeEventListener('message', onMessage);
-      iframe.removeEventListener('load', onLoad);
-      for (const p of pending.values()) p.reject(new Error('embedPlayground: destroyed'));
-      pending.clear();
-    },
-  };
+  /** Runs the frame's runs, or `{ workload?, preset?, strategies? }` (which then stay set). */
+  run(fields = {}) {
+    return this.#request('run', fields);
+  }
+
+  /** Cancels the run in progress; its `run()` resolves with the runs done so far. */
+  async cancel() {
+    await this.ready;
+    this.#post(makeMessage('cancel'));
+  }
+
+  /** Puts the replay's cursor at `ms`; resolves with the frame's `cursor` message (what each lane did then). */
+  seek(ms) {
+    return this.#request('seek', { ms });
+  }
+
+  /** Replays the runs from the cursor at `speed` (1, 0.25 or 0.1); resolves with the first `cursor` message. */
+  play(speed) {
+    return this.#request('play', speed === undefined ? {} : { speed });
+  }
+
+  /** Stops the replay; resolves with the `cursor` message where it stopped. */
+  pause() {
+    return this.#request('pause', {});
+  }
+
+  /** Replaces the frame's workload (a workload object, or `{ workload?, preset?, strategies? }`). */
+  async setWorkload(workloadOrRequest) {
+    const fields = 'groups' in (workloadOrRequest ?? {}) ? { workload: workloadOrRequest } : workloadOrRequest;
+    await this.ready;
+    this.#post(makeMessage('setWorkload', fields));
+  }
+
+  destroy() {
+    window.removeEventListener('message', this.#onMessage);
+    this.iframe.removeEventListener('load', this.#onLoad);
+    for (const p of this.#pending.values()) p.reject(new Error('embedPlayground: destroyed'));
+    this.#pending.clear();
+  }
 }

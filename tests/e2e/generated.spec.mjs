@@ -12,7 +12,7 @@ import { jsNumber, jsonValue, nearValid, rawWorkload, runOptions, workload } fro
 async function verdicts(page, json, raw = false) {
   return page.evaluate(async ([text, raw]) => {
     const { readState } = await import('./shared/url-state.js');
-    const { readParams } = await import('./embed/embed.js');
+    const { readParams } = await import('./embed/params.js');
     const { parseMessage, SOURCE } = await import('./embed/protocol.js');
     const pg = window.playground;
     const errorsOf = (w) => pg.validate(w).map((e) => `${e.field}: ${e.message}`);

@@ -1,99 +1,26 @@
 // The embed view: the playground with minimal chrome, for an <iframe> on a tutorial page.
-// Set by URL parameters (below), driven by the host page's messages (embed-protocol.js).
-// Nothing a URL or a message says is thrown: bad parameters are listed in the frame, bad
-// messages are ignored with a console warning. See docs/embedding.md.
+// Set by URL parameters (embed/params.js), driven by the host page's messages (embed/protocol.js,
+// through embed/host-channel.js). Nothing a URL or a message says is thrown: bad parameters are
+// listed in the frame, bad messages are ignored with a console warning. See docs/embedding.md.
 
 import { startPlayground } from '../engine/api.js';
-import { cancelFor, createBatchRunner } from '../shared/batch.js';
+import { createBatchRunner } from '../shared/batch.js';
 import { seconds, speedup, summarize, times } from '../shared/metrics.js';
-import { PRESETS, presetById, presetVerdict, runWorkload } from '../shared/presets.js';
-import { readState, urlFor } from '../shared/url-state.js';
+import { presetById, presetVerdict } from '../shared/presets.js';
+import {
+  couldNotStartWords, presetRuns, readyWords, resetCancel, runningWords, showCancel, startingWords, strategyRuns,
+} from '../shared/session.js';
+import { urlFor } from '../shared/url-state.js';
 import { cut } from '../shared/text.js';
 import { threadsOffWords } from '../shared/words.js';
-import { createEditor } from '../views/editor.js';
+import { Editor } from '../views/editor.js';
 import { createResults } from '../views/results.js';
-// The strategy names the protocol documents for host pages (the engine's, checked by a test):
-// URL parameters are read before the engine has loaded.
-import { HOST_TYPES, STRATEGIES, makeMessage, parseMessage } from './protocol.js';
+import { HostChannel } from './host-channel.js';
+import { PRESET_IDS, readParams } from './params.js';
 
-const PROGRESS_INTERVAL_MS = 100; // at most one progress message per run per 100 ms
-const THEMES = ['light', 'dark', 'auto'];
-// A Map, not an object: "constructor" or "__proto__" must not read as a flag.
-const FLAGS = new Map([['1', true], ['true', true], ['yes', true], ['', true], ['0', false], ['false', false], ['no', false]]);
-const PRESET_IDS = PRESETS.map((p) => p.id);
-
-/** Every parameter the embed view reads, with what it accepts (shown when one is wrong). */
-export const PARAMS = {
-  preset: `one of ${PRESET_IDS.join(', ')}`,
-  workload: 'a workload as JSON (URI-encoded)',
-  strategies: `a comma-separated list of ${STRATEGIES.join(', ')}`,
-  editor: '1 or 0',
-  autorun: '1 or 0',
-  theme: THEMES.join(', '),
-  compact: '1 or 0',
-  replay: '1 or 0',
-  t: 'a number of ms (where the replay starts once the runs have ended)',
-  origin: 'comma-separated origins like https://example.com',
-};
-
-/** Reads the URL's parameters. Never throws: what is wrong ends up in `problems`. */
-export function readParams(search) {
-  const { presetId, workload, cursorMs, problems, params } = readState(search, PRESET_IDS);
-  for (const name of new Set(params.keys())) {
-    if (!Object.hasOwn(PARAMS, name)) problems.push(`Unknown parameter “${cut(name)}” ignored (allowed: ${Object.keys(PARAMS).join(', ')}).`);
-  }
-  const bad = (name, value) => problems.push(`Ignored ${name}=${cut(value)}: use ${PARAMS[name]}.`);
-  const flag = (name) => {
-    const value = params.get(name);
-    if (value === null) return false;
-    if (FLAGS.has(value.toLowerCase())) return FLAGS.get(value.toLowerCase());
-    bad(name, value);
-    return false;
-  };
-
-  let strategies = null;
-  const listed = params.get('strategies');
-  if (listed !== null) {
-    const names = listed.split(',').map((s) => s.trim()).filter(Boolean);
-    const unknown = names.filter((s) => !STRATEGIES.includes(s));
-    if (unknown.length) bad('strategies', unknown.join(','));
-    else if (names.length === 0) bad('strategies', listed);
-    const known = [...new Set(names.filter((s) => STRATEGIES.includes(s)))];
-    strategies = known.length ? known : null;
-  }
-
-  let theme = params.get('theme') ?? 'auto';
-  if (!THEMES.includes(theme)) {
-    bad('theme', theme);
-    theme = 'auto';
-  }
-
-  let origins = null; // null: answer any origin (and post only to the parent)
-  const allowed = params.get('origin');
-  if (allowed !== null) {
-    origins = [];
-    for (const text of allowed.split(',').map((s) => s.trim()).filter(Boolean)) {
-      const origin = asOrigin(text);
-      if (origin) origins.push(origin); else bad('origin', text);
-    }
-  }
-
-  return {
-    presetId, workload, strategies, theme, origins, problems, cursorMs,
-    editor: flag('editor'), autorun: flag('autorun'), compact: flag('compact'), replay: flag('replay'),
-  };
-}
-
-/** "https://example.com" from "https://example.com" or ".../", null for anything else. */
-function asOrigin(text) {
-  try {
-    const url = new URL(text);
-    const exact = url.origin === text.replace(/\/$/, '');
-    return exact && (url.protocol === 'https:' || url.protocol === 'http:') ? url.origin : null;
-  } catch {
-    return null;
-  }
-}
+const PROGRESS_INTERVAL_MS = 100; // at most one progress (or cursor) message per 100 ms
+/** Groups the claim describes in words, at most. */
+const DESCRIBED_GROUPS = 4;
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -101,360 +28,318 @@ const ui = {
   status: $('status'), openFull: $('open-full'), threadsOff: $('threads-off'), verdict: $('verdict'), results: $('results'),
 };
 
-const params = readParams(location.search);
-document.documentElement.dataset.theme = params.theme; // before anything is drawn
-const framed = window.parent !== window;
+/** Errors as one line: "field: message; field: message". */
+const errorText = (errors) => errors.map((e) => `${e.field}: ${e.message}`).join('; ');
 
-/** What the frame knows, for automation and tests (`window.embedFrame`). */
-const frame = {
-  params,
-  notices: [...params.problems],
-  ready: false,
-  busy: false,
-  batch: null, // { runs: [run summaries], verdict } of the last batch
-  ignored: 0, // messages ignored (wrong shape or origin)
-};
-window.embedFrame = frame;
+class EmbedFrame {
+  #pg;
+  #channel;
+  #results;
+  #batches;
+  #editor = null;
+  #preset;
+  #strategies;
+  #base = null; // the workload the runs derive from
+  #answer = null; // { id } of a host's seek, play or pause waiting for its cursor message
+  #lastCursorPost = -Infinity;
+  #cursorTimer = 0;
 
-function showNotices() {
-  ui.notices.hidden = frame.notices.length === 0;
-  ui.notices.replaceChildren(...frame.notices.map((text) => Object.assign(document.createElement('p'), { textContent: text })));
-}
-
-function addNotice(text) {
-  if (!frame.notices.includes(text)) frame.notices.push(text);
-  showNotices();
-}
-
-// --- messages to the host -----------------------------------------------------------------
-
-/** The embedding page's origin, when the browser tells (Chromium and Safari do; Firefox via the referrer). */
-function parentOrigin() {
-  const ancestor = location.ancestorOrigins?.[0];
-  if (ancestor) return ancestor;
-  try {
-    return document.referrer ? new URL(document.referrer).origin : null;
-  } catch {
-    return null;
+  constructor(params) {
+    this.params = params;
+    const channel = new HostChannel(params.origins);
+    this.#channel = channel;
+    /** What the frame knows, for automation and tests (`window.embedFrame`). */
+    this.state = {
+      params,
+      notices: [...params.problems],
+      ready: false,
+      busy: false,
+      batch: null, // { runs: [run summaries], verdict, claims, cancelled } of the last batch
+      get ignored() { return channel.ignored; }, // messages ignored (wrong shape or origin)
+    };
+    this.#preset = params.presetId ? presetById(params.presetId) : null;
+    this.#strategies = params.strategies;
   }
-}
 
-/** Where messages may go: '*' without an allowlist, else the allowed origin(s) the parent can be. */
-function targetOrigins() {
-  if (!params.origins) return ['*'];
-  const parent = parentOrigin();
-  if (parent) return params.origins.includes(parent) ? [parent] : [];
-  return params.origins; // unknown parent: only an allowed one can receive it
-}
+  /** Before the engine: notices, the host's line (requests wait for the engine), the claim. */
+  early(engineReady) {
+    if (this.params.compact) document.body.classList.add('compact');
+    this.#showNotices();
+    const problem = this.#channel.problem();
+    if (problem) this.#addNotice(problem);
+    new ResizeObserver(() => this.#channel.postHeight()).observe(document.body);
+    // Listen from the start: a request that arrives while the engine loads waits for it.
+    this.#channel.listen((message) => engineReady.then(() => this.#handle(message)));
+    ui.status.textContent = 'Loading the engine…';
+    // The claim is the page's own words: drawn before the engine loads, so the frame's layout
+    // doesn't move once it is ready.
+    const early = this.params.presetId && !this.params.workload ? this.#preset : null;
+    if (early) this.#showClaim(early.title, early.claim);
+    // (With the editor, which the engine's contract builds, the bar waits for it: it goes above.)
+    if (!this.params.editor) document.body.classList.remove('loading');
+  }
 
-function post(type, fields = {}) {
-  if (!framed) return; // opened on its own: nobody to tell
-  for (const target of targetOrigins()) window.parent.postMessage(makeMessage(type, fields), target);
-}
+  /** With the engine: the views, the URL's workload, the buttons; then tells the host it is ready. */
+  start(pg) {
+    const { params } = this;
+    this.#pg = pg;
+    window.playground = pg;
+    const caps = pg.capabilities;
+    this.#results = createResults(ui.results, { compact: params.compact, replay: params.replay, onCursor: () => this.#cursorMoved() });
+    this.state.replay = this.#results.replay;
+    if (params.cursorMs !== null) this.#results.replay.seekWhenReady(params.cursorMs);
+    this.#batches = createBatchRunner(pg, this.#results);
+    if (params.editor) {
+      this.#editor = new Editor(ui.editor, { strategies: pg.strategies, limits: pg.limits, fields: pg.groupFields,
+        workers: caps.maxThreads, onChange: (w) => { this.#base = w; this.#check(); this.#render(); } });
+    }
+    ui.editor.hidden = !this.#editor;
+    document.body.classList.remove('loading');
+    this.#fromUrl();
+    if (!caps.threads) this.#showThreadsOff(caps);
+    ui.run.addEventListener('click', () => { if (!this.state.busy && this.#check().length === 0) this.#runBatch(null); });
+    ui.cancel.addEventListener('click', () => this.#batches.cancel());
+    // Runs are taken at once; a run asked for while the pool starts waits for it.
+    ui.status.textContent = pg.starting ? startingWords(caps) : readyWords(caps);
+    pg.whenPoolReady.then((now) => this.#poolReady(caps, now));
+    this.state.ready = true;
+    document.body.dataset.ready = 'true';
+    this.#channel.post('ready', this.#readyFields());
+    this.#channel.postHeight(true);
+    if (params.autorun && this.#check().length === 0) this.#runBatch(null);
+  }
 
-let lastHeight = 0; // px
-function postHeight(force = false) {
-  const height = Math.ceil(document.documentElement.getBoundingClientRect().height); // px
-  if (height === lastHeight && !force) return;
-  lastHeight = height;
-  post('resize', { height });
-}
+  /** The engine could not start: said in the frame and to the host. */
+  failed(error) {
+    ui.status.textContent = couldNotStartWords(error);
+    this.#channel.post('error', { code: 'start-failed', message: error.message });
+  }
 
-// --- the frame ----------------------------------------------------------------------------
+  #fromUrl() {
+    const { params } = this;
+    const errors = this.#setWorkload({ workload: params.workload ?? undefined, preset: params.workload ? undefined : this.#preset?.id });
+    if (params.workload && params.presetId) this.#preset = presetById(params.presetId); // a preset's edited workload
+    if (errors.length) {
+      // Keep the rejected workload so it can be seen (and fixed in the editor), but don't run it.
+      this.#base = params.workload;
+      this.#editor?.set(this.#base);
+      this.#addNotice(`The workload in the URL was rejected: ${errorText(errors)}`);
+      this.#check();
+    }
+    this.#render();
+  }
 
-async function main() {
-  if (params.compact) document.body.classList.add('compact');
-  showNotices();
-  if (framed && params.origins) {
-    const parent = parentOrigin();
-    if (params.origins.length === 0) addNotice('The origin parameter lists no valid origin: this frame answers no messages.');
-    else if (parent && !params.origins.includes(parent)) {
-      addNotice(`This page (${parent}) is not in the frame’s origin list (${params.origins.join(', ')}): its messages are ignored.`);
+  #poolReady(caps, now) {
+    if (!this.state.busy) ui.status.textContent = readyWords(now);
+    // A preset's workers follow the cores as measured, unless the workload was changed or run.
+    const preset = this.#preset;
+    if (preset && !this.state.busy && !this.state.batch && JSON.stringify(this.#base) === JSON.stringify(preset.workload(caps))) {
+      this.#base = preset.workload(now);
+      this.#editor?.set(this.#base);
+      this.#check();
+      this.#render();
     }
   }
-  new ResizeObserver(() => postHeight()).observe(document.body);
 
-  // Listen from the start: a request that arrives while the engine loads waits for it.
-  let resolveEngine;
-  const engineReady = new Promise((resolve) => { resolveEngine = resolve; });
-  window.addEventListener('message', (event) => {
-    const from = event.origin || 'an unknown origin';
-    if (!framed || event.source !== window.parent) {
-      frame.ignored++;
-      console.warn(`playground embed: ignored a message that is not from the embedding page (from ${from})`);
-      return;
-    }
-    if (params.origins && !params.origins.includes(event.origin)) {
-      frame.ignored++;
-      console.warn(`playground embed: ignored a message from ${from}: not in origin=${params.origins.join(',')}`);
-      return;
-    }
-    const parsed = parseMessage(event.data, { accept: HOST_TYPES });
-    if (!parsed.ok) {
-      frame.ignored++;
-      console.warn(`playground embed: ignored a message from ${from}: ${parsed.reason}`);
-      return;
-    }
-    engineReady.then((handle) => handle(parsed.message));
-  });
+  // Why, in words that fit this browser; the new-tab link only where a new tab gets threads.
+  #showThreadsOff(caps) {
+    ui.threadsOff.hidden = false;
+    const { why, advice } = threadsOffWords(caps);
+    const link = Object.assign(document.createElement('a'), { href: ui.openFull.href, target: '_blank', rel: 'noopener', textContent: 'Open in a new tab' });
+    ui.threadsOff.replaceChildren(why, ...(advice && this.#channel.framed ? [' ', link, ' for threads.'] : []));
+  }
 
-  ui.status.textContent = 'Loading the engine…';
-  // The claim is the page's own words: drawn before the engine loads, so the frame's layout
-  // doesn't move once it is ready.
-  const early = params.presetId && !params.workload ? presetById(params.presetId) : null;
-  if (early) showClaim(early.title, early.claim);
-  // (With the editor, which the engine's contract builds, the bar waits for it: it goes above.)
-  if (!params.editor) document.body.classList.remove('loading');
-  const pg = await startPlayground();
-  const caps = pg.capabilities;
-  window.playground = pg;
+  #showNotices() {
+    const { notices } = this.state;
+    ui.notices.hidden = notices.length === 0;
+    ui.notices.replaceChildren(...notices.map((text) => Object.assign(document.createElement('p'), { textContent: text })));
+  }
+
+  #addNotice(text) {
+    if (!this.state.notices.includes(text)) this.state.notices.push(text);
+    this.#showNotices();
+  }
+
+  #showClaim(title, text) {
+    ui.claim.replaceChildren(Object.assign(document.createElement('strong'), { textContent: title }), document.createTextNode(` ${text}`));
+  }
 
   // The replay's cursor, told to the host: at most one message per 100 ms while it moves, the
   // last one always, and at once in answer to the host's seek, play or pause.
-  let answer = null; // { id } of a host's seek, play or pause waiting for its cursor message
-  let lastCursorPost = -Infinity;
-  let cursorTimer = 0;
-  const postCursor = () => {
-    clearTimeout(cursorTimer);
-    lastCursorPost = performance.now();
-    const id = answer ? { id: answer.id } : {};
-    answer = null;
-    post('cursor', { ...id, ...results.replay.describe() });
-  };
-  const results = createResults(ui.results, {
-    compact: params.compact,
-    replay: params.replay,
-    onCursor: () => {
-      const since = performance.now() - lastCursorPost;
-      clearTimeout(cursorTimer);
-      if (answer || since >= PROGRESS_INTERVAL_MS) postCursor();
-      else cursorTimer = setTimeout(postCursor, PROGRESS_INTERVAL_MS - since);
-    },
-  });
-  frame.replay = results.replay;
-  if (params.cursorMs !== null) results.replay.seekWhenReady(params.cursorMs);
-  const batches = createBatchRunner(pg, results);
-  let preset = params.presetId ? presetById(params.presetId) : null;
-  let strategies = params.strategies;
-  let base = null; // the workload the runs derive from
+  #cursorMoved() {
+    const since = performance.now() - this.#lastCursorPost;
+    clearTimeout(this.#cursorTimer);
+    if (this.#answer || since >= PROGRESS_INTERVAL_MS) this.#postCursor();
+    else this.#cursorTimer = setTimeout(() => this.#postCursor(), PROGRESS_INTERVAL_MS - since);
+  }
 
-  const editor = params.editor
-    ? createEditor(ui.editor, { strategies: pg.strategies, limits: pg.limits, workers: caps.maxThreads, onChange: (w) => { base = w; check(); render(); } })
-    : null;
-  ui.editor.hidden = !editor;
-  document.body.classList.remove('loading');
+  #postCursor() {
+    clearTimeout(this.#cursorTimer);
+    this.#lastCursorPost = performance.now();
+    const id = this.#answer ? { id: this.#answer.id } : {};
+    this.#answer = null;
+    this.#channel.post('cursor', { ...id, ...this.#results.replay.describe() });
+  }
 
   /** Runs of the current settings: `strategies` if given, else the preset's, else every strategy. */
-  function runsFor() {
-    if (strategies) return strategies.map((strategy) => ({ label: strategy, workload: { ...base, strategy } }));
-    if (preset) return preset.runs.map((run) => ({ label: run.label, workload: runWorkload(base, run, pg.capabilities) }));
-    return pg.strategies.map(({ name }) => ({ label: name, workload: { ...base, strategy: name } }));
+  #runs() {
+    if (this.#strategies) return strategyRuns(this.#base, this.#strategies);
+    if (this.#preset) return presetRuns(this.#preset, this.#base, this.#pg.capabilities);
+    return strategyRuns(this.#base, this.#pg.strategies.map((s) => s.name));
   }
 
   /** The engine's messages for the current workload, shown; whether Run can run. */
-  function check() {
-    const errors = pg.validate(base);
-    editor?.showErrors(errors);
-    ui.run.disabled = frame.busy || errors.length > 0;
+  #check() {
+    const errors = this.#pg.validate(this.#base);
+    this.#editor?.showErrors(errors);
+    ui.run.disabled = this.state.busy || errors.length > 0;
     ui.run.title = errors.length ? 'Fix the workload first' : '';
     return errors;
   }
 
-  function render() {
-    showClaim(preset ? preset.title : 'Your workload', preset ? preset.claim : describeWorkload(base, pg.validate(base)));
-    const labels = runsFor().map((r) => r.label);
+  #render() {
+    const preset = this.#preset;
+    this.#showClaim(preset ? preset.title : 'Your workload', preset ? preset.claim : describeWorkload(this.#base, this.#pg.validate(this.#base)));
+    const labels = this.#runs().map((r) => r.label);
     ui.run.textContent = labels.length === 1 ? `Run ${labels[0]}` : `Run ${labels.length} ways`;
     ui.run.setAttribute('aria-description', labels.join(', '));
     // A workload a link can't carry as it is (see linkJson): the full page gets the URL's own.
-    const full = urlFor(base, { presetId: preset?.id ?? null, base: new URL('index.html', location.href).href })
+    const full = urlFor(this.#base, { presetId: preset?.id ?? null, base: new URL('index.html', location.href).href })
       ?? new URL(`index.html${location.search}`, location.href);
     ui.openFull.href = full.href;
     ui.threadsOff.querySelector('a')?.setAttribute('href', full.href);
   }
 
   /** Sets the workload from a message or the URL; returns the engine's errors (and keeps the old one if any). */
-  function setWorkload({ workload, preset: id, strategies: wanted }) {
-    let nextPreset = preset;
+  #setWorkload({ workload, preset: id, strategies }) {
+    let preset = this.#preset;
     if (id !== undefined) {
-      nextPreset = presetById(id);
-      if (!nextPreset) return [{ field: 'preset', message: `unknown preset “${id}” (known: ${PRESET_IDS.join(', ')})` }];
+      preset = presetById(id);
+      if (!preset) return [{ field: 'preset', message: `unknown preset “${id}” (known: ${PRESET_IDS.join(', ')})` }];
     } else if (workload !== undefined) {
-      nextPreset = null; // a workload of the host's own: no preset's claim or verdict
+      preset = null; // a workload of the host's own: no preset's claim or verdict
     }
-    const next = workload !== undefined ? workload : nextPreset.workload(pg.capabilities);
-    const errors = pg.validate(next);
+    const next = workload !== undefined ? workload : preset.workload(this.#pg.capabilities);
+    const errors = this.#pg.validate(next);
     if (errors.length) return errors;
-    preset = nextPreset;
-    base = next;
-    if (wanted !== undefined) strategies = wanted;
-    editor?.set(base);
-    check();
-    render();
+    this.#preset = preset;
+    this.#base = next;
+    if (strategies !== undefined) this.#strategies = strategies;
+    this.#editor?.set(next);
+    this.#check();
+    this.#render();
     return [];
   }
 
-  async function runBatch(id) {
-    frame.busy = true;
-    setBusy(true);
+  async #runBatch(id) {
+    this.#setBusy(true);
     ui.verdict.textContent = '';
-    const runs = runsFor();
+    const runs = this.#runs();
+    const preset = this.#strategies ? null : this.#preset; // a list of strategies is not the preset's demo
     let lastPost = -Infinity;
     try {
-      const batch = await batches.run(runs, {
-        verdict: verdictOf,
-        rounds: strategies || !preset ? 1 : preset.rounds ?? 1,
-        chart: strategies || !preset ? 'wall' : preset.chart ?? 'wall',
-        onRunStart: (run, index) => {
-          ui.status.textContent = `${pg.starting ? 'Waiting for the worker threads to start, then running' : 'Running'} ${run.label}${runs.length > 1 ? ` (${index + 1} of ${runs.length})` : ''}…`;
+      const batch = await this.#batches.run(runs, {
+        verdict: (done) => this.#verdict(done),
+        rounds: preset?.rounds ?? 1,
+        chart: preset?.chart ?? 'wall',
+        onRunStart: (run, index, round, setup) => {
+          ui.status.textContent = runningWords({ label: run.label, index, count: runs.length, round, rounds: preset?.rounds ?? 1,
+            starting: this.#pg.starting });
           lastPost = -Infinity;
-          const cancel = cancelFor(pg, run.workload);
-          ui.cancel.disabled = !cancel.can;
-          ui.cancel.textContent = cancel.label;
-          ui.cancel.title = cancel.title;
+          showCancel(ui.cancel, setup.lanes, run.workload);
         },
         onProgress: (p, run, index) => {
           const now = performance.now();
           if (now - lastPost < PROGRESS_INTERVAL_MS) return;
           lastPost = now;
-          post('progress', { id, label: run.label, strategy: run.workload.strategy, index, count: runs.length,
+          this.#channel.post('progress', { id, label: run.label, strategy: run.workload.strategy, index, count: runs.length,
             tasksDone: p.tasksDone, tasks: p.tasks, elapsedMs: p.elapsedMs });
         },
       });
       ui.verdict.textContent = batch.verdict?.text ?? '';
       ui.status.textContent = batch.complete ? summaryOf(batch.runs) : batch.runs.length ? 'Cancelled.' : '';
-      frame.batch = { runs: batch.runs.map(summarize), verdict: batch.verdict?.text ?? null, claims: batch.verdict?.claims ?? [],
+      this.state.batch = { runs: batch.runs.map(summarize), verdict: batch.verdict?.text ?? null, claims: batch.verdict?.claims ?? [],
         cancelled: !batch.complete };
-      post('result', { id, preset: preset?.id ?? null, ...frame.batch });
+      this.#channel.post('result', { id, preset: this.#preset?.id ?? null, ...this.state.batch });
     } catch (error) {
       ui.status.textContent = `The run failed: ${error.message}`;
-      post('error', { id, code: 'run-failed', message: error.message });
+      this.#channel.post('error', { id, code: 'run-failed', message: error.message });
     } finally {
-      frame.busy = false;
-      setBusy(false);
+      this.#setBusy(false);
     }
   }
 
   /** The preset's verdict, when the runs it reads were all made. */
-  function verdictOf(done) {
+  #verdict(done) {
+    const preset = this.#preset;
     if (!preset || !preset.runs.every((r) => done.some((d) => d.label === r.label))) return null;
     try {
-      return presetVerdict(preset, done, pg.capabilities);
+      return presetVerdict(preset, done, this.#pg.capabilities);
     } catch (error) {
       console.warn(`playground embed: no verdict for ${preset.id}: ${error.message}`);
       return null;
     }
   }
 
-  /** "concurrent 1.02x · parallel 1.98x": each run against the sequential run of the same tasks (the median round's). */
-  function summaryOf(done) {
-    const others = done.filter((d) => d.result.strategy !== 'sequential');
-    const shown = others.length ? others : done;
-    return shown.map((d) => `${d.label} ${d.baseline ? times(speedup(d.baseline, d.result)) : seconds(d.result.wallMs)}`).join(' · ');
-  }
-
-  function setBusy(busy) {
+  #setBusy(busy) {
+    this.state.busy = busy;
     document.body.classList.toggle('busy', busy);
-    ui.cancel.disabled = !busy;
-    ui.cancel.textContent = 'Cancel';
-    ui.cancel.title = '';
-    editor?.setDisabled(busy);
-    check();
+    resetCancel(ui.cancel, busy);
+    this.#editor?.setDisabled(busy);
+    this.#check();
   }
 
   /** Answers one valid message from the host. */
-  function handle(message) {
+  #handle(message) {
     const { type, id } = message;
+    const post = (kind, fields) => this.#channel.post(kind, fields);
     if (type === 'hello') {
-      post('ready', readyFields());
-      postHeight(true);
+      post('ready', this.#readyFields());
+      this.#channel.postHeight(true);
     } else if (type === 'cancel') {
-      batches.cancel();
-    } else if ((type === 'seek' || type === 'play' || type === 'pause') && !frame.busy) {
-      const replay = results.replay;
-      if (!replay.ready) {
-        post('error', { id, code: 'no-run', message: `nothing to replay yet: ${type} needs runs that have ended (send run first)` });
-        return;
-      }
-      answer = { id: id ?? null };
-      if (type === 'seek') {
-        replay.seek(message.ms);
-      } else if (type === 'play') {
-        replay.play(message.speed);
-      } else {
-        replay.pause();
-      }
-    } else if (frame.busy) {
-      post('error', { id, code: 'busy', message: `a run is in progress: send cancel first (or wait for its result)` });
+      this.#batches.cancel();
+    } else if ((type === 'seek' || type === 'play' || type === 'pause') && !this.state.busy) {
+      this.#replayRequest(message);
+    } else if (this.state.busy) {
+      post('error', { id, code: 'busy', message: 'a run is in progress: send cancel first (or wait for its result)' });
     } else {
       const wantsChange = message.workload !== undefined || message.preset !== undefined || message.strategies !== undefined;
-      const errors = wantsChange ? setWorkload(message) : check();
+      const errors = wantsChange ? this.#setWorkload(message) : this.#check();
       if (errors.length) {
-        const text = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
-        addNotice(`The host page’s workload was rejected: ${text}`);
-        post('error', { id, code: 'invalid-workload', message: text, errors });
+        this.#addNotice(`The host page’s workload was rejected: ${errorText(errors)}`);
+        post('error', { id, code: 'invalid-workload', message: errorText(errors), errors });
       } else if (type === 'run') {
-        runBatch(id);
+        this.#runBatch(id);
       }
     }
   }
 
-  function readyFields() {
-    return { capabilities: pg.capabilities, preset: preset?.id ?? null, runs: runsFor().map((r) => r.label), workload: base, notices: frame.notices };
-  }
-
-  // Start from the URL.
-  const start = setWorkload({ workload: params.workload ?? undefined, preset: params.workload ? undefined : preset?.id });
-  if (params.workload && params.presetId) preset = presetById(params.presetId); // a preset's edited workload
-  if (start.length) {
-    // Keep the rejected workload so it can be seen (and fixed in the editor), but don't run it.
-    base = params.workload;
-    editor?.set(base);
-    addNotice(`The workload in the URL was rejected: ${start.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
-    check();
-    render();
-  } else {
-    render();
-  }
-
-  if (!caps.threads) {
-    // Why, in words that fit this browser; the new-tab link only where a new tab gets threads.
-    ui.threadsOff.hidden = false;
-    const { why, advice } = threadsOffWords(caps);
-    const link = Object.assign(document.createElement('a'), { href: ui.openFull.href, target: '_blank', rel: 'noopener', textContent: 'Open in a new tab' });
-    ui.threadsOff.replaceChildren(why, ...(advice && framed ? [' ', link, ' for threads.'] : []));
-  }
-
-  ui.run.addEventListener('click', () => { if (!frame.busy && check().length === 0) runBatch(null); });
-  ui.cancel.addEventListener('click', () => batches.cancel());
-
-  const readyText = (now) => (now.threads ? `${now.poolThreads} worker threads ready.`
-    : now.processes ? `Ready: ${now.processes} processes, no threads.` : 'Ready (one thread).');
-  // Runs are taken at once; a run asked for while the pool starts waits for it.
-  ui.status.textContent = pg.starting ? `Starting ${caps.threads ? `${caps.poolThreads} worker threads` : 'up'}…` : readyText(caps);
-  pg.whenPoolReady.then((now) => {
-    if (!frame.busy) ui.status.textContent = readyText(now);
-    // A preset's workers follow the cores as measured, unless the workload was changed or run.
-    if (preset && !frame.busy && !frame.batch && JSON.stringify(base) === JSON.stringify(preset.workload(caps))) {
-      base = preset.workload(now);
-      editor?.set(base);
-      check();
-      render();
+  #replayRequest({ type, id, ms, speed }) {
+    const replay = this.#results.replay;
+    if (!replay.ready) {
+      this.#channel.post('error', { id, code: 'no-run', message: `nothing to replay yet: ${type} needs runs that have ended (send run first)` });
+      return;
     }
-  });
-  frame.ready = true;
-  document.body.dataset.ready = 'true';
-  resolveEngine(handle);
-  post('ready', readyFields());
-  postHeight(true);
-  if (params.autorun && check().length === 0) runBatch(null);
+    this.#answer = { id: id ?? null };
+    if (type === 'seek') replay.seek(ms);
+    else if (type === 'play') replay.play(speed);
+    else replay.pause();
+  }
+
+  #readyFields() {
+    return { capabilities: this.#pg.capabilities, preset: this.#preset?.id ?? null, runs: this.#runs().map((r) => r.label),
+      workload: this.#base, notices: this.state.notices };
+  }
 }
 
-function showClaim(title, text) {
-  ui.claim.replaceChildren(Object.assign(document.createElement('strong'), { textContent: title }), document.createTextNode(` ${text}`));
+/** "concurrent 1.02x · parallel 1.98x": each run against the sequential run of the same tasks (the median round's). */
+function summaryOf(done) {
+  const others = done.filter((d) => d.result.strategy !== 'sequential');
+  const shown = others.length ? others : done;
+  return shown.map((d) => `${d.label} ${d.baseline ? times(speedup(d.baseline, d.result)) : seconds(d.result.wallMs)}`).join(' · ');
 }
 
 /** Groups described in words (at most DESCRIBED_GROUPS); a group or field that isn't valid is said to be so, never printed as it is. */
-const DESCRIBED_GROUPS = 4;
 function describeWorkload(workload, errors = []) {
   const groups = Array.isArray(workload?.groups) ? workload.groups : [];
   const bad = (i) => errors.some((e) => e.field === `groups[${i}]` || e.field.startsWith(`groups[${i}].`));
@@ -466,8 +351,16 @@ function describeWorkload(workload, errors = []) {
   return groups.length ? words.join('; ') : 'no task groups yet';
 }
 
-main().catch((error) => {
-  ui.status.textContent = `The playground could not start: ${error.message}`;
-  post('error', { code: 'start-failed', message: error.message });
+const params = readParams(location.search);
+document.documentElement.dataset.theme = params.theme; // before anything is drawn
+const frame = new EmbedFrame(params);
+window.embedFrame = frame.state;
+let engineLoaded;
+frame.early(new Promise((resolve) => { engineLoaded = resolve; }));
+startPlayground().then((pg) => {
+  frame.start(pg);
+  engineLoaded();
+}).catch((error) => {
+  frame.failed(error);
   console.error(error);
 });
