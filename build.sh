@@ -368,12 +368,6 @@ cmd_bench() {
   esac
 }
 
-# The four headers, on every response, that give threads at top level and inside iframes on
-# plain, cross-site and isolated embedders (measured: docs/toolchain.md).
-DIST_HEADERS='  Cross-Origin-Opener-Policy: same-origin
-  Cross-Origin-Embedder-Policy: require-corp
-  Cross-Origin-Resource-Policy: cross-origin
-  Document-Isolation-Policy: isolate-and-credentialless'
 # Files in www/ that only serve development: not deployed.
 DIST_EXCLUDE=(bench pkg/.stamp)
 
@@ -395,23 +389,10 @@ build_dist() {
   node_modules/.bin/esbuild "${sources[@]}" --minify --sourcemap --outdir=dist --outbase=dist \
     --allow-overwrite --log-level=warning
 
-  # Netlify and Cloudflare Pages read this file; docs/embedding.md shows the same headers for
-  # nginx, Apache, Caddy and serve. The host helper is imported by pages of other origins, and
-  # module scripts are fetched with CORS: those two files also need Access-Control-Allow-Origin.
-  step "writing dist/_headers (isolation headers for every path)"
-  cat >dist/_headers <<HEADERS
-# Cross-origin isolation for wasm threads, also inside iframes (see docs/embedding.md).
-/*
-${DIST_HEADERS}
-
-# Imported as ES modules by tutorial pages on other origins.
-/embed-host.js
-  Access-Control-Allow-Origin: *
-/embed-protocol.js
-  Access-Control-Allow-Origin: *
-/embed/protocol.js
-  Access-Control-Allow-Origin: *
-HEADERS
+  # Netlify and Cloudflare Pages read this file; its headers come from serve.json (what
+  # ./build.sh serve sends), and docs/embedding.md shows them for nginx, Apache, Caddy and serve.
+  step "writing dist/_headers from serve.json (isolation and CORS headers for every path)"
+  node tools/headers.mjs >dist/_headers
 
   # For hosts that cannot set headers (GitHub Pages...): the coi-serviceworker package adds
   # COOP/COEP from a service worker after one reload. Copied always, switched on only with
