@@ -16,7 +16,10 @@ pub const PROBE_MS: f64 = 10.0;
 
 /// How late the event loop answered the probe's timers during a run, ms.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DelayMs {
+    /// The timer's interval: how often the loop was asked to answer.
+    pub interval_ms: f64,
     pub p50: f64,
     pub p99: f64,
     pub max: f64,
@@ -95,6 +98,7 @@ impl Probe {
         }
         let delays = sorted(self.delays.take());
         Some(DelayMs {
+            interval_ms: PROBE_MS,
             p50: percentile(&delays, 0.5)?,
             p99: percentile(&delays, 0.99)?,
             max: *delays.last()?,

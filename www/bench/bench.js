@@ -14,6 +14,7 @@ import { kernelIterationsPerMs } from '../pkg/playground.js';
 import { JsWorkerPool } from './js-workers.js';
 import { knownValue as jsKernelValue, runIterations as jsRunIterations } from './js-kernel.js';
 import { measureReplay } from './replay-bench.js';
+import { mainLaneIds } from '../shared/metrics.js';
 
 const params = new URLSearchParams(location.search);
 const NATIVE_IPMS = Number(params.get('native')) || null;
@@ -307,8 +308,9 @@ async function rotate(repeats, label, sides) {
  */
 function workerGaps(result) {
   const byLane = new Map();
+  const main = mainLaneIds(result);
   for (const s of result.spans) {
-    if (s.kind !== 'cpu' || s.lane === 0) continue;
+    if (s.kind !== 'cpu' || main.has(s.lane)) continue;
     if (!byLane.has(s.lane)) byLane.set(s.lane, []);
     byLane.get(s.lane).push(s);
   }

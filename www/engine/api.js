@@ -475,7 +475,8 @@ class Playground {
 
   /**
    * A run's result as Chrome trace event JSON (open it in Perfetto or chrome://tracing), made
-   * by the engine from the spans it kept of that run (its last 16 runs).
+   * by the engine from the spans it kept of that run (it keeps its last `keptRuns` runs, a
+   * figure of the contract).
    */
   exportTrace(result) {
     const runId = result?.runId;

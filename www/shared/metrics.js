@@ -43,6 +43,11 @@ export function efficiency(baseline, result) {
   return speedup(baseline, result) / threadsUsed(result);
 }
 
+/** "a 10 ms timer": the engine's probe, at the interval it used (recordings made before it said: "a timer"). */
+export function timerWords(delay) {
+  return Number.isFinite(delay?.intervalMs) ? `a ${delay.intervalMs} ms timer` : 'a timer';
+}
+
 /** The ids of a result's lanes that are the page's own thread (the engine gives each lane its role). */
 export function mainLaneIds(result) {
   return new Set((result.lanes ?? []).filter((lane) => lane.role === 'main').map((lane) => lane.id));
@@ -98,7 +103,7 @@ export function runFigures(result, smoothness, baseline, rounds = [{ result, bas
     : '—', 'Frames the page drew during the run');
   add('Event loop', result.eventLoopDelayMs
     ? `answered up to ${Math.round(result.eventLoopDelayMs.max)} ms late (p99 ${Math.round(result.eventLoopDelayMs.p99)} ms)`
-    : '—', 'How late the page’s event loop answered a 10 ms timer set again and again during the run');
+    : '—', `How late the page’s event loop answered ${timerWords(result.eventLoopDelayMs)} set again and again during the run`);
   if (smoothness?.inputs) {
     add('Your input', `waited up to ${Math.round(smoothness.longestInputDelayMs)} ms (${count(smoothness.inputs, 'input')})`,
       'How long your keypresses and clicks during the run waited for the page to answer');

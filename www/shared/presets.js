@@ -11,7 +11,7 @@ import {
   MARGIN, because, busyNote, byLabel, noiseNote, rangeWords, spreadWords, outcome, plural, ratioWords, shapeOf, slowdowns, speedupOver, startupShare,
   tasksWords, timeByKind, wallWords, walls, whyNotFaster, workersWords, workOf,
 } from './evidence.js';
-import { keptUp, percent, seconds } from './metrics.js';
+import { keptUp, percent, seconds, timerWords } from './metrics.js';
 import { threadsOffWords } from './words.js';
 
 /**
@@ -237,8 +237,10 @@ export const PRESETS = [
     verdict(runs, caps) {
       const at = (label) => runs[label][0];
       const gap = (label) => Math.round(at(label).smoothness.longestGapMs);
-      const late = (label) => at(label).result.eventLoopDelayMs?.max;
-      const lateWords = (label) => (late(label) === undefined ? '' : ` (a 10 ms timer fired up to ${Math.round(late(label))} ms late)`);
+      const lateWords = (label) => {
+        const delay = at(label).result.eventLoopDelayMs;
+        return delay ? ` (${timerWords(delay)} fired up to ${Math.round(delay.max)} ms late)` : '';
+      };
       const frozen = gap('event loop, no yield');
       const froze = frozen >= FROZEN_GAP_MS
         ? { text: `Computing on the event loop froze the page: the longest gap between frames was ${frozen} ms${lateWords('event loop, no yield')}.`, held: true }
