@@ -16,6 +16,7 @@ import { threadsOffWords } from '../shared/words.js';
 import { Editor } from '../views/editor.js';
 import { createResults } from '../views/results.js';
 import { HostChannel } from './host-channel.js';
+import { FrameLesson } from './lesson-frame.js';
 import { PRESET_IDS, readParams } from './params.js';
 
 const PROGRESS_INTERVAL_MS = 100; // at most one progress (or cursor) message per 100 ms
@@ -37,6 +38,7 @@ class EmbedFrame {
   #results;
   #batches;
   #editor = null;
+  #lesson = null; // the lesson's step, with ?lesson=k (embed/lesson-frame.js)
   #preset;
   #strategies;
   #base = null; // the workload the runs derive from
@@ -94,19 +96,26 @@ class EmbedFrame {
         workers: caps.maxThreads, onChange: (w) => { this.#base = w; this.#check(); this.#render(); } });
     }
     ui.editor.hidden = !this.#editor;
+    if (params.lesson !== null) {
+      this.#lesson = new FrameLesson($('lesson'), { index: params.lesson, caps,
+        runBatch: (id, runs, options) => this.#runBatch(id, runs, options), post: (type, fields) => this.#channel.post(type, fields) });
+      this.state.lesson = this.#lesson.state;
+    }
     document.body.classList.remove('loading');
     this.#fromUrl();
     if (!caps.threads) this.#showThreadsOff(caps);
     ui.run.addEventListener('click', () => { if (!this.state.busy && this.#check().length === 0) this.#runBatch(null); });
+    // (A lesson's step has its own Run: the reader predicts first.)
     ui.cancel.addEventListener('click', () => this.#batches.cancel());
     // Runs are taken at once; a run asked for while the pool starts waits for it.
     ui.status.textContent = pg.starting ? startingWords(caps) : readyWords(caps);
+    this.#lesson?.ready(caps, true);
     pg.whenPoolReady.then((now) => this.#poolReady(caps, now));
     this.state.ready = true;
     document.body.dataset.ready = 'true';
     this.#channel.post('ready', this.#readyFields());
     this.#channel.postHeight(true);
-    if (params.autorun && this.#check().length === 0) this.#runBatch(null);
+    if (params.autorun && !this.#lesson && this.#check().length === 0) this.#runBatch(null);
   }
 
   /** The engine could not start: said in the frame and to the host. */
@@ -131,6 +140,7 @@ class EmbedFrame {
 
   #poolReady(caps, now) {
     if (!this.state.busy) ui.status.textContent = readyWords(now);
+    this.#lesson?.ready(now, !this.state.busy);
     // A preset's workers follow the cores as measured, unless the workload was changed or run.
     const preset = this.#preset;
     if (preset && !this.state.busy && !this.state.batch && JSON.stringify(this.#base) === JSON.stringify(preset.workload(caps))) {
@@ -231,19 +241,23 @@ class EmbedFrame {
     return [];
   }
 
-  async #runBatch(id) {
+  /**
+   * Runs `runs` (the current settings' by default) as a batch, told to the host as request `id`;
+   * `plan`: its verdict, rounds and chart (the preset's by default). Returns the batch, or null.
+   */
+  async #runBatch(id, runs = this.#runs(), plan = null) {
     this.#setBusy(true);
     ui.verdict.textContent = '';
-    const runs = this.#runs();
     const preset = this.#strategies ? null : this.#preset; // a list of strategies is not the preset's demo
+    const { verdict, rounds, chart } = plan ?? { verdict: (done) => this.#verdict(done), rounds: preset?.rounds ?? 1, chart: preset?.chart ?? 'wall' };
     let lastPost = -Infinity;
     try {
       const batch = await this.#batches.run(runs, {
-        verdict: (done) => this.#verdict(done),
-        rounds: preset?.rounds ?? 1,
-        chart: preset?.chart ?? 'wall',
+        verdict,
+        rounds,
+        chart,
         onRunStart: (run, index, round, setup) => {
-          ui.status.textContent = runningWords({ label: run.label, index, count: runs.length, round, rounds: preset?.rounds ?? 1,
+          ui.status.textContent = runningWords({ label: run.label, index, count: runs.length, round, rounds,
             starting: this.#pg.starting });
           lastPost = -Infinity;
           showCancel(ui.cancel, setup.lanes, run.workload);
@@ -261,9 +275,11 @@ class EmbedFrame {
       this.state.batch = { runs: batch.runs.map(summarize), verdict: batch.verdict?.text ?? null, claims: batch.verdict?.claims ?? [],
         cancelled: !batch.complete };
       this.#channel.post('result', { id, preset: this.#preset?.id ?? null, ...this.state.batch });
+      return batch;
     } catch (error) {
       ui.status.textContent = `The run failed: ${error.message}`;
       this.#channel.post('error', { id, code: 'run-failed', message: error.message });
+      return null;
     } finally {
       this.#setBusy(false);
     }
@@ -286,6 +302,7 @@ class EmbedFrame {
     document.body.classList.toggle('busy', busy);
     resetCancel(ui.cancel, busy);
     this.#editor?.setDisabled(busy);
+    this.#lesson?.setBusy(busy);
     this.#check();
   }
 
@@ -309,7 +326,7 @@ class EmbedFrame {
         this.#addNotice(`The host page’s workload was rejected: ${errorText(errors)}`);
         post('error', { id, code: 'invalid-workload', message: errorText(errors), errors });
       } else if (type === 'run') {
-        this.#runBatch(id);
+        if (this.#lesson) this.#lesson.run(id); else this.#runBatch(id);
       }
     }
   }

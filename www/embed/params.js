@@ -5,6 +5,7 @@
 import { PRESETS } from '../shared/presets.js';
 import { readState } from '../shared/url-state.js';
 import { cut } from '../shared/text.js';
+import { STEPS, readLessonParam } from '../shared/lesson.js';
 // The strategy names the protocol documents for host pages (the engine's, checked by a test):
 // URL parameters are read before the engine has loaded.
 import { STRATEGIES } from './protocol.js';
@@ -26,11 +27,13 @@ export const PARAMS = {
   replay: '1 or 0',
   t: 'a number of ms (where the replay starts once the runs have ended)',
   origin: 'comma-separated origins like https://example.com',
+  lesson: `a step of the lesson, 1 to ${STEPS.length} (the frame shows that step alone)`,
 };
 
 /**
- * Reads a query string: `{ presetId, workload, strategies, theme, origins, cursorMs, editor,
- * autorun, compact, replay, problems }`. Never throws.
+ * Reads a query string: `{ presetId, workload, strategies, theme, origins, cursorMs, lesson,
+ * editor, autorun, compact, replay, problems }` (`lesson`: a step's index from 0, or null).
+ * Never throws.
  */
 export function readParams(search) {
   const { presetId, workload, cursorMs, problems, params } = readState(search, PRESET_IDS);
@@ -45,13 +48,15 @@ export function readParams(search) {
     bad(name, value);
     return false;
   };
+  const lesson = readLessonParam(params.get('lesson'));
+  if (lesson.problem) problems.push(lesson.problem);
   let theme = params.get('theme') ?? 'auto';
   if (!THEMES.includes(theme)) {
     bad('theme', theme);
     theme = 'auto';
   }
   return {
-    presetId, workload, theme, problems, cursorMs,
+    presetId, workload, theme, problems, cursorMs, lesson: lesson.index,
     strategies: readStrategies(params.get('strategies'), bad),
     origins: readOrigins(params.get('origin'), bad),
     editor: flag('editor'), autorun: flag('autorun'), compact: flag('compact'), replay: flag('replay'),

@@ -5,7 +5,7 @@
 //   { source: 'concurrency-playground', version: 1, type: 'run', ...fields }
 //
 // host -> frame: hello, run, cancel, setWorkload, seek, play, pause
-// frame -> host: ready, progress, result, resize, error, cursor
+// frame -> host: ready, progress, result, resize, error, cursor, prediction (a lesson's step)
 //
 // Versioning: `version` is the protocol's major version. Fields may be added within a version
 // (readers ignore fields they do not know); removing or changing a field bumps the version,
@@ -28,7 +28,7 @@ export const REPLAY_SPEEDS = [1, 0.25, 0.1];
 
 /** Message types each side sends. */
 export const HOST_TYPES = ['hello', 'run', 'cancel', 'setWorkload', 'seek', 'play', 'pause'];
-export const FRAME_TYPES = ['ready', 'progress', 'result', 'resize', 'error', 'cursor'];
+export const FRAME_TYPES = ['ready', 'progress', 'result', 'resize', 'error', 'cursor', 'prediction'];
 
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isCount = (v) => Number.isInteger(v) && v >= 0;
@@ -90,6 +90,17 @@ const FIELDS = {
     endMs: (v) => (isMs(v) ? null : 'endMs must be a number of ms'),
     playing: (v) => (typeof v === 'boolean' ? null : 'playing must be true or false'),
     runs: (v) => (Array.isArray(v) ? null : 'runs must be a list'),
+  },
+  // A lesson's step answered (embed.html?lesson=k): what the reader predicted, what this
+  // machine measured, and the choice the measurement is (a choice's id; null: none fits).
+  prediction: {
+    id: frameId,
+    step: (v) => (Number.isInteger(v) && v >= 1 ? null : 'step must be a step number (1 or more)'),
+    stepId: (v) => (typeof v === 'string' ? null : 'stepId must be a string'),
+    predicted: (v) => (v === null || typeof v === 'string' ? null : 'predicted must be a choice id or null'),
+    correct: (v) => (v === null || typeof v === 'string' ? null : 'correct must be a choice id or null'),
+    held: (v) => (typeof v === 'boolean' ? null : 'held must be true or false'),
+    text: (v) => (typeof v === 'string' ? null : 'text must be a string'),
   },
   error: {
     id: frameId,

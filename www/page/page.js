@@ -15,6 +15,8 @@ import { createResults } from '../views/results.js';
 import { Controls } from './controls.js';
 import { wireSecondaryActions } from './actions.js';
 import { runScaling } from './scaling-run.js';
+import { PageLesson } from './lesson-run.js';
+import { readLessonParam } from '../shared/lesson.js';
 
 const CURSOR_LINK_MS = 400; // the link gets the replay's cursor once it has rested this long
 /** Compare runs every strategy this many rounds at most, fewer when that would take long. */
@@ -44,16 +46,36 @@ class PlaygroundPage {
   #batches;
   #caps; // as they were when the page started (the presets' first workloads)
   #linkTimer = 0;
+  /** The lesson's step on this page (page/lesson-run.js), or null. */
+  lesson = null;
 
   /** Before the engine: the presets, and the claim of the one the link names. Returns the link's state. */
   early() {
     this.#ui.status('Loading the engine and measuring this machine…');
     this.state = readState(location.search, PRESETS.map((p) => p.id));
+    this.#startLesson();
     this.picked = null; // a preset pressed before the engine was ready
     this.pick = (id) => { this.picked = id; this.#ui.showPreset(presetById(id)); };
     this.#ui.drawPresets((id) => this.pick(id));
     const { workload, presetId } = this.state;
     this.#ui.showPreset(workload && !presetId ? null : presetById(presetId ?? DEFAULT_PRESET));
+  }
+
+  /**
+   * A link with `lesson=k` shows the lesson's step k where the presets go (the page's other
+   * parts work as ever: the step's runs are drawn in its results), worded for the cores the
+   * browser reports until the engine has measured them.
+   */
+  #startLesson() {
+    const { index, problem } = readLessonParam(this.state.params.get('lesson'));
+    if (problem) this.state.problems.push(problem);
+    if (index === null) return;
+    const cores = navigator.hardwareConcurrency || 1;
+    this.lesson = new PageLesson(document.getElementById('lesson'), {
+      index, caps: { hardwareConcurrency: cores, cores: null, maxThreads: cores },
+      runBatch: (label, runs, options) => this.#runBatch(label, runs, options),
+    });
+    page.lesson = this.lesson.state;
   }
 
   /** With the engine: the views, the buttons, the link's workload, the pool's start. */
@@ -70,6 +92,7 @@ class PlaygroundPage {
       workers: this.#caps.maxThreads, onChange: (w) => this.#edited(w) });
     this.#wireButtons();
     this.#fromLink();
+    this.lesson?.ready(this.#caps);
     this.#ui.status(pg.starting ? startingWords(this.#caps) : readyWords(this.#caps));
     document.body.dataset.ready = 'true';
     pg.whenPoolReady.then((now) => this.#poolReady(now));
@@ -113,10 +136,11 @@ class PlaygroundPage {
   #poolReady(now) {
     renderCapabilities(this.#ui.el.capabilities, now);
     this.#ui.status(readyWords(now));
+    this.lesson?.ready(now);
     const preset = page.preset;
     if (preset && !page.busy && !page.batch && JSON.stringify(this.#editor.get()) === JSON.stringify(preset.workload(this.#caps))) {
       this.#editor.set(preset.workload(now));
-      writeState(this.#editor.get(), preset.id);
+      this.#link(this.#editor.get(), preset.id);
       this.#validate(this.#editor.get());
     }
   }
@@ -125,7 +149,12 @@ class PlaygroundPage {
   #cursorMoved({ ms, endMs, playing }) {
     clearTimeout(this.#linkTimer);
     page.cursorMs = playing || ms >= endMs ? null : ms;
-    if (!playing) this.#linkTimer = setTimeout(() => writeState(this.#editor.get(), page.preset?.id ?? null, page.cursorMs), CURSOR_LINK_MS);
+    if (!playing) this.#linkTimer = setTimeout(() => this.#link(this.#editor.get(), page.preset?.id ?? null, page.cursorMs), CURSOR_LINK_MS);
+  }
+
+  /** The workload in the address (not on a lesson's page: its address is its step). */
+  #link(workload, presetId, cursorMs = null) {
+    if (!this.lesson) writeState(workload, presetId, cursorMs);
   }
 
   #validate(workload) {
@@ -137,7 +166,7 @@ class PlaygroundPage {
   }
 
   #edited(workload) {
-    writeState(workload, page.preset?.id ?? null);
+    this.#link(workload, page.preset?.id ?? null);
     this.#validate(workload);
     // What is on screen was measured on the tasks as they were: say so until the next run.
     if (page.batch && !page.busy) this.#ui.markStale();
@@ -157,7 +186,7 @@ class PlaygroundPage {
     page.preset = preset;
     this.#ui.showPreset(preset);
     this.#editor.set(workload ?? preset.workload(this.#pg.capabilities));
-    if (!fromLink) writeState(this.#editor.get(), preset.id);
+    if (!fromLink) this.#link(this.#editor.get(), preset.id);
     this.#validate(this.#editor.get());
   }
 
@@ -237,6 +266,7 @@ class PlaygroundPage {
 
   #setBusy(busy) {
     this.#ui.setBusy(busy);
+    this.lesson?.setBusy(busy);
     this.#editor.setDisabled(busy);
   }
 
