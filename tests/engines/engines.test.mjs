@@ -499,6 +499,29 @@ for (const name of selected) {
           if (caps.threads) assert.ok(seen.threads.at(-1) > 0, `two threads lost updates: ${seen.threads}`);
         });
 
+        if (contextName === 'plain') {
+          it('the lesson’s first three steps: predict, run, and read this machine’s answer (parallel ran as processes)', async () => {
+            const { driver } = session;
+            const answers = [];
+            for (const k of [1, 2, 3]) {
+              await driver.get(`${PLAIN}/index.html?lesson=${k}`);
+              await waitFor(driver, "return document.body.dataset.ready === 'true' && Boolean(window.playground)", READY_MS, `lesson step ${k}`);
+              await driver.executeScript(RECORD_ERRORS);
+              await driver.executeAsyncScript('const done = arguments[arguments.length - 1]; window.playground.whenPoolReady.then(() => done())');
+              await driver.findElement(By.css('.lesson-choice input')).click();
+              await driver.findElement(By.css('.lesson-actions button')).click();
+              const text = await waitFor(driver, "return document.querySelector('.lesson-answer').textContent", PRESET_MS, `step ${k}’s answer`);
+              assert.match(text, /^You predicted “.+”\. Measured on this machine: .*\d/, text);
+              assert.deepEqual(await driver.executeScript('return window.engineTestErrors'), [], `no page errors at step ${k}`);
+              answers.push(text);
+            }
+            figure.lesson = answers;
+            // No threads on a plain page: the workers of step 3 were processes, and the answer says so.
+            assert.match(answers[2], /it asked for parallel, and ran as processes/, answers[2]);
+            await openPlayground(driver, context); // the page the other tests use
+          });
+        }
+
         it('a panic in the engine ends only its run, with an Error, wherever it computes; the next run works', async () => {
           const { driver } = session;
           // Built with panic=unwind: each engine must run wasm exception handling.

@@ -109,7 +109,7 @@ class EmbedFrame {
     ui.cancel.addEventListener('click', () => this.#batches.cancel());
     // Runs are taken at once; a run asked for while the pool starts waits for it.
     ui.status.textContent = pg.starting ? startingWords(caps) : readyWords(caps);
-    this.#lesson?.ready(caps, true);
+    this.#lesson?.ready(caps);
     pg.whenPoolReady.then((now) => this.#poolReady(caps, now));
     this.state.ready = true;
     document.body.dataset.ready = 'true';
@@ -140,7 +140,7 @@ class EmbedFrame {
 
   #poolReady(caps, now) {
     if (!this.state.busy) ui.status.textContent = readyWords(now);
-    this.#lesson?.ready(now, !this.state.busy);
+    this.#lesson?.ready(now);
     // A preset's workers follow the cores as measured, unless the workload was changed or run.
     const preset = this.#preset;
     if (preset && !this.state.busy && !this.state.batch && JSON.stringify(this.#base) === JSON.stringify(preset.workload(caps))) {

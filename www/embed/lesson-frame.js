@@ -13,6 +13,7 @@ export class FrameLesson {
   #runBatch;
   #post;
   #progress = new Progress(null); // a frame keeps no progress: the host page has its own
+  #busy = false;
   /** For automation and tests: the step and its last answer. */
   state = { index: 0, answer: null, predicted: null };
 
@@ -28,19 +29,23 @@ export class FrameLesson {
     this.#show();
   }
 
-  #show() {
+  #show(chosen = null) {
     const base = new URL('index.html', location.href).href;
-    this.#view.show(this.#index, this.#caps, this.#progress, stepUrl(STEPS[this.#index], this.#caps, base));
+    const open = stepUrl(STEPS[this.#index], this.#caps, base);
+    if (chosen) this.#view.show(this.#index, this.#caps, this.#progress, open, chosen);
+    else this.#view.show(this.#index, this.#caps, this.#progress, open);
   }
 
-  /** The engine's capabilities, as they become known: the question's numbers follow them until a run. */
-  ready(caps, canRun) {
+  /** The engine is ready (`caps`, as they become known): Run works, the question's numbers follow them until a run. */
+  ready(caps) {
     this.#caps = caps;
-    if (!this.state.answer) this.#show();
-    this.#view.setCanRun(canRun);
+    // Worded again for the measured cores, keeping the reader's choice (not while it runs).
+    if (!this.state.answer && !this.#busy) this.#show(this.#view.predicted);
+    this.#view.setCanRun(true);
   }
 
   setBusy(busy) {
+    this.#busy = busy;
     this.#view.setRunning(busy);
   }
 

@@ -21,6 +21,7 @@ export class PageLesson {
   #caps;
   #runBatch;
   #answered = false; // the step on screen has its answer (its question's numbers stay as they were)
+  #busy = false;
   /** For automation and tests: the step on screen and its last answer. */
   state = { index: 0, answer: null, predicted: null };
 
@@ -44,12 +45,15 @@ export class PageLesson {
   /** The engine is ready (`caps` its capabilities): Run works, and the question uses its numbers. */
   ready(caps) {
     this.#caps = caps;
-    if (!this.#answered) this.#show(this.#index);
+    // Worded again for the measured cores, keeping the reader's choice (not while it runs: its
+    // answer is worded for the question it asked).
+    if (!this.#answered && !this.#busy) this.#show(this.#index, this.#view.predicted);
     this.#view.setCanRun(true);
   }
 
   /** Whether the page can start a run (nothing else runs). */
   setBusy(busy) {
+    this.#busy = busy;
     this.#view.setRunning(busy);
   }
 
@@ -62,12 +66,14 @@ export class PageLesson {
     this.#show(index);
   }
 
-  #show(index) {
+  #show(index, chosen) {
     this.#index = index;
     this.#answered = false;
     Object.assign(this.state, { index, answer: null, predicted: null });
     const step = STEPS[index];
-    this.#view.show(index, this.#caps, this.#progress, stepUrl(step, this.#caps, new URL(location.pathname, location.origin).href));
+    const open = stepUrl(step, this.#caps, new URL(location.pathname, location.origin).href);
+    if (chosen) this.#view.show(index, this.#caps, this.#progress, open, chosen);
+    else this.#view.show(index, this.#caps, this.#progress, open);
     document.title = `Step ${index + 1}: ${step.title} · Concurrency vs parallelism, measured`;
   }
 

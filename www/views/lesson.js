@@ -67,16 +67,17 @@ export class LessonView {
 
   /**
    * Shows step `index` with its question on `caps` (the question's numbers are this machine's);
-   * `progress` (shared/lesson.js Progress) marks the steps done and restores this one's choice.
+   * `progress` (shared/lesson.js Progress) marks the steps done and restores this one's choice,
+   * unless `chosen` (a choice's id) says which is checked.
    */
-  show(index, caps, progress, openUrl = null) {
+  show(index, caps, progress, openUrl = null, chosen = progress.of(STEPS[index].id)?.predicted) {
     this.#index = index;
     const step = STEPS[index];
     const e = this.#el;
     e.topic.textContent = step.topic;
     e.heading.textContent = `Step ${index + 1} of ${STEPS.length}: ${step.title}`;
     e.text.replaceChildren(...step.text.map((sentence) => el('p', { textContent: sentence })));
-    this.#showQuestion(step, caps, progress.of(step.id));
+    this.#showQuestion(step, caps, chosen);
     e.answer.textContent = '';
     e.open.hidden = !openUrl;
     if (openUrl) e.open.href = openUrl;
@@ -87,13 +88,13 @@ export class LessonView {
     this.#update();
   }
 
-  #showQuestion(step, caps, done) {
+  #showQuestion(step, caps, chosen) {
     const e = this.#el;
     const { text, choices } = stepQuestion(step, caps);
     e.legend.textContent = text;
     const name = `${this.#root.id || 'lesson'}-choice-${++uid}`;
     const inputs = choices.map((choice) => {
-      const input = el('input', { type: 'radio', name, value: choice.id, checked: done?.predicted === choice.id });
+      const input = el('input', { type: 'radio', name, value: choice.id, checked: chosen === choice.id });
       input.addEventListener('change', () => this.#update());
       return el('label', { className: `lesson-choice${choice.id === UNKNOWN.id ? ' unknown' : ''}` }, input, el('span', { textContent: choice.text }));
     });
