@@ -303,6 +303,9 @@ for (const name of selected) {
           const { driver } = session;
           const status = await driver.findElement(By.id('status')).getText();
           assert.doesNotMatch(status, /could not start/, 'the page started');
+          // Nothing in the console while it loaded and started its workers (where the engine
+          // reports warnings: BiDi; WebKitGTK has none).
+          if (session.warnings) assert.deepEqual(session.warnings.splice(0), [], 'no console warnings on load');
           Object.assign(figure, {
             crossOriginIsolated: caps.crossOriginIsolated, threads: caps.threads, poolThreads: caps.poolThreads,
             noPoolReason: caps.noPoolReason, hardwareConcurrency: caps.hardwareConcurrency, timerResolutionMs: caps.timerResolutionMs,

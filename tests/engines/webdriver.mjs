@@ -193,13 +193,16 @@ export async function startEngine(name) {
     await driver.manage().setTimeouts({ script: 120_000, pageLoad: 60_000 });
     await driver.manage().window().setRect({ width: 1280, height: 1000 });
     const errors = [];
+    // Warnings too, where BiDi reports them (not WebKitGTK): the page's load must log none.
+    const warnings = capabilities.webSocketUrl ? [] : null;
     if (capabilities.webSocketUrl) {
       const inspector = await getLogInspector(driver);
       await inspector.onLog((entry) => {
         if (entry.level === 'error') errors.push(`${entry.type} error: ${entry.text}`);
+        if (entry.level === 'warn') warnings.push(`${entry.type} warning: ${entry.text}`);
       });
     }
-    return { engine, driver, errors, stop };
+    return { engine, driver, errors, warnings, stop };
   } catch (error) {
     await stop();
     throw error;
