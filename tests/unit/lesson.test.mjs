@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadFixtures } from './verdict-fixtures.mjs';
 import {
-  Progress, STEPS, UNKNOWN, answerStep, answerWords, readLessonParam, stepBatch, stepQuestion, stepRuns,
+  Progress, STEPS, UNKNOWN, answerStep, answerWords, readLessonParam, stepBatch, stepQuestion, stepRuns, stepWarning,
 } from '../../www/shared/lesson.js';
 import { presetById } from '../../www/shared/presets.js';
 
@@ -37,6 +37,15 @@ test('the lesson has a step for each of the explainer’s claims, in its order, 
     assert.ok(presetById(step.preset), `${step.id}: preset ${step.preset}`);
     assert.ok(step.text.length >= 2 && step.text.length <= 3, `${step.id}: two or three sentences`);
   }
+});
+
+test('a step that freezes the page on purpose says so before it runs; no other step does', () => {
+  for (const step of STEPS) {
+    const onPageWithoutYield = stepRuns(step, MACHINES['two cores']).some(({ workload }) => ['sequential', 'concurrent'].includes(workload.strategy)
+      && !(workload.yieldMs > 0) && workload.groups.some((g) => g.cpuMs > 50));
+    assert.equal(Boolean(stepWarning(step)), onPageWithoutYield, step.id);
+  }
+  assert.match(stepWarning(STEPS.find((s) => s.id === 'responsive')), /freezes this page on purpose/);
 });
 
 test('every question and its choices are worded for the machine it is asked on', () => {

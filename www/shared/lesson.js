@@ -276,6 +276,8 @@ export const STEPS = [
       'Computing on that thread without a break keeps it from doing either.',
     ],
     preset: 'responsive',
+    // Its first run freezes the page on purpose: the step says so before it runs (the preset's words).
+    freezes: true,
     runs: () => [{ label: 'event loop, no yield', strategy: 'concurrent', yieldMs: 0 }, { label: 'workers', strategy: 'parallel' }],
     question: ({ workload }) => `${tasksWords(workload)}, on the page’s own thread without a break. How long will the page go without drawing a frame?`,
     choices: ({ workload }) => [
@@ -364,6 +366,11 @@ function choicesIn(step, context) {
 /** The choice the explainer predicts, in a context. */
 function textbookIn(step, context) {
   return typeof step.textbook === 'function' ? step.textbook(context) : step.textbook;
+}
+
+/** The warning a step gives before it runs, if it freezes the page on purpose (its preset's), or null. */
+export function stepWarning(step) {
+  return step.freezes ? presetById(step.preset).freezes : null;
 }
 
 /** The step's question and its choices (with "I don't know" last) on this machine. */

@@ -3,7 +3,7 @@
 // Next and the list of steps marked done. It draws and reports; the page or the embed runs
 // (see page/lesson-run.js, embed/lesson-frame.js). The words come from shared/lesson.js.
 
-import { STEPS, UNKNOWN, stepQuestion } from '../shared/lesson.js';
+import { STEPS, UNKNOWN, stepQuestion, stepWarning } from '../shared/lesson.js';
 
 function el(tag, props = {}, ...children) {
   const node = Object.assign(document.createElement(tag), props);
@@ -37,6 +37,7 @@ export class LessonView {
     e.text = el('div', { className: 'lesson-text' });
     e.legend = el('legend');
     e.choices = el('fieldset', { className: 'lesson-choices' }, e.legend);
+    e.freeze = el('p', { className: 'freeze-warning', hidden: true });
     e.run = el('button', { type: 'button', className: 'primary', disabled: true, textContent: 'Run it' });
     e.hint = el('p', { className: 'lesson-hint', textContent: 'Choose an answer first (or “I don’t know”), then run it.' });
     e.answer = el('p', { className: 'lesson-answer' });
@@ -52,7 +53,7 @@ export class LessonView {
     const nav = el('nav', { className: 'lesson-nav' }, e.back, e.next);
     nav.setAttribute('aria-label', 'Lesson steps');
     const all = el('details', { className: 'lesson-all' }, el('summary', {}, e.progress), e.list);
-    section.append(e.topic, e.heading, e.text, e.choices, el('div', { className: 'lesson-actions' }, e.run, e.open), e.hint, e.answer,
+    section.append(e.topic, e.heading, e.text, e.choices, e.freeze, el('div', { className: 'lesson-actions' }, e.run, e.open), e.hint, e.answer,
       ...(single ? [] : [nav, all]));
     root.replaceChildren(section);
     e.run.addEventListener('click', () => this.#onRun(this.#index, this.predicted));
@@ -78,6 +79,8 @@ export class LessonView {
     e.heading.textContent = `Step ${index + 1} of ${STEPS.length}: ${step.title}`;
     e.text.replaceChildren(...step.text.map((sentence) => el('p', { textContent: sentence })));
     this.#showQuestion(step, caps, chosen);
+    e.freeze.textContent = stepWarning(step) ?? '';
+    e.freeze.hidden = !stepWarning(step);
     e.answer.textContent = '';
     e.open.hidden = !openUrl;
     if (openUrl) e.open.href = openUrl;
