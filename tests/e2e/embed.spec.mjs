@@ -141,7 +141,7 @@ test('bad parameters are listed in the frame, bad messages ignored, and the fram
   const ready = await waitForMessage(page, 'ready', { timeout: READY_MS });
   expect(ready.data.runs).toEqual(['parallel']);
   const notices = page.frameLocator('#f').locator('#notices');
-  await expect(notices).toContainText('Unknown parameter “bogus” ignored (allowed: preset, workload, strategies, editor, autorun, theme, compact, replay, t, origin)');
+  await expect(notices).toContainText('Unknown parameter “bogus” ignored (allowed: preset, workload, strategies, editor, autorun, theme, compact, replay, t, origin, lesson)');
   await expect(notices).toContainText('Ignored theme=purple: use light, dark, auto.');
   await expect(notices).toContainText('Ignored strategies=warp');
   await expect(notices).toContainText('Ignored compact=maybe: use 1 or 0.');
