@@ -1,7 +1,9 @@
 // Records the fixtures of tests/unit/verdicts.test.mjs: every preset run by the page in Debian's
 // Chromium, as a reader would press it, with all its rounds. A dev tool, not a test:
 //
-//   ./build.sh dist && node tests/unit/record-verdicts.mjs isolated|busy|one-core|no-threads
+//   ./build.sh dist && node tests/unit/record-verdicts.mjs isolated|busy|one-core|no-threads [preset,...]
+//
+// With a list of presets, only those are run again, and the others are kept as recorded.
 //
 //   isolated    www/ with the isolation headers: threads
 //   busy        the same, with three workers spinning beside the page (a busy laptop)
@@ -10,10 +12,10 @@
 //
 // Writes tests/unit/fixtures/chromium-<scenario>.json.gz. Needs www/pkg (./build.sh dist builds it).
 import { spawn } from 'node:child_process';
-import { writeFileSync, mkdtempSync, chmodSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
 import { CHROMIUM, CHROMIUM_ARGS, ISOLATED_SERVE_CONFIG, PLAIN_SERVE_CONFIG, ROOT, serveCommand } from '../e2e/util.mjs';
 import { compactRounds } from './verdict-fixtures.mjs';
@@ -28,6 +30,7 @@ const PORT = 8190; // its own: the test layers use 8123-8142
 const PRESET_MS = 300_000;
 
 const name = process.argv[2];
+const only = process.argv[3]?.split(',') ?? null;
 const scenario = SCENARIOS[name];
 if (!scenario) {
   console.error(`usage: node tests/unit/record-verdicts.mjs ${Object.keys(SCENARIOS).join('|')}`);
@@ -62,8 +65,10 @@ try {
       window.spinners = Array.from({ length: n }, () => new Worker(spin));
     }, scenario.spinners);
   }
-  const ids = await page.evaluate(() => [...document.querySelectorAll('button[data-preset]')].map((b) => b.dataset.preset));
-  const presets = {};
+  const ids = (await page.evaluate(() => [...document.querySelectorAll('button[data-preset]')].map((b) => b.dataset.preset)))
+    .filter((id) => !only || only.includes(id));
+  const file = new URL(`./fixtures/chromium-${name}.json.gz`, import.meta.url);
+  const presets = only ? JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')).presets : {};
   for (const id of ids) {
     await page.click(`button[data-preset="${id}"]`);
     await page.click('#preset-run');
@@ -73,7 +78,6 @@ try {
     presets[id] = compactRounds(rounds);
   }
   const caps = await page.evaluate(() => window.playground.capabilities);
-  const file = new URL(`./fixtures/chromium-${name}.json.gz`, import.meta.url);
   writeFileSync(file, gzipSync(JSON.stringify({ caps, presets }), { level: 9 }));
   console.log(`wrote ${file.pathname}`);
 } finally {

@@ -2,8 +2,10 @@
 // machine in one state (quiet, busy, one core, no threads), every preset's runs with all their
 // rounds, as the page measured them. tests/unit/record-verdicts.mjs records them again.
 //
-// Stored gzip'd, compact: a span is [task, group, step, lane, kind, start, end]; taskTimes are
-// kept only for runs whose tasks arrived over time (the only verdict that reads them).
+// Stored gzip'd, compact: a span is [task, group, step, lane, kind, start, end] and, for a span
+// with details (a lock, its holder, the value an update read), an object of them; taskTimes are
+// kept only for runs whose tasks arrived over time or that hold the counter or locks (their words
+// name a task's group).
 import { readFileSync, readdirSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 
@@ -22,8 +24,15 @@ export function loadFixtures() {
   return fixtures;
 }
 
-function expandSpan([task, group, step, lane, kind, start, end]) {
-  return { task, group, step, lane, kind, start, end };
+function expandSpan([task, group, step, lane, kind, start, end, details]) {
+  return { task, group, step, lane, kind, start, end, ...details };
+}
+
+/** A span's details beyond the seven fields every span has (a lock, its holder, a value read), or nothing. */
+const DETAILS = ['lock', 'holder', 'holderLane', 'value'];
+function detailsOf(span) {
+  const details = Object.fromEntries(DETAILS.filter((key) => span[key] !== undefined).map((key) => [key, span[key]]));
+  return Object.keys(details).length ? [details] : [];
 }
 
 /** The compact form of a batch's rounds (page.rounds), as stored. */
@@ -33,12 +42,12 @@ export function compactRounds(rounds) {
     workload,
     rounds: all.map(({ result, smoothness }) => {
       const { taskTimes, spans, ...rest } = result;
-      const arrivals = taskTimes?.some((t) => t.arrival > 0);
+      const arrivals = taskTimes?.some((t) => t.arrival > 0) || result.counter || result.lockNames?.length;
       return {
         smoothness: smoothness && { fps: round(smoothness.fps), longestGapMs: round(smoothness.longestGapMs), longTasks: smoothness.longTasks,
           inputs: smoothness.inputs ?? 0, longestInputDelayMs: smoothness.longestInputDelayMs ?? null },
         result: { ...rest, ...(arrivals ? { taskTimes } : {}),
-          spans: spans.map((s) => [s.task, s.group, s.step, s.lane, s.kind, round(s.start), round(s.end)]) },
+          spans: spans.map((s) => [s.task, s.group, s.step, s.lane, s.kind, round(s.start), round(s.end), ...detailsOf(s)]) },
       };
     }),
   }));

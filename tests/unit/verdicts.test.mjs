@@ -93,7 +93,7 @@ test('no threads: the presets whose claim needs threads say they can’t show it
 
 test('a busy machine is said, with the speed its threads computed at', () => {
   const { caps, presets } = fixtures['chromium-busy'];
-  const said = PRESETS.map((p) => presetVerdict(p, presets[p.id], caps).text).filter((t) => /the machine was busy|This machine was busy/.test(t));
+  const said = PRESETS.filter((p) => presets[p.id]).map((p) => presetVerdict(p, presets[p.id], caps).text).filter((t) => /the machine was busy|This machine was busy/.test(t));
   assert.ok(said.length >= 3, said.join('\n'));
   for (const text of said) assert.match(text, /computed at only \d+ % of the kernel’s calibrated speed/);
 });

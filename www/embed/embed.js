@@ -92,7 +92,7 @@ class EmbedFrame {
     if (params.cursorMs !== null) this.#results.replay.seekWhenReady(params.cursorMs);
     this.#batches = createBatchRunner(pg, this.#results);
     if (params.editor) {
-      this.#editor = new Editor(ui.editor, { strategies: pg.strategies, limits: pg.limits, fields: pg.groupFields,
+      this.#editor = new Editor(ui.editor, { strategies: pg.strategies, limits: pg.limits, fields: pg.groupFields, syncs: pg.syncs,
         workers: caps.maxThreads, onChange: (w) => { this.#base = w; this.#check(); this.#render(); } });
     }
     ui.editor.hidden = !this.#editor;

@@ -88,7 +88,7 @@ class PlaygroundPage {
     page.replay = this.#results.replay;
     page.timelines = () => this.#results.rows().map((row) => row.timeline); // for tests: their snapshot()
     this.#batches = createBatchRunner(pg, this.#results, { bars: true });
-    this.#editor = new Editor(this.#ui.el.editor, { strategies: pg.strategies, limits: pg.limits, fields: pg.groupFields,
+    this.#editor = new Editor(this.#ui.el.editor, { strategies: pg.strategies, limits: pg.limits, fields: pg.groupFields, syncs: pg.syncs,
       workers: this.#caps.maxThreads, onChange: (w) => this.#edited(w) });
     this.#wireButtons();
     this.#fromLink();

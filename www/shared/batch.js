@@ -1,7 +1,8 @@
 // Batches of runs, for the page and the embed alike: each run predicted, drawn live in its own
 // row on one shared time scale, compared with the last sequential run of the same tasks, and
-// the batch's verdict computed once every run has completed. One batch at a time; cancel
-// stops the run in progress and the batch with it.
+// the batch's verdict computed once every run has ended (completed, or deadlocked: the engine
+// stopped it and freed its threads). One batch at a time; cancel stops the run in progress and
+// the batch with it.
 //
 //   const batches = createBatchRunner(pg, results, { bars: true });
 //   const batch = await batches.run([{ label, workload }, ...], { rounds, verdict, onRunStart, onProgress, onRunEnd });
@@ -110,7 +111,8 @@ export function createBatchRunner(pg, results, { bars = false } = {}) {
           entry.row.finish(result, smoothness, baseline, { steps: stepsOf(workload), rounds: [entry.rounds.at(-1)] });
           Object.assign(entry, { result, smoothness, baseline });
           onRunEnd?.(entry, index, round);
-          if (result.status !== 'completed') { stopped = true; break; }
+          // A cancel stops the batch; a deadlock ends only its run (the engine freed its threads).
+          if (result.status === 'cancelled') { stopped = true; break; }
         }
       }
       const ran = done.filter((d) => d.rounds.length > 0);
@@ -125,7 +127,7 @@ export function createBatchRunner(pg, results, { bars = false } = {}) {
         if (bars) results.showCharts(chart);
       }
       const complete = !stopped && ran.length === runs.length && ran.every((d) => d.rounds.length === rounds
-        && d.rounds.every((r) => r.result.status === 'completed'));
+        && d.rounds.every((r) => r.result.status !== 'cancelled'));
       return { runs: ran, complete, verdict: complete && verdict ? verdict(ran) : null };
     });
   }

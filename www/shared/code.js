@@ -248,6 +248,80 @@ pub async fn run(
                 if left > 0.0 {
                     let _ = self.machine.block(left.min(budget_ms.max(0.0)), &never);`,
   },
+  // The shared counter and named locks (issue 19): the pieces a task's plan interleaves with its
+  // work (plan.rs), done on a worker thread, and on the event loop.
+  instantBlocking: {
+    file: 'src/strategy/counter.rs',
+    text: `
+    pub fn instant_blocking(&mut self, step: usize, piece: Piece) -> Result<(), Cancelled> {
+        match piece {
+            Piece::Take { lock } => self.take_blocking(lock, step)?,
+            Piece::Load => {
+                if let Some(lock) = self.state.counter_lock {
+                    self.take_blocking(lock, step)?;
+                }
+                self.load(step);
+            }
+            Piece::Store => self.store(step),
+            Piece::Release => self.release_all(),
+            Piece::Read { .. } | Piece::Compute { .. } | Piece::Wait { .. } => {}
+        }
+        Ok(())
+    }`,
+  },
+  instantAsync: {
+    file: 'src/strategy/counter.rs',
+    text: `
+    pub async fn instant_async(&mut self, step: usize, piece: Piece) -> Result<(), Cancelled> {
+        match piece {
+            Piece::Take { lock } => self.take_async(lock, step).await?,
+            Piece::Load => {
+                if let Some(lock) = self.state.counter_lock {
+                    self.take_async(lock, step).await?;
+                }
+                self.load(step);
+            }
+            Piece::Store => self.store(step),
+            Piece::Release => self.release_all(),
+            Piece::Read { .. } | Piece::Compute { .. } | Piece::Wait { .. } => {}
+        }
+        Ok(())
+    }`,
+  },
+  counterUpdate: {
+    file: 'src/strategy/counter.rs',
+    text: `
+    /// An increment begins: reads the counter (under its lock, taken first, with \`sync: lock\`).
+    pub fn load(&mut self, _step: usize) {
+        let value = match self.state.settings.sync {
+            CounterSync::None | CounterSync::Lock => {
+                self.state.counter.value.load(Ordering::Relaxed)
+            }
+            CounterSync::Atomic | CounterSync::Message => 0,
+        };
+        self.read = Some((value, self.now()));
+    }
+
+    /// The increment ends: writes what it read plus one (none, lock: then releases the
+    /// counter's lock), adds one atomically (atomic), or counts on its own (message).
+    pub fn store(&mut self, step: usize) {
+        // …
+        match state.settings.sync {
+            CounterSync::None | CounterSync::Lock => {
+                state.counter.value.store(read + 1, Ordering::Relaxed);
+                update(at, read);
+                self.release_counter();
+            }
+            CounterSync::Atomic => {
+                let read = state.counter.value.fetch_add(1, Ordering::Relaxed);
+                update(now, read);
+            }
+            CounterSync::Message => {}
+        }
+        self.counted += 1;
+        // …
+    }`,
+  },
 };
 
 // Per strategy and language: the text (Rust: which parts, in reading order) and, per lane state,
@@ -514,6 +588,161 @@ await Promise.all(processes.map(async (worker) => {
   },
 };
 
+/**
+ * How tasks update the shared counter (a workload's `sync`), and how they take named locks:
+ * listed after the strategy's code when a run has increments or locks. Rust: the pieces a
+ * task's plan puts between its work (taken blocking on workers, awaited on the event loop) and
+ * the update itself; Python and JavaScript: the same, one snippet per `sync`.
+ */
+export const SHARED_STATE_CODE = {
+  rust: {
+    parts: (strategy) => [strategy === 'parallel' || strategy === 'processes' ? 'instantBlocking' : 'instantAsync', 'counterUpdate'],
+    marks: (sync) => ({
+      update: sync === 'atomic' ? 'let read = state.counter.value.fetch_add(1, Ordering::Relaxed);'
+        : sync === 'message' ? 'self.counted += 1;' : 'state.counter.value.store(read + 1, Ordering::Relaxed);',
+      namedLockWait: 'Piece::Take { lock } =>',
+      lockHeld: 'Piece::Release => self.release_all(),',
+    }),
+  },
+  python: {
+    counter: {
+      none: `
+counter = 0                     # shared by threads and asyncio tasks (a process has its own copy)
+
+def add_one(work_ms):           # asyncio: async def, its work an await asyncio.sleep(...)
+    global counter
+    read = counter              # read
+    compute(work_ms)            # this increment's share of the work: another task may run now
+    counter = read + 1          # write: a write by another since the read is lost`,
+      atomic: `
+# Python has no atomic add on a plain int (counter += 1 is a read, then a write, even under
+# the GIL); the nearest is a lock held for the add alone.
+counter_lock = threading.Lock()
+
+def add_one(work_ms):
+    global counter
+    compute(work_ms)
+    with counter_lock:
+        counter += 1            # one add at a time: none lost`,
+      lock: `
+counter_lock = threading.Lock()   # asyncio.Lock() on the event loop; multiprocessing.Value(...).get_lock() across processes
+
+def add_one(work_ms):
+    global counter
+    with counter_lock:          # waiting for the lock while another task holds it
+        read = counter
+        compute(work_ms)
+        counter = read + 1      # no other write can come between: none lost`,
+      message: `
+from queue import Queue         # multiprocessing.Queue between processes
+counts = Queue()
+
+def task(increments, work_ms):
+    mine = 0                    # this task's own count: nothing shared
+    for _ in range(increments):
+        compute(work_ms)
+        mine += 1
+    counts.put(mine)            # sends its count
+
+# when every task is done: counter = sum(counts.get() for _ in tasks)`,
+    },
+    locks: `
+locks = {name: threading.Lock() for name in names}   # asyncio.Lock() on the event loop
+
+def task(order, work_ms):       # order: ['A', 'B'] in one task, ['B', 'A'] in another
+    for name in order:
+        locks[name].acquire()   # waits while another task holds it: in opposite orders, forever
+        compute(work_ms / len(order))   # holding every lock taken so far
+    for name in reversed(order):
+        locks[name].release()`,
+    marks: { update: /counter = read \+ 1|counter \+= 1|mine \+= 1/, namedLockWait: /locks\[name\]\.acquire\(\)|with counter_lock:/, lockHeld: 'locks[name].release()' },
+  },
+  js: {
+    counter: {
+      none: `
+// counter: an Int32Array on a SharedArrayBuffer every worker shares (on the event loop: a let)
+async function addOne(workMs) {
+  const read = Atomics.load(counter, 0);   // read
+  await work(workMs);                       // this increment's share of the work: another task may run now
+  Atomics.store(counter, 0, read + 1);      // write: a write by another since the read is lost
+}`,
+      atomic: `
+async function addOne(workMs) {
+  await work(workMs);
+  Atomics.add(counter, 0, 1);               // one atomic add: none lost
+}`,
+      lock: `
+// JS has no lock: on workers a mutex built on Atomics.wait; on the event loop a promise queue
+async function addOne(workMs) {
+  await counterLock.acquire();              // waiting for the lock while another task holds it
+  const read = counter[0];
+  await work(workMs);
+  counter[0] = read + 1;                    // no other write can come between: none lost
+  counterLock.release();
+}`,
+      message: `
+// in each task (a worker: postMessage; the page: a resolved value)
+let mine = 0;                               // this task's own count: nothing shared
+for (let i = 0; i < increments; i++) {
+  await work(workMs);
+  mine += 1;
+}
+postMessage({ count: mine });               // sends its count; the page adds them up`,
+    },
+    locks: `
+// one mutex per name: Atomics on shared memory in workers, a promise queue on the event loop
+async function task(order, workMs) {       // order: ['A', 'B'] in one task, ['B', 'A'] in another
+  for (const name of order) {
+    await locks[name].acquire();            // waits while another task holds it: in opposite orders, forever
+    await work(workMs / order.length);      // holding every lock taken so far
+  }
+  for (const name of [...order].reverse()) locks[name].release();
+}`,
+    marks: { update: /Atomics\.store\(counter|Atomics\.add\(counter|counter\[0\] = read \+ 1|mine \+= 1/, namedLockWait: /locks\[name\]\.acquire\(\)|counterLock\.acquire\(\)/, lockHeld: 'locks[name].release()' },
+  },
+};
+
+/** The lines of the shared state's code for a run (`shared`: `{ sync, locks }`), as listing's lines. */
+function sharedStateLines(strategy, language, { sync, locks }) {
+  const lines = [];
+  const push = (text, role = 'code') => lines.push({ text, role });
+  const entry = SHARED_STATE_CODE[language];
+  if (language === 'rust') {
+    for (const name of entry.parts(strategy)) {
+      const part = RUST_PARTS[name];
+      push('');
+      push(`// ${part.file}`, 'file');
+      for (const text of dedent(part.text)) push(text, text.trim() === ELISION ? 'elided' : 'code');
+    }
+    return lines;
+  }
+  const comment = language === 'python' ? '#' : '//';
+  if (sync) {
+    push('');
+    push(`${comment} the shared counter (sync: ${sync})`, 'file');
+    dedent(entry.counter[sync] ?? '').forEach((text) => push(text));
+  }
+  if (locks) {
+    push('');
+    push(`${comment} named locks, taken in order`, 'file');
+    dedent(entry.locks).forEach((text) => push(text));
+  }
+  return lines;
+}
+
+/** The marks of the shared state's code: the first line from `from` that matches each. */
+function sharedStateMarks(language, sync, lines, from) {
+  const entry = SHARED_STATE_CODE[language];
+  const needles = language === 'rust' ? entry.marks(sync) : entry.marks;
+  const marks = {};
+  for (const [key, needle] of Object.entries(needles)) {
+    const index = lines.findIndex((line, i) => i >= from && line.role === 'code'
+      && (typeof needle === 'string' ? line.text.includes(needle) : needle.test(line.text)));
+    if (index >= 0) marks[key] = index;
+  }
+  return marks;
+}
+
 /** `text` split into lines, the first empty line dropped, the common indentation removed. */
 function dedent(text) {
   const lines = text.replace(/^\n/, '').split('\n');
@@ -525,9 +754,11 @@ function dedent(text) {
 /**
  * The listing of a strategy in a language: `{ strategy, language, lines: [{ text, role }],
  * marks: { key: index } }`. `role` is 'code', 'file' (the file a Rust part comes from) or
- * 'elided' (lines left out). Null for a strategy with no code here.
+ * 'elided' (lines left out). Null for a strategy with no code here. `shared` (optional):
+ * `{ sync, locks }` of a run whose tasks update the shared counter (`sync`: how; null: they
+ * don't) or take named locks (`locks`: true): their code follows the strategy's.
  */
-export function listing(strategy, language) {
+export function listing(strategy, language, shared = {}) {
   const entry = CODE[strategy]?.[language];
   if (!entry) return null;
   const lines = [];
@@ -546,7 +777,10 @@ export function listing(strategy, language) {
     const index = lines.findIndex((line) => line.role === 'code' && line.text.includes(needle));
     if (index >= 0) marks[key] = index;
   }
-  return { strategy, language, lines, marks };
+  if (!shared.sync && !shared.locks) return { strategy, language, lines, marks };
+  const from = lines.length;
+  lines.push(...sharedStateLines(strategy, language, shared));
+  return { strategy, language, lines, marks: { ...sharedStateMarks(language, shared.sync, lines, from), ...marks } };
 }
 
 /** The line a lane of `role` ('main' or 'worker') in `state` (a span kind or 'idle') is on, or null. */

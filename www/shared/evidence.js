@@ -265,3 +265,20 @@ export function busyNote(runs, caps) {
   if (slowest >= SLOW_COMPUTING) return '';
   return `This machine was busy: some runs computed at only ${Math.round(slowest * 100)} % of the kernel’s calibrated speed, so their times are longer than on a quiet machine.`;
 }
+
+const joinTexts = (parts) => parts.filter(Boolean).join(' ');
+
+/**
+ * A verdict's text and claims, with what was measured about the machine after its sentences:
+ * how noisy the rounds were, and whether it was busy (unless a sentence already said so).
+ */
+export function verdictOf(parts, claims, runs, caps) {
+  const text = joinTexts(parts);
+  const busy = text.includes('the machine was busy') ? '' : busyNote(runs, caps);
+  return { text: joinTexts([text, noiseNote(runs), busy]), claims };
+}
+
+/** "Threads are off here (why)": how a verdict starts where there are no threads. */
+export function threadsOffHere(capabilities) {
+  return `Threads are off here (${capabilities?.noPoolReason ?? 'no worker pool'})`;
+}

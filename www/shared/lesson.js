@@ -11,6 +11,8 @@ import {
 } from './evidence.js';
 import { percent, seconds, times } from './metrics.js';
 import { compareVerdict, coreThreads, maxSimultaneousComputing, presetById, runWorkload } from './presets.js';
+import { whyNoDeadlock, whyNoneLost } from './race-verdicts.js';
+import { cycleWords, detectionWords, firstCollisionWords, longestLockWait, roundsLossWords } from './races.js';
 import { cut } from './text.js';
 import { urlFor } from './url-state.js';
 
@@ -330,7 +332,92 @@ export const STEPS = [
       ? 'They arrived faster than one at a time could serve them, so a queue grew; concurrently, their waits overlapped and each took about its own time.'
       : 'The requests came slowly enough for one at a time to keep up here.'),
   },
+  {
+    id: 'race',
+    topic: 'The cost: harder to reason about',
+    title: 'Shared memory: updates get lost',
+    text: [
+      'Concurrency and parallelism add complexity: the same code can give a different, wrong answer depending on how its tasks interleave.',
+      'Here each task adds 1 to a shared counter many times: it reads the counter, works a little, and writes back what it read plus one.',
+    ],
+    preset: 'race',
+    // On threads where there are threads; else on the page's one thread, awaiting between read and write.
+    runs: (caps) => [racingRun(caps)],
+    question: ({ workload }) => {
+      const onThreads = workload.strategy === 'parallel';
+      return `${tasksWords(workload)}, each adding 1 to the counter ${plural(firstGroup(workload).increments, 'time')}: ${updatesOf(workload).toLocaleString('en')} updates, ` +
+        `${onThreads ? `on ${plural(workload.threads, 'worker thread')} sharing it, with no lock` : 'as async tasks on the page’s one thread that await between their read and their write'}. How many updates will be lost?`;
+    },
+    choices: () => [
+      { id: 'none', text: 'None: every update counts' },
+      { id: 'some', text: 'Some, but fewer than 1 in 10' },
+      { id: 'many', text: '1 in 10 or more' },
+    ],
+    textbook: 'many',
+    pick: (measured) => (measured.value === 0 ? 'none' : measured.value < 0.1 ? 'some' : 'many'),
+    measure: (runs) => {
+      const rounds = Object.values(runs)[0];
+      const { result } = rounds.reduce((a, b) => ((b.result.counter?.lost ?? 0) > (a.result.counter?.lost ?? 0) ? b : a));
+      const c = result.counter;
+      return { value: c && c.expected > 0 ? c.lost / c.expected : NaN, words: `on ${workersOf(rounds)} they ${roundsLossWords(rounds)}` };
+    },
+    why: (runs) => {
+      const rounds = Object.values(runs)[0];
+      const worst = rounds.reduce((a, b) => ((b.result.counter?.lost ?? 0) > (a.result.counter?.lost ?? 0) ? b : a));
+      if (worst.result.counter?.lost > 0) return `Two tasks read the same value and both wrote it back plus one, so one write undid the other: ${firstCollisionWords(worst.result)}. An atomic add or a lock would lose none.`;
+      return `None was lost here, because ${whyNoneLost(rounds)}.`;
+    },
+  },
+  {
+    id: 'deadlock',
+    topic: 'The cost: harder to reason about',
+    title: 'Two locks, opposite order',
+    text: [
+      'A lock fixes lost updates, and brings a new way to fail.',
+      'One task takes lock A, then lock B; another takes B, then A. Each holds one and needs the other’s.',
+    ],
+    preset: 'deadlock',
+    runs: (caps) => [lockingRun(caps)],
+    question: ({ workload }) => {
+      const [a, b] = workload.groups;
+      const where = workload.strategy === 'parallel' ? `on ${plural(workload.threads, 'worker thread')}` : 'as async tasks on the page’s one thread, awaiting while they hold a lock';
+      return `Two tasks ${where}: “${a.name}” takes lock ${a.locks[0]}, works ${seconds((a.cpuMs + a.ioMs) / 2)}, then takes ${a.locks[1]}; “${b.name}” does the same in the opposite order. What happens?`;
+    },
+    choices: () => [
+      { id: 'both', text: 'Both finish at about the same time' },
+      { id: 'turns', text: 'One waits for the other, then both finish' },
+      { id: 'forever', text: 'Each waits for the other forever: a deadlock' },
+    ],
+    textbook: 'forever',
+    pick: (measured) => measured.outcome,
+    measure: (runs) => {
+      const rounds = Object.values(runs)[0];
+      const { result } = rounds[0];
+      if (result.status === 'deadlocked') return { outcome: 'forever', words: `they deadlocked: ${cycleWords(result)}` };
+      const wait = longestLockWait(result);
+      return { outcome: wait ? 'turns' : 'both', words: `both finished in ${seconds(result.wallMs)}${wait ? `, one waiting ${seconds(wait.ms)} for ${wait.lock}` : ''}` };
+    },
+    why: (runs) => {
+      const { result, workload } = Object.values(runs)[0][0];
+      if (result.status === 'deadlocked') return `Neither could go on, so neither ever would: ${detectionWords(result.deadlock)}. Taking the locks in the same order in every task can’t deadlock.`;
+      return `No deadlock here, because ${whyNoDeadlock(result, workload)}.`;
+    },
+  },
 ];
+
+/** The race step's run: the race preset's on threads, or where there are none, its run on the page's thread. */
+function racingRun(caps) {
+  const label = caps.threads ? 'threads, no sync' : 'one thread, await inside';
+  return presetById('race').runs.find((r) => r.label === label);
+}
+
+/** The deadlock step's run: on threads, or where there are none, awaiting while holding on the page's thread. */
+function lockingRun(caps) {
+  const label = caps.threads ? 'threads, opposite order' : 'one thread, await while holding';
+  return presetById('deadlock').runs.find((r) => r.label === label);
+}
+
+const updatesOf = (workload) => workload.groups.reduce((sum, g) => sum + (g.count ?? 0) * (g.increments ?? 0), 0);
 
 export function stepAt(index) {
   return STEPS[index] ?? null;

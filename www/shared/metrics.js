@@ -80,17 +80,27 @@ export function runFigures(result, smoothness, baseline, rounds = [{ result, bas
   const ratios = rounds.map((r) => speedup(r.baseline, r.result)).filter(Number.isFinite);
   if (result.strategy === 'sequential') {
     add('Speedup', '1.00x (baseline)', 'Sequential wall time / this wall time');
-  } else if (ratios.length && result.status === 'completed') {
+  } else if (result.status !== 'completed') {
+    add('Speedup', '—', `This run ${result.status === 'deadlocked' ? 'deadlocked and was stopped' : 'was cancelled'}: a run that did not finish has no speedup`);
+  } else if (ratios.length) {
     const mid = [...ratios].sort((a, b) => a - b)[(ratios.length - 1) >> 1];
     add('Speedup', `${times(mid)}${range(ratios, (a, b) => `${a.toFixed(2)}–${times(b)}`)}`, 'Sequential wall time / this wall time, round by round');
   } else {
     add('Speedup', '—', 'No sequential run of these tasks yet: run them sequentially to compare');
   }
   const used = threadsUsed(result);
-  if (!onWorkers(result) || used <= 1 || !baseline) {
+  if (result.status !== 'completed') {
+    add('Efficiency', '—', 'A run that did not finish has no efficiency');
+  } else if (!onWorkers(result) || used <= 1 || !baseline) {
     add('Efficiency', '—', onWorkers(result) && used > 1 ? 'Needs a sequential run of these tasks' : 'One thread: efficiency is speedup per worker, for runs on workers');
   } else {
     add('Efficiency', efficiencyWords(efficiency(baseline, result), baseline), `Speedup per worker (${count(used, 'worker')}): 100 % means every worker was fully used`);
+  }
+  if (result.counter) add('Shared counter', counterValue(result.counter), COUNTER_TITLES[result.counter.sync] ?? 'How the tasks’ increments of the shared counter came out');
+  if (result.deadlock) {
+    const { atMs, detectedMs, cycle } = result.deadlock;
+    add('Deadlock', `formed at ${seconds(atMs)}, found ${seconds(Math.max(0, detectedMs - atMs))} later: ${cycle.map((m) => `${m.holds.join(', ') || 'nothing'} held, waiting for ${m.waitsFor}`).join('; ')}`,
+      'Each task of the cycle holds a lock the next one waits for: none can go on. The engine found the cycle and stopped the run.');
   }
   add('Busy', result.lanes.filter((l) => l.busyMs > 0 || l.role === 'main')
     .map((l) => `${l.name} ${percent(l.busyMs / result.wallMs)}`).join(', ') || '—', 'Share of the wall time each thread spent computing');
@@ -114,6 +124,22 @@ export function runFigures(result, smoothness, baseline, rounds = [{ result, bas
     add('Throughput', `${result.throughputPerS.toFixed(1)} requests/s`, 'Finished requests per second of wall time');
   }
   return figures;
+}
+
+/** What each way of updating the shared counter does, for the figure's title. */
+const COUNTER_TITLES = {
+  none: 'Each update reads the counter, works, and writes back what it read plus one: a write between another’s read and write is lost',
+  atomic: 'Each update is one atomic add: none can be lost',
+  lock: 'Each update reads and writes under the counter’s lock: one at a time, none lost',
+  message: 'Each task counts on its own and sends its count at its end; the counts are added up',
+};
+
+/** "4,588 of 8,000 (3,412 lost)"; for processes, each one's own count too. */
+function counterValue({ expected, final, lost, perProcess }) {
+  const n = (v) => Number(v).toLocaleString('en');
+  // A process's increments went to its own copy: not lost, just never seen by the page.
+  if (perProcess) return `the page’s: ${n(final)} of ${n(expected)}; each process’s own: ${perProcess.map(n).join(', ')}`;
+  return `${n(final)} of ${n(expected)} (${lost > 0 ? `${n(lost)} lost` : 'none lost'})`;
 }
 
 /**

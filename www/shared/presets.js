@@ -8,9 +8,11 @@
 // A verdict is `{ text, claims: [{ claim, held }] }`: `held` is true, false, or null (unclear).
 
 import {
-  MARGIN, because, busyNote, byLabel, noiseNote, rangeWords, spreadWords, outcome, plural, ratioWords, shapeOf, slowdowns, speedupOver, startupShare,
-  tasksWords, timeByKind, wallWords, walls, whyNotFaster, workersWords, workOf,
+  MARGIN, because, byLabel, rangeWords, spreadWords, outcome, plural, ratioWords, shapeOf, slowdowns, speedupOver,
+  tasksWords, threadsOffHere, timeByKind, verdictOf, wallWords, walls, whyNotFaster, workersWords, workOf,
 } from './evidence.js';
+import { deadlockVerdict, raceVerdict } from './race-verdicts.js';
+import { cycleWords, detectionWords } from './races.js';
 import { keptUp, percent, seconds, timerWords } from './metrics.js';
 import { threadsOffWords } from './words.js';
 
@@ -72,17 +74,6 @@ function noiseOf(runs) {
   return w.n > 1 ? `its rounds took ${rangeWords(w.low, w.high)}` : 'it ran once';
 }
 
-const joinTexts = (parts) => parts.filter(Boolean).join(' ');
-
-/**
- * A verdict's text and claims, with what was measured about the machine after its sentences:
- * how noisy the rounds were, and whether it was busy (unless a sentence already said so).
- */
-function verdictOf(parts, claims, runs, caps) {
-  const text = joinTexts(parts);
-  const busy = text.includes('the machine was busy') ? '' : busyNote(runs, caps);
-  return { text: joinTexts([text, noiseNote(runs), busy]), claims };
-}
 
 export const PRESETS = [
   {
@@ -390,6 +381,55 @@ export const PRESETS = [
         [{ claim: 'one thread computes one at a time', held: interleaved.held }, { claim: 'workers compute at the same instant', held: simultaneous.held }], runs, caps);
     },
   },
+  {
+    id: 'race',
+    title: 'Shared memory: updates get lost without atomics or a lock',
+    claim: 'Each task adds 1 to a shared counter many times: it reads the counter, does a bit of work, and writes back what it read plus one. When two do that at the same time, one write overwrites the other and an update is lost: on threads, and on one thread too when a task awaits between its read and its write. An atomic add, a lock, or counting apart and sending the counts lose none.',
+    workload: (caps) => ({ strategy: 'parallel', threads: coreThreads(caps), globalLock: false, yieldMs: 10, sync: 'none',
+      groups: [{ ...group('tally', 8, 40, 0), increments: 1000 }] }),
+    runs: [
+      { label: 'sequential' },
+      { label: 'threads, no sync', strategy: 'parallel', sync: 'none' },
+      { label: 'one thread, await inside', strategy: 'concurrent', sync: 'none', groups: [{ ...group('tally', 8, 0, 20), increments: 10 }] },
+      { label: 'threads, atomic', strategy: 'parallel', sync: 'atomic' },
+      { label: 'threads, lock', strategy: 'parallel', sync: 'lock' },
+      { label: 'threads, messages', strategy: 'parallel', sync: 'message' },
+      { label: 'processes, no sync', strategy: 'processes', sync: 'none' },
+      { label: 'processes, messages', strategy: 'processes', sync: 'message' },
+    ],
+    // Twice: a race gives a different count each time, and the verdict says so.
+    rounds: 2,
+    verdict(runs, caps) {
+      return raceVerdict(runs, caps, { threadsOn: true });
+    },
+    verdictWithoutThreads(runs, caps) {
+      return raceVerdict(runs, caps, { threadsOn: false });
+    },
+  },
+  {
+    id: 'deadlock',
+    title: 'Two locks, opposite order: a deadlock',
+    claim: 'One task takes lock A, then B; another takes B, then A. If each gets its first lock, each waits for the other’s forever: a deadlock. The engine watches who waits for whom, finds the cycle, names it and stops the run. Taking the locks in the same order never deadlocks.',
+    deadlocks: true,
+    workload: (caps) => ({ strategy: 'parallel', threads: coreThreads(caps), globalLock: false, yieldMs: 10,
+      groups: [{ ...group('A then B', 1, 40, 0), locks: ['A', 'B'] }, { ...group('B then A', 1, 40, 0), locks: ['B', 'A'] }] }),
+    runs: [
+      { label: 'sequential' },
+      { label: 'threads, opposite order', strategy: 'parallel' },
+      { label: 'threads, same order', strategy: 'parallel', groups: [{ ...group('A then B', 2, 40, 0), locks: ['A', 'B'] }] },
+      { label: 'one thread, await while holding', strategy: 'concurrent',
+        groups: [{ ...group('A then B', 1, 0, 40), locks: ['A', 'B'] }, { ...group('B then A', 1, 0, 40), locks: ['B', 'A'] }] },
+      { label: 'processes, opposite order', strategy: 'processes' },
+    ],
+    // What it shows is how each run ended, not a ratio: once.
+    rounds: 1,
+    verdict(runs, caps) {
+      return deadlockVerdict(runs, caps, { threadsOn: true });
+    },
+    verdictWithoutThreads(runs, caps) {
+      return deadlockVerdict(runs, caps, { threadsOn: false });
+    },
+  },
 ];
 
 /** Largest number of computing spans running at the same instant, over all lanes. */
@@ -448,6 +488,8 @@ function copyCost(threads, processes) {
 export function presetVerdict(preset, done, capabilities) {
   const runs = byLabel(done);
   const results = done.flatMap((d) => (d.rounds ?? [d]).map((r) => r.result));
+  const stuck = preset.deadlocks ? null : done.find((d) => (d.rounds ?? [d]).some((r) => r.result.status === 'deadlocked'));
+  if (stuck) return deadlockedVerdict(stuck);
   const fellBack = results.filter((r) => r.strategy !== r.requestedStrategy);
   if (fellBack.length === 0) return preset.verdict(runs, capabilities);
   const onPageThread = fellBack.filter((r) => r.strategy !== 'processes');
@@ -464,9 +506,17 @@ export function presetVerdict(preset, done, capabilities) {
   };
 }
 
-/** "Threads are off here (why)": how a verdict starts where there are no threads. */
-function threadsOffHere(capabilities) {
-  return `Threads are off here (${capabilities.noPoolReason ?? 'no worker pool'})`;
+
+/**
+ * The verdict of a demo whose run deadlocked (its tasks take locks in opposite orders): a run
+ * stopped early has no wall time to compare, so the claim can't be shown; the cycle is named.
+ */
+function deadlockedVerdict(stuck) {
+  const { result } = (stuck.rounds ?? [stuck]).find((r) => r.result.status === 'deadlocked');
+  return {
+    text: `“${stuck.label}” deadlocked: ${cycleWords(result)}; ${detectionWords(result.deadlock)}. A run stopped early has no time to compare, so this demo can’t show its claim: take the locks in the same order in every group.`,
+    claims: [],
+  };
 }
 
 /**
@@ -475,6 +525,16 @@ function threadsOffHere(capabilities) {
  * batch's runs, each with its rounds. `{ text, winner }` (winner: a label, or null for a tie).
  */
 export function compareVerdict(done) {
+  const stuck = done.filter((d) => (d.rounds ?? [d]).some((r) => r.result.status === 'deadlocked'));
+  const finished = done.filter((d) => !stuck.includes(d));
+  const unranked = stuck.length ? ` ${stuck.map((d) => `“${d.label}”`).join(', ')} deadlocked: a run stopped early is not ranked.` : '';
+  if (finished.length === 0) return { text: unranked.trim(), winner: null };
+  const verdict = rankRuns(finished);
+  return { ...verdict, text: `${verdict.text}${unranked}` };
+}
+
+/** compareVerdict of runs that all finished. */
+function rankRuns(done) {
   const runs = byLabel(done);
   const ranked = Object.entries(runs).map(([label, rounds]) => ({ label, rounds, w: walls(rounds) }))
     .sort((a, b) => a.w.median - b.w.median);

@@ -1,17 +1,18 @@
-// The workload editor: strategy, threads, global lock, yield, and the task groups, each a small
+// The workload editor: strategy, threads, global lock, yield, how tasks update the shared
+// counter, and the task groups, each a small
 // form of labelled fields that fits a phone and the page's narrow left column alike.
 // It only edits; the engine validates, and its messages are shown next to the fields. It never
 // coerces: a value a control can't show (a strategy that doesn't exist, threads: "<img>", a
 // string where a number goes, a field it has no control for) is kept exactly as given until
 // the person edits that control, so the engine names each one, with its value, and Run waits.
 
-import { strategyWords } from '../shared/words.js';
+import { strategyWords, syncWords } from '../shared/words.js';
 
 /**
  * How the editor shows the group fields it has a control for: the engine's contract says which
  * fields a group has (`pg.groupFields`) and their bounds (`pg.limits`); this says only their
- * words. `optional`: blank is the engine's default. A field with no entry here (increments,
- * locks) is kept as given.
+ * words. `optional`: blank is the engine's default. `type: 'list'`: names, comma-separated (a
+ * list of text). A field with no entry here is kept as given.
  */
 const GROUP_CONTROLS = {
   name: { label: 'Task group', type: 'text' },
@@ -21,7 +22,12 @@ const GROUP_CONTROLS = {
   steps: { label: 'Steps', min: 1, step: 1, max: 'maxSteps' },
   dataKb: { label: 'Input (KiB)', min: 0, step: 1, max: 'maxDataKb', placeholder: '0', optional: true },
   everyMs: { label: 'Arrive every (ms)', min: 0, step: 'any', max: 'maxEveryMs', placeholder: '0', optional: true },
+  increments: { label: 'Counter +1s', min: 0, step: 1, max: 'maxIncrementsPerTask', placeholder: '0', optional: true },
+  locks: { label: 'Locks, in order', type: 'list', placeholder: 'none (e.g. A, B)', optional: true },
 };
+
+/** A list control's text: its names, comma-separated; null when the value isn't a list of text. */
+const listText = (value) => (Array.isArray(value) && value.every((v) => typeof v === 'string') ? value.join(', ') : null);
 
 /** A new group, as "+ Add a task group" makes it. */
 const NEW_GROUP = { count: 4, cpuMs: 50, ioMs: 50, steps: 1 };
@@ -91,15 +97,15 @@ class GroupRow {
   }
 
   #field(group, index, key, control, limits, errors) {
-    const text = control.type === 'text';
+    const text = control.type === 'text' || control.type === 'list';
     const input = el('input', { type: text ? 'text' : 'number', step: control.step ?? '', inputMode: text ? 'text' : 'decimal' });
     if (control.min !== undefined) input.min = control.min;
     if (control.max !== undefined) input.max = limits[control.max];
     if (control.placeholder) input.placeholder = control.placeholder;
     input.setAttribute('aria-label', `${control.label}, group ${index + 1}`);
     const value = group[key];
-    const shows = text ? typeof value === 'string' : Number.isFinite(value);
-    if (shows) input.value = String(value);
+    const shown = control.type === 'list' ? listText(value) : (text ? typeof value === 'string' : Number.isFinite(value)) ? String(value) : null;
+    if (shown !== null) input.value = shown;
     else if (!(control.optional && value === undefined)) this.kept[key] = value; // missing, or not a value this input can hold
     input.addEventListener('input', () => { delete this.kept[key]; });
     this.inputs[key] = input;
@@ -114,6 +120,8 @@ class GroupRow {
       const input = this.inputs[key];
       if (key in this.kept) group[key] = this.kept[key];
       else if (control.optional && input.value.trim() === '') continue;
+      // A list is split at its commas, nothing dropped: an empty name is the engine's to name.
+      else if (control.type === 'list') group[key] = input.value.split(',').map((name) => name.trim());
       else group[key] = control.type === 'text' ? input.value : number(input);
     }
     return group;
@@ -132,16 +140,19 @@ export class Editor {
   #onChange;
   #controls;
   #errors = new ErrorSlots();
-  #extra = {}; // fields the editor has no control for (jitter, seed, sync): kept as they are
+  #extra = {}; // fields the editor has no control for (jitter, seed): kept as they are
   #given = new Map(); // field -> a value its control can't show, kept as given
   #rows = [];
   #hidden = []; // groups past the most a workload may have: kept, counted, not drawn
   #el = {};
   #onPageThread;
   #workers;
+  #syncs;
+  #syncChosen = false; // whether the workload says how to update the counter (else: the default, left out)
 
-  constructor(root, { strategies, limits, fields, workers, onChange }) {
+  constructor(root, { strategies, limits, fields, syncs, workers, onChange }) {
     this.#root = root;
+    this.#syncs = syncs;
     this.#limits = limits;
     this.#workers = workers;
     this.#onChange = onChange;
@@ -176,6 +187,7 @@ export class Editor {
     e.threadsOut = el('output', { htmlFor: e.threads.id });
     e.lock = el('input', { type: 'checkbox', id: nextId('lock') });
     e.yieldMs = el('input', { type: 'number', min: 0, max: this.#limits.maxYieldMs, step: 'any', id: nextId('yield'), inputMode: 'decimal' });
+    e.sync = el('select', { id: nextId('sync') }, ...this.#syncs.map((name) => el('option', { value: name }, syncWords(name))));
     e.freezeWarning = el('p', { className: 'freeze-warning', hidden: true });
     return el('div', { className: 'settings' },
       el('div', { className: 'setting' },
@@ -185,6 +197,8 @@ export class Editor {
       el('div', { className: 'setting' },
         el('label', { htmlFor: e.yieldMs.id }, 'Yield to the page every'), e.yieldMs, el('span', {}, 'ms of computing (0 = never)'),
         errors.add('yieldMs', e.yieldMs)),
+      el('div', { className: 'setting' },
+        el('label', { htmlFor: e.sync.id }, 'Tasks add to the shared counter by'), e.sync, errors.add('sync', e.sync)),
       e.freezeWarning);
   }
 
@@ -221,6 +235,7 @@ export class Editor {
     e.threads.addEventListener('input', () => this.#given.delete('threads'));
     e.lock.addEventListener('input', () => this.#given.delete('globalLock'));
     e.yieldMs.addEventListener('input', () => this.#given.delete('yieldMs'));
+    e.sync.addEventListener('input', () => { this.#given.delete('sync'); this.#syncChosen = true; });
     e.strategies.forEach((i) => i.addEventListener('change', () => this.#given.delete('strategy')));
     this.#root.addEventListener('input', () => this.#changed());
     this.#root.addEventListener('change', (event) => { if (event.target.type === 'radio') this.#changed(); });
@@ -254,6 +269,8 @@ export class Editor {
       threads: this.#pick('threads', () => Number(e.threads.value)),
       globalLock: this.#pick('globalLock', () => e.lock.checked),
       yieldMs: this.#pick('yieldMs', () => number(e.yieldMs)),
+      // Left out while it is the default nobody chose: a preset's or a link's workload reads back as given.
+      sync: this.#pick('sync', () => (this.#syncChosen || e.sync.value !== this.#syncs[0] ? e.sync.value : undefined)),
       groups: this.#pick('groups', () => this.#rows.map((row) => row.read()).concat(this.#hidden)),
     };
     // A field given as missing stays missing (JSON would drop it anyway).
@@ -268,7 +285,7 @@ export class Editor {
   set(workload) {
     const e = this.#el;
     const limits = this.#limits;
-    const { strategy, threads, globalLock, yieldMs, groups, ...rest } = workload ?? {};
+    const { strategy, threads, globalLock, yieldMs, sync, groups, ...rest } = workload ?? {};
     this.#extra = rest;
     this.#given.clear();
     const keep = (key, value, shows) => { if (!shows) this.#given.set(key, value); };
@@ -283,6 +300,11 @@ export class Editor {
     e.lock.checked = globalLock === true;
     keep('yieldMs', yieldMs, yieldMs === undefined || Number.isFinite(yieldMs));
     e.yieldMs.value = Number.isFinite(yieldMs) ? yieldMs : 0;
+    // Missing is the engine's default (the first: none); anything it doesn't list is kept as given.
+    const known = this.#syncs.includes(sync);
+    if (sync !== undefined) keep('sync', sync, known);
+    this.#syncChosen = sync !== undefined;
+    e.sync.value = known ? sync : this.#syncs[0];
     const groupList = Array.isArray(groups) && groups.every((g) => g !== null && typeof g === 'object' && !Array.isArray(g));
     keep('groups', groups, groupList);
     this.#setGroups(groupList ? groups : []);

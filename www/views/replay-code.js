@@ -76,12 +76,13 @@ export class CodePanel {
 
   /**
    * Shows `strategy`'s code in the language picked, and marks the line a lane (`lane`:
-   * `{ name, role }`) in `state` (a span kind, or 'idle') is on. `label`: the run's.
+   * `{ name, role }`) in `state` (a span kind, or 'idle') is on. `label`: the run's; `shared`:
+   * `{ sync, locks }` when its tasks update the shared counter or take named locks (code.js).
    */
-  render({ strategy, label, lane, state }) {
+  render({ strategy, shared = {}, label, lane, state }) {
     if (!this.#root) return;
-    const key = `${strategy}:${this.#language}`;
-    if (this.#shown?.key !== key) this.#list(strategy, key);
+    const key = `${strategy}:${this.#language}:${shared.sync ?? ''}:${Boolean(shared.locks)}`;
+    if (this.#shown?.key !== key) this.#list(strategy, shared, key);
     const index = lineFor(this.#shown.code, codeRole(lane), state);
     const line = index === null ? null : this.#shown.lines[index];
     const doing = state === 'idle' ? 'idle' : KIND_WORDS[state] ?? state;
@@ -90,14 +91,14 @@ export class CodePanel {
     if (line !== this.#current) this.#mark(line);
   }
 
-  #list(strategy, key) {
+  #list(strategy, shared, key) {
     this.#tabs.forEach((tab, i) => {
       const selected = LANGUAGES[i].id === this.#language;
       tab.setAttribute('aria-selected', String(selected));
       tab.tabIndex = selected ? 0 : -1;
     });
     this.#panel.setAttribute('aria-labelledby', this.#tabs[LANGUAGES.findIndex((l) => l.id === this.#language)].id);
-    const listed = listing(strategy, this.#language);
+    const listed = listing(strategy, this.#language, shared);
     this.#note.textContent = LANGUAGES.find((l) => l.id === this.#language).note;
     const lines = (listed?.lines ?? []).map((line, i) => {
       const span = el('span', { className: `code-line code-${line.role}` }, line.text || ' ');

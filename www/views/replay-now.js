@@ -53,16 +53,17 @@ export class NowWords {
 
   /**
    * The words at `cursor` (ms): `run` (replay-model's indexRun), `states` (its lanesAt there),
-   * `groupNames`, the lane the code follows (`selected`); `force`: write every word again.
+   * `words` (the run's wordsContext), the lane the code follows (`selected`); `force`: write
+   * every word again.
    */
-  render({ run, states, cursor, groupNames, selected, force = false }) {
+  render({ run, states, cursor, words: context, selected, force = false }) {
     const set = (node, text) => { if (force || node.textContent !== text) node.textContent = text; };
     set(this.#head, `At ${ms(cursor)}${cursor > run.endMs ? ' (this run had ended)' : ''}:`);
     this.hoverTasks = new Map();
     for (const state of states) {
       const button = this.#buttons.get(state.lane.id);
       if (!button) continue;
-      const words = laneStateWords(state, groupNames);
+      const words = laneStateWords(state, context);
       if (force || this.#words.get(state.lane.id) !== words) {
         this.#words.set(state.lane.id, words);
         button.textContent = words;

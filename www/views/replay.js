@@ -16,7 +16,7 @@
 // Moving the cursor repaints the timelines' overlays only.
 
 import { indexRun, lanesAt, mergeEvents, stepCursor, tasksAt } from '../shared/replay-model.js';
-import { laneStateWords, taskCountWords } from '../shared/words.js';
+import { laneStateWords, taskCountWords, wordsContext } from '../shared/words.js';
 import { count } from '../shared/metrics.js';
 import { CodePanel } from './replay-code.js';
 import { ReplayControls, SPEEDS, ms } from './replay-controls.js';
@@ -94,6 +94,7 @@ class Replay {
   finish(entry, result, { steps = null } = {}) {
     entry.result = result;
     entry.run = indexRun(result, { steps });
+    entry.words = wordsContext(result);
     if (entry.now) {
       entry.nowWords = new NowWords(entry.now, { label: entry.label, lanes: entry.run.lanes,
         onSelect: (laneId) => this.selectLane(entry, laneId), onHover: (task) => entry.timeline.highlightTask(task) });
@@ -252,7 +253,7 @@ class Replay {
       entry.timeline.setCursor(this.#shown ? this.#cursor : null);
       entry.timeline.setSelectedLane(this.#shown && entry === selected ? laneId : null);
       if (this.#controls) {
-        entry.nowWords?.render({ run: entry.run, states: states[i], cursor: this.#cursor, groupNames: entry.result.groupNames ?? [],
+        entry.nowWords?.render({ run: entry.run, states: states[i], cursor: this.#cursor, words: entry.words,
           selected: entry === selected ? laneId : null, force });
       }
     });
@@ -278,7 +279,9 @@ class Replay {
     const { entry, laneId } = this.#selection;
     if (!entry) return;
     const lane = states[this.#entries.indexOf(entry)].find((l) => l.lane.id === laneId);
-    this.#code.render({ strategy: entry.result.strategy, label: entry.label, lane: lane?.lane, state: lane?.state ?? 'idle' });
+    const { counter, lockNames = [], counterLock = null } = entry.result;
+    const shared = { sync: counter?.sync ?? null, locks: lockNames.some((_, i) => i !== counterLock) };
+    this.#code.render({ strategy: entry.result.strategy, shared, label: entry.label, lane: lane?.lane, state: lane?.state ?? 'idle' });
   }
 
   /** `{ ms, endMs, playing, speed, runs: [{ label, strategy, lanes: [{ id, name, state, task, words }], tasks, words }] }`. */
@@ -288,10 +291,9 @@ class Replay {
       runs: this.#ready ? this.#entries.map((entry) => {
         const states = lanesAt(entry.run, this.#cursor);
         const counts = tasksAt(entry.run, this.#cursor, states);
-        const names = entry.result.groupNames ?? [];
         return {
           label: entry.label, strategy: entry.result.strategy,
-          lanes: states.map((s) => ({ id: s.lane.id, name: s.lane.name, state: s.state, task: s.span?.task ?? null, words: laneStateWords(s, names) })),
+          lanes: states.map((s) => ({ id: s.lane.id, name: s.lane.name, state: s.state, task: s.span?.task ?? null, words: laneStateWords(s, entry.words) })),
           tasks: counts, words: taskCountWords(counts),
         };
       }) : [],

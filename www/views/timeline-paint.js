@@ -96,7 +96,7 @@ export class Painter {
   }
 
   /** "Now" while live; on a shared scale, a dashed line where this run ended; words when empty. */
-  #markers({ frame, theme, state, elapsedMs, wallMs, scale, fixedScale, spanCount }) {
+  #markers({ frame, theme, state, elapsedMs, wallMs, scale, fixedScale, spanCount, deadlockMs }) {
     const ctx = this.#ctx;
     const { bottom, toX, snap, plotW } = frame;
     if (state === 'live' && elapsedMs > 0 && elapsedMs <= scale) {
@@ -110,6 +110,7 @@ export class Painter {
       ctx.setLineDash([]);
       ctx.globalAlpha = 1;
     }
+    if (state === 'done' && Number.isFinite(deadlockMs) && deadlockMs <= scale) this.#deadlockMark(frame, theme, deadlockMs);
     if (spanCount === 0 && state !== 'live') {
       ctx.font = `${this.#sizes.fontPx}px ${theme.font}`;
       ctx.textAlign = 'center';
@@ -117,6 +118,23 @@ export class Painter {
       const text = state === 'idle' ? 'Press Run to see what each thread does' : 'No spans were recorded';
       this.#text(text, theme.muted, this.#sizes.labelW + plotW / 2, (TOP_PAD + bottom) / 2, plotW - 16);
     }
+  }
+
+  /** The instant a deadlock formed: a line in the lock's red across the lanes, labelled at the top. */
+  #deadlockMark(frame, theme, atMs) {
+    const ctx = this.#ctx;
+    const x = frame.snap(frame.toX(atMs)) + 0.5;
+    ctx.strokeStyle = theme.lock;
+    ctx.lineWidth = 2;
+    ctx.beginPath(); ctx.moveTo(x, TOP_PAD); ctx.lineTo(x, frame.bottom + 4); ctx.stroke();
+    ctx.lineWidth = 1;
+    ctx.font = `${this.#sizes.axisFontPx}px ${theme.font}`;
+    ctx.textBaseline = 'top';
+    const label = 'deadlock';
+    // Right of the line, or left of it where the plot ends.
+    const right = x + 4 + ctx.measureText(label).width <= this.#sizes.labelW + frame.plotW;
+    ctx.textAlign = right ? 'left' : 'right';
+    this.#text(label, theme.lock, right ? x + 4 : x - 4, TOP_PAD + 1);
   }
 
   /** The queue row: its label, and a bar per step as tall as the tasks waiting then. */

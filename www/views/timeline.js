@@ -52,6 +52,7 @@ class Timeline {
   #lanes = [];
   #spans = [];
   #groupNames = [];
+  #deadlockMs = null; // ms: when the shown run's deadlock formed, if it did
   #state = 'idle'; // idle | live | done
   #elapsedMs = 0; // ms
   #wallMs = 0; // ms
@@ -100,7 +101,7 @@ class Timeline {
   }
 
   update(next, { elapsedMs = 0, groupNames } = {}) {
-    if (this.#state !== 'live') { this.#state = 'live'; this.#wallMs = this.#liveScale = 0; }
+    if (this.#state !== 'live') { this.#state = 'live'; this.#wallMs = this.#liveScale = 0; this.#deadlockMs = null; }
     this.#spans = next;
     this.#elapsedMs = elapsedMs;
     if (groupNames) this.#groupNames = groupNames;
@@ -114,6 +115,7 @@ class Timeline {
     this.#packed = null;
     this.#groupNames = result.groupNames ?? this.#groupNames;
     this.#wallMs = result.wallMs ?? 0;
+    this.#deadlockMs = result.deadlock?.atMs ?? null;
     this.#elapsedMs = 0;
     this.#state = 'done';
     this.#queue = queueSteps(taskTimesOf(result, { steps }), this.#wallMs);
@@ -212,7 +214,7 @@ class Timeline {
   #view() {
     return {
       frame: this.#frame, theme: this.#theme, state: this.#state, elapsedMs: this.#elapsedMs, wallMs: this.#wallMs,
-      scale: this.#scale, fixedScale: this.#fixedScale, spanCount: this.#spans.length, packed: this.#packed,
+      scale: this.#scale, fixedScale: this.#fixedScale, spanCount: this.#spans.length, packed: this.#packed, deadlockMs: this.#deadlockMs,
       cursor: this.#cursor, highlight: this.#highlight, selectedLane: this.#selectedLane,
     };
   }
@@ -229,11 +231,13 @@ class Timeline {
     const names = this.#packed.lanes.map((lane) => lane.name);
     const queue = this.#state === 'done' ? this.#queue : null;
     Object.assign(this.#container.dataset, { lanes: names.join(','), spanCount: String(this.#spans.length),
-      scaleMs: String(Math.round(this.#scale * 10) / 10), state: this.#state, queueMax: queue ? String(queue.max) : '' });
+      scaleMs: String(Math.round(this.#scale * 10) / 10), state: this.#state, queueMax: queue ? String(queue.max) : '',
+      deadlockMs: this.#deadlockMs === null ? '' : String(Math.round(this.#deadlockMs * 10) / 10) });
     const over = this.#spans.length ? ` over ${Math.round(Math.max(this.#wallMs, this.#elapsedMs, this.#packed.lastEnd))} ms` : '';
     const queued = queue ? `; up to ${queue.max} tasks waited to start at once` : '';
+    const stuck = this.#deadlockMs === null ? '' : `; a deadlock formed at ${Math.round(this.#deadlockMs)} ms`;
     this.#dom.canvas.setAttribute('aria-label', `Timeline${this.#title ? ` (${this.#title})` : ''}: ` +
-      `${count(names.length, 'lane')} (${names.join(', ')}), ${count(this.#spans.length, 'span')}${over}${queued}`);
+      `${count(names.length, 'lane')} (${names.join(', ')}), ${count(this.#spans.length, 'span')}${over}${queued}${stuck}`);
     this.#dom.setGroups(this.#groupNames);
   }
 
