@@ -150,3 +150,88 @@ test('a link with increments, sync and locks keeps them through the editor, runs
   expect(link.sync).toBe('none');
   expect(link.groups.map((g) => [g.increments, g.locks])).toEqual([[6, ['A', 'B']], [6, ['B', 'A']]]);
 });
+
+/** Clicks a preset, runs its demo, and returns its verdict, claims and runs (with spans). */
+async function runPreset(page, id) {
+  await page.click(`button[data-preset="${id}"]`);
+  await page.click('#preset-run');
+  await page.waitForFunction(() => !window.playgroundPage.busy && window.playgroundPage.verdict, null, { timeout: 120_000 });
+  return page.evaluate(() => {
+    const { verdict, claims, batch, rounds } = window.playgroundPage;
+    return { verdict, claims, runs: Object.fromEntries(batch.runs.map((r) => [r.label, r.result])),
+      lost: Object.fromEntries(rounds.map((run) => [run.label, run.rounds.map((r) => r.result.counter?.lost ?? null)])) };
+  });
+}
+
+test('the Race preset: a wrong total on threads and on one thread, each fix’s right total and its price; the replay names a lost update', async ({ page }) => {
+  test.setTimeout(180_000);
+  await openPlayground(page);
+  const { verdict, claims, runs, lost: lostPerRound } = await runPreset(page, 'race');
+  console.log(`race: ${verdict}`);
+  const held = Object.fromEntries(claims.map((c) => [c.claim, c.held]));
+  // On one thread the await loses them every time (timers of 2 ms, 8 tasks): deterministic here.
+  expect(held['an await between read and write loses them on one thread']).toBe(true);
+  expect(runs['one thread, await inside'].counter.lost).toBeGreaterThan(0);
+  expect(held['one after another loses none']).toBe(true);
+  expect(held['atomic, lock and messages lose none']).toBe(true);
+  expect(held['processes count in their own memory']).toBe(true);
+  for (const label of ['threads, atomic', 'threads, lock', 'threads, messages']) expect(lostPerRound[label]).toEqual([0, 0]);
+  expect(runs['processes, no sync'].counter.final).toBe(0);
+  // Threads: the claim is said exactly when updates were lost (a race may not show every time).
+  const lost = Math.max(...lostPerRound['threads, no sync']);
+  expect(held['threads lose updates without sync']).toBe(lost > 0);
+  if (lost > 0) expect(verdict).toMatch(/both read [\d,]+ and wrote [\d,]+: one of the two updates was lost/);
+  else expect(verdict).toMatch(/none lost here, because/);
+  expect(verdict).toMatch(/that is each fix’s price/);
+  // Each run's figures say its counter.
+  const row = page.locator('.run[data-label="one thread, await inside"]');
+  await expect(row.locator('.metric', { hasText: 'Shared counter' })).toContainText(/of 80 \([\d,]+ lost\)/);
+  await expect(page.locator('.run[data-label="processes, no sync"] .metric', { hasText: 'Shared counter' })).toContainText('the page’s: 0 of 8,000; each process’s own:');
+  // The replay, where two awaiting tasks had read the same value: the words say one write is lost.
+  const at = await page.evaluate(() => {
+    const result = window.playgroundPage.batch.runs.find((r) => r.label === 'one thread, await inside').result;
+    const updates = result.spans.filter((s) => s.kind === 'update');
+    const twin = updates.find((u) => updates.some((v) => v !== u && v.value === u.value && v.start < u.end && u.start < v.end));
+    return twin ? Math.max(twin.start, updates.find((v) => v !== twin && v.value === twin.value && v.start < twin.end && twin.start < v.end).start) + 0.01 : null;
+  });
+  expect(at).not.toBeNull();
+  await page.evaluate((t) => window.playgroundPage.replay.seek(t), at);
+  const words = page.locator('.run[data-label="one thread, await inside"]').getByRole('region', { name: /cursor/i });
+  await expect(words).toContainText(/all having read [\d,]+: only one of their writes will count/);
+  // The code that ran, for the race on one thread: the read and the write, in Python.
+  await words.getByRole('button', { name: /^main:/ }).click();
+  await page.getByRole('tab', { name: 'Python' }).click();
+  await expect(page.locator('.code-listing')).toContainText('counter = read + 1');
+});
+
+test('the Deadlock preset: two lanes stuck on each other’s lock, named in words and on the timeline; the next run works', async ({ page }) => {
+  test.setTimeout(120_000);
+  await openPlayground(page);
+  const { verdict, claims, runs } = await runPreset(page, 'deadlock');
+  console.log(`deadlock: ${verdict}`);
+  const held = Object.fromEntries(claims.map((c) => [c.claim, c.held]));
+  expect(held['awaiting while holding deadlocks on one thread']).toBe(true);
+  expect(held['the same order never deadlocks']).toBe(true);
+  expect(held['one after another never deadlocks']).toBe(true);
+  expect(held['processes have locks of their own']).toBe(true);
+  const stuck = runs['threads, opposite order'];
+  expect(held['opposite orders deadlock on threads']).toBe(stuck.status === 'deadlocked');
+  if (stuck.status === 'deadlocked') {
+    expect(verdict).toMatch(/^On 2 worker threads, the two tasks deadlocked: “[AB] then [AB]” #\d on worker \d held [AB] and waited for [AB], held by/);
+    // The timeline marks the instant; the replay there names the lock each worker waits for and its holder.
+    const row = page.locator('.run[data-label="threads, opposite order"]');
+    await expect(row).toHaveAttribute('data-status', 'deadlocked');
+    await expect(row.locator('.timeline')).toHaveAttribute('data-deadlock-ms', /^\d/);
+    await page.evaluate((t) => window.playgroundPage.replay.seek(t), stuck.deadlock.atMs + 0.5);
+    const words = row.getByRole('region', { name: /cursor/i });
+    await expect(words.getByRole('button', { name: /^worker \d+: waiting for lock “B”, held by worker \d+ \(“B then A” #2\)/ })).toHaveCount(1);
+    await expect(words.getByRole('button', { name: /^worker \d+: waiting for lock “A”, held by worker \d+ \(“A then B” #1\)/ })).toHaveCount(1);
+    await expect(row.locator('.metric', { hasText: 'Deadlock' })).toContainText(/formed at/);
+  }
+  // In the same batch, after the deadlock, the next run had both workers and finished.
+  const next = runs['threads, same order'];
+  expect(next.status).toBe('completed');
+  expect(new Set(next.spans.filter((s) => s.kind === 'cpu').map((s) => s.lane)).size).toBe(2);
+  expect(runs['one thread, await while holding'].status).toBe('deadlocked');
+  expect(runs['processes, opposite order'].status).toBe('completed');
+});

@@ -14,7 +14,9 @@
 // are threads, and processes are faster everywhere (also under the global lock, which holds
 // threads back); input is copied to processes only; cancel stops processes within 100 ms;
 // presets give their verdict, run processes and say so, or say they can't show it here (all of
-// them in the isolated context, two elsewhere). Each context leaves a screenshot in artifacts/engines/, and
+// them in the isolated context; on a plain page the one-core, mixed, race and deadlock demos, where
+// the race and the deadlock on the event loop and processes' own counts and locks show in every
+// engine). Each context leaves a screenshot in artifacts/engines/, and
 // the figures measured go to artifacts/engines/figures.json and the end of the output.
 //
 // Page errors, per engine:
@@ -228,7 +230,15 @@ async function runPreset(driver, id) {
  * either what processes showed instead (with numbers) or that it can't show its claim here.
  */
 function checkVerdict(id, { verdict, runs, claims, rounds }, caps) {
-  assert.ok(runs.length > 0 && runs.every((r) => r.status === 'completed'), `${id}: every run completes: ${JSON.stringify(runs)}`);
+  // The deadlock demo's runs in opposite orders end deadlocked by design (the engine stops them).
+  const ended = (r) => r.status === 'completed' || (id === 'deadlock' && r.status === 'deadlocked');
+  assert.ok(runs.length > 0 && runs.every(ended), `${id}: every run ends: ${JSON.stringify(runs)}`);
+  // On the page's one thread the race and the deadlock come from awaits, in every engine, threads or not.
+  const claim = { race: 'an await between read and write loses them on one thread', deadlock: 'awaiting while holding deadlocks on one thread' }[id];
+  if (claim) {
+    assert.equal(claims.find((c) => c.claim === claim)?.held, true, `${id}: ${claim}: “${verdict}”`);
+    assert.equal(claims.find((c) => c.claim === (id === 'race' ? 'processes count in their own memory' : 'processes have locks of their own'))?.held, true, `${id}: processes: “${verdict}”`);
+  }
   if (id === 'cpu' && rounds) {
     // The claim's words only where the rounds measured it, in every engine (on workers: threads or processes).
     const byRun = byLabel(rounds);
@@ -566,7 +576,7 @@ for (const name of selected) {
         } else if (contextName === 'plain') {
           it('presets run processes where threads are off and say so, or say they can’t show their claim', async () => {
             figure.presets = {};
-            for (const id of ['one-core', 'mixed']) {
+            for (const id of ['one-core', 'mixed', 'race', 'deadlock']) {
               const outcome = await runPreset(session.driver, id);
               figure.presets[id] = { ms: Math.round(outcome.ms), verdict: outcome.verdict, runs: outcome.runs };
               checkVerdict(id, outcome, caps);
