@@ -128,7 +128,8 @@ export function whyNoDeadlock(result, workload) {
 function opposite(rounds, where, who) {
   const { result, workload } = rounds[0];
   if (result.status === 'deadlocked') {
-    return { text: `${where}, ${who} deadlocked: ${cycleWords(result)}; ${detectionWords(result.deadlock)}, freeing every thread.`, held: true };
+    const freed = ['parallel', 'hybrid'].includes(result.strategy) ? ', freeing every thread' : '';
+    return { text: `${where}, ${who} deadlocked: ${cycleWords(result)}; ${detectionWords(result.deadlock)}${freed}.`, held: true };
   }
   return { text: `${where}, ${who} finished in ${wallWords(rounds)} without a deadlock, because ${whyNoDeadlock(result, workload)}.`, held: false };
 }

@@ -3,6 +3,7 @@
 // words that changed are written again as the cursor moves.
 
 import { laneStateWords, taskCountWords } from '../shared/words.js';
+import { cycleWords } from '../shared/races.js';
 import { tasksAt } from '../shared/replay-model.js';
 import { ms } from './replay-controls.js';
 
@@ -58,7 +59,11 @@ export class NowWords {
    */
   render({ run, states, cursor, words: context, selected, force = false }) {
     const set = (node, text) => { if (force || node.textContent !== text) node.textContent = text; };
-    set(this.#head, `At ${ms(cursor)}${cursor > run.endMs ? ' (this run had ended)' : ''}:`);
+    // Past the instant a deadlock formed, the engine's cycle: the one wait that closed it is too
+    // short to land the cursor on, and from then on no task of the cycle could go on.
+    const deadlock = run.result.deadlock;
+    const stuck = deadlock && cursor >= deadlock.atMs ? ` A deadlock formed at ${ms(deadlock.atMs)}: ${cycleWords(run.result)}.` : '';
+    set(this.#head, `At ${ms(cursor)}${cursor > run.endMs ? ' (this run had ended)' : ''}:${stuck}`);
     this.hoverTasks = new Map();
     for (const state of states) {
       const button = this.#buttons.get(state.lane.id);
