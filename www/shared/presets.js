@@ -399,6 +399,7 @@ export const PRESETS = [
     ],
     // Twice: a race gives a different count each time, and the verdict says so.
     rounds: 2,
+    chart: 'counter',
     verdict(runs, caps) {
       return raceVerdict(runs, caps, { threadsOn: true });
     },

@@ -6,7 +6,7 @@
 import { createReplay } from './replay.js';
 import { createTimeline } from './timeline.js';
 import { drawChart } from './charts.js';
-import { hasArrivals, runFigures, seconds } from '../shared/metrics.js';
+import { hasArrivals, percent, runFigures, seconds } from '../shared/metrics.js';
 
 function el(tag, props = {}, ...children) {
   const node = Object.assign(document.createElement(tag), props);
@@ -119,7 +119,8 @@ export function createResults(root, { compact = false, replay: controls = true, 
 
   /**
    * The charts of the finished runs, for what the batch is about: `wall` (wall time of each run),
-   * `frames` (the longest gap between two frames, and how long the reader's input waited), or
+   * `frames` (the longest gap between two frames, and how long the reader's input waited),
+   * `counter` (the share of the shared counter's updates each run lost), or
    * `latency` (each request's latency against when it arrived: a queue growing shows as a line
    * going up). Runs whose requests arrived over time always get the latency chart too.
    */
@@ -135,8 +136,15 @@ export function createResults(root, { compact = false, replay: controls = true, 
         specs.push(barSpec(done, 'How long your input waited for the page, at most (shorter is better)',
           'Input delays', (row) => row.smoothness?.longestInputDelayMs ?? 0));
       }
+    } else if (kind === 'counter') {
+      const counted = done.filter((row) => row.result.counter?.expected > 0);
+      if (counted.length) {
+        specs.push(barSpec(counted, 'Updates of the shared counter each run lost (0 % is right: every update counted; processes without messages counted in their own memory, which the page’s counter never saw)',
+          'Updates lost', (row) => row.result.counter.lost / row.result.counter.expected, percent));
+      }
     } else if (kind !== 'latency') {
-      specs.push(barSpec(done, `Wall time of each run${median} (shorter is faster)`, 'Wall times', (row) => row.result.wallMs));
+      const stopped = done.some((row) => row.result.status === 'deadlocked') ? '; a deadlocked run’s bar is when the engine stopped it' : '';
+      specs.push(barSpec(done, `Wall time of each run${median} (shorter is faster${stopped})`, 'Wall times', (row) => row.result.wallMs));
     }
     if (kind === 'latency' || done.some((row) => hasArrivals(row.result))) specs.push(latencySpec(done));
     charts.forEach((chart) => chart.destroy());
@@ -149,10 +157,11 @@ export function createResults(root, { compact = false, replay: controls = true, 
   return { clear, addRun, shareScale, showCharts, rows: () => rows, replay };
 }
 
-/** A bar chart of `value(row)` ms for each row. */
-function barSpec(done, caption, label, value) {
-  const rows = done.map((row) => ({ label: row.label, value: value(row), className: `bar-${row.result.strategy}` }));
-  return { kind: 'bars', caption, label: `${label}: ${rows.map((r) => `${r.label} ${seconds(r.value)}`).join(', ')}`, rows, format: seconds };
+/** A bar chart of `value(row)` for each row (ms, or as `format` says); a run that deadlocked says so by its bar. */
+function barSpec(done, caption, label, value, format = seconds) {
+  const rows = done.map((row) => ({ label: `${row.label}${row.result.status === 'deadlocked' ? ' (deadlocked)' : ''}`,
+    value: value(row), className: `bar-${row.result.strategy}` }));
+  return { kind: 'bars', caption, label: `${label}: ${rows.map((r) => `${r.label} ${format(r.value)}`).join(', ')}`, rows, format };
 }
 
 /** Each request's latency (end − arrival) against its arrival, a line per run that has requests. */
