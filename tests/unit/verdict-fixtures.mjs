@@ -43,14 +43,30 @@ export function compactRounds(rounds) {
     rounds: all.map(({ result, smoothness }) => {
       const { taskTimes, spans, ...rest } = result;
       const arrivals = taskTimes?.some((t) => t.arrival > 0) || result.counter || result.lockNames?.length;
+      const dropped = beyondKept(spans);
       return {
         smoothness: smoothness && { fps: round(smoothness.fps), longestGapMs: round(smoothness.longestGapMs), longTasks: smoothness.longTasks,
           inputs: smoothness.inputs ?? 0, longestInputDelayMs: smoothness.longestInputDelayMs ?? null },
         result: { ...rest, ...(arrivals ? { taskTimes } : {}),
-          spans: spans.map((s) => [s.task, s.group, s.step, s.lane, s.kind, round(s.start), round(s.end), ...detailsOf(s)]) },
+          spans: spans.filter((span) => !dropped.has(span)).map((s) => [s.task, s.group, s.step, s.lane, s.kind, round(s.start), round(s.end), ...detailsOf(s)]) },
       };
     }),
   }));
 }
 
 const round = (ms) => Math.round(ms * 10) / 10;
+
+/**
+ * Spans of one kind kept per round of a run in a fixture. A race records thousands (an update and
+ * a slice of computing per increment: 8,000 each); the first by start are enough for what the
+ * verdicts read of them (the counter's counts are the result's, the first collision is early, and
+ * how fast a run computed is its `computing`, not its spans).
+ */
+const KEPT_PER_KIND = 400;
+
+/** The spans past the first KEPT_PER_KIND of their kind, by start: left out of a fixture. */
+function beyondKept(spans) {
+  const byKind = new Map();
+  for (const span of spans) (byKind.get(span.kind) ?? byKind.set(span.kind, []).get(span.kind)).push(span);
+  return new Set([...byKind.values()].flatMap((list) => list.sort((a, b) => a.start - b.start).slice(KEPT_PER_KIND)));
+}

@@ -117,36 +117,11 @@ export function createResults(root, { compact = false, replay: controls = true, 
     rows.forEach((row) => row.timeline.setScale(ms));
   }
 
-  /**
-   * The charts of the finished runs, for what the batch is about: `wall` (wall time of each run),
-   * `frames` (the longest gap between two frames, and how long the reader's input waited),
-   * `counter` (the share of the shared counter's updates each run lost), or
-   * `latency` (each request's latency against when it arrived: a queue growing shows as a line
-   * going up). Runs whose requests arrived over time always get the latency chart too.
-   */
+  /** The charts of the finished runs, for what the batch is about (chartSpecs' `kind`). */
   function showCharts(kind = 'wall') {
     const done = rows.filter((r) => r.result);
     if (done.length < 2) return;
-    const specs = [];
-    const median = done.some((r) => r.rounds.length > 1) ? `, the median of ${done[0].rounds.length} rounds` : '';
-    if (kind === 'frames') {
-      specs.push(barSpec(done, 'Longest gap between two frames during each run (shorter is smoother; a gap over 100 ms is felt as a stutter)',
-        'Longest frame gaps', (row) => row.smoothness?.longestGapMs ?? 0));
-      if (done.some((row) => row.smoothness?.inputs)) {
-        specs.push(barSpec(done, 'How long your input waited for the page, at most (shorter is better)',
-          'Input delays', (row) => row.smoothness?.longestInputDelayMs ?? 0));
-      }
-    } else if (kind === 'counter') {
-      const counted = done.filter((row) => row.result.counter?.expected > 0);
-      if (counted.length) {
-        specs.push(barSpec(counted, 'Updates of the shared counter each run lost (0 % is right: every update counted; processes without messages counted in their own memory, which the page’s counter never saw)',
-          'Updates lost', (row) => row.result.counter.lost / row.result.counter.expected, percent));
-      }
-    } else if (kind !== 'latency') {
-      const stopped = done.some((row) => row.result.status === 'deadlocked') ? '; a deadlocked run’s bar is when the engine stopped it' : '';
-      specs.push(barSpec(done, `Wall time of each run${median} (shorter is faster${stopped})`, 'Wall times', (row) => row.result.wallMs));
-    }
-    if (kind === 'latency' || done.some((row) => hasArrivals(row.result))) specs.push(latencySpec(done));
+    const specs = chartSpecs(done, kind);
     charts.forEach((chart) => chart.destroy());
     const figures = specs.map(() => el('figure', { className: 'chart' }));
     bars.replaceChildren(...figures);
@@ -155,6 +130,37 @@ export function createResults(root, { compact = false, replay: controls = true, 
   }
 
   return { clear, addRun, shareScale, showCharts, rows: () => rows, replay };
+}
+
+/**
+ * The charts of finished runs (`done`: their rows), for what a batch is about: `wall` (wall time
+ * of each run), `frames` (the longest gap between two frames, and how long the reader's input
+ * waited), `counter` (the share of the shared counter's updates each run lost), or `latency`
+ * (each request's latency against when it arrived: a queue growing shows as a line going up).
+ * Runs whose requests arrived over time always get the latency chart too.
+ */
+function chartSpecs(done, kind) {
+  const specs = [];
+  const median = done.some((r) => r.rounds.length > 1) ? `, the median of ${done[0].rounds.length} rounds` : '';
+  if (kind === 'frames') {
+    specs.push(barSpec(done, 'Longest gap between two frames during each run (shorter is smoother; a gap over 100 ms is felt as a stutter)',
+      'Longest frame gaps', (row) => row.smoothness?.longestGapMs ?? 0));
+    if (done.some((row) => row.smoothness?.inputs)) {
+      specs.push(barSpec(done, 'How long your input waited for the page, at most (shorter is better)',
+        'Input delays', (row) => row.smoothness?.longestInputDelayMs ?? 0));
+    }
+  } else if (kind === 'counter') {
+    const counted = done.filter((row) => row.result.counter?.expected > 0);
+    if (counted.length) {
+      specs.push(barSpec(counted, 'Updates of the shared counter each run lost (0 % is right: every update counted; processes without messages counted in their own memory, which the page’s counter never saw)',
+        'Updates lost', (row) => row.result.counter.lost / row.result.counter.expected, percent));
+    }
+  } else if (kind !== 'latency') {
+    const stopped = done.some((row) => row.result.status === 'deadlocked') ? '; a deadlocked run’s bar is when the engine stopped it' : '';
+    specs.push(barSpec(done, `Wall time of each run${median} (shorter is faster${stopped})`, 'Wall times', (row) => row.result.wallMs));
+  }
+  if (kind === 'latency' || done.some((row) => hasArrivals(row.result))) specs.push(latencySpec(done));
+  return specs;
 }
 
 /** A bar chart of `value(row)` for each row (ms, or as `format` says); a run that deadlocked says so by its bar. */
