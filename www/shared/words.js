@@ -34,10 +34,10 @@ export const STRATEGY_WORDS = {
 
 /** Per way of updating the shared counter (the engine's `pg.syncs`): how the editor offers it. */
 export const SYNC_WORDS = {
-  none: 'reading, then writing back plus one (no sync)',
+  none: 'read, then write back +1 (no sync)',
   atomic: 'one atomic add',
-  lock: 'reading and writing under a lock',
-  message: 'counting apart, then sending the counts',
+  lock: 'read and write under a lock',
+  message: 'count apart, then send the counts',
 };
 
 /** The words of a way to update the counter; one the words don't know yet is shown by its name. */
