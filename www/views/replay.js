@@ -104,6 +104,15 @@ class Replay {
     });
   }
 
+  /**
+   * The batch has ended, so no run of it starts next: the replay is offered now, not a frame
+   * later (an embed's host may seek the moment it hears the result; a frame offscreen may get no
+   * animation frame for a long time).
+   */
+  settle() {
+    if (!this.#ready && this.#entries.length > 0 && this.#entries.every((e) => e.run)) this.#setReady(true);
+  }
+
   /** The run of `entry` goes again (another round): nothing to replay until it ends again. */
   reopen(entry) {
     entry.run = null;
@@ -281,7 +290,10 @@ class Replay {
     this.#code.render({ strategy: entry.result.strategy, label: entry.label, lane: lane?.lane, state: lane?.state ?? 'idle' });
   }
 
-  /** `{ ms, endMs, playing, speed, runs: [{ label, strategy, lanes: [{ id, name, state, task, words }], tasks, words }] }`. */
+  /**
+   * `{ ms, endMs, playing, speed, runs: [{ label, strategy, requestedStrategy, lanes: [{ id, name, state, task, words }],
+   * tasks, words }] }` (strategy: what ran; requestedStrategy: what was asked).
+   */
   describe() {
     return {
       ms: round(this.#cursor), endMs: round(this.#endMs), playing: this.#playing, speed: this.#speed,
@@ -290,7 +302,7 @@ class Replay {
         const counts = tasksAt(entry.run, this.#cursor, states);
         const names = entry.result.groupNames ?? [];
         return {
-          label: entry.label, strategy: entry.result.strategy,
+          label: entry.label, strategy: entry.result.strategy, requestedStrategy: entry.result.requestedStrategy,
           lanes: states.map((s) => ({ id: s.lane.id, name: s.lane.name, state: s.state, task: s.span?.task ?? null, words: laneStateWords(s, names) })),
           tasks: counts, words: taskCountWords(counts),
         };
