@@ -1,8 +1,9 @@
 // <concurrency-playground> and the host helper under it, on plain pages of another origin (no
 // special headers), as a tutorial author uses them: the example page (examples/tutorial/
-// element.html), requests that must
+// element.html), the narration example of docs/embedding.md as written, requests that must
 // settle whatever they are given, and a run that names only strategies in a frame without a
 // preset. docs/embedding.md says what each does.
+import { readFileSync } from 'node:fs';
 import { test, expect } from '@playwright/test';
 import { ROOT, ISOLATED, HOST, TUTORIAL, RECORD_MESSAGES, watchForErrors } from './util.mjs';
 
@@ -237,4 +238,16 @@ test('a run naming only strategies, in a frame without a preset (opened with ?wo
   expect(answers.second).toEqual([['concurrent', 'completed']]);
   const errors = await page.evaluate((source) => window.received.filter((m) => m.data?.source === source && m.data.type === 'error'), SOURCE);
   expect(errors).toEqual([]);
+});
+
+test('the narration example of docs/embedding.md, as written', async ({ page }) => {
+  // The doc's block, between its markers: what an author copies.
+  const doc = readFileSync(`${ROOT}/docs/embedding.md`, 'utf8');
+  const block = /<!-- narration example[^\n]*-->\n```html\n([\s\S]*?)\n```/.exec(doc);
+  expect(block, 'docs/embedding.md has the narration example between its marker and a ```html block').not.toBeNull();
+  const html = block[1].replaceAll('https://playground.example', ISOLATED);
+  await openHostPage(page, html);
+  await page.locator('#narrate').click();
+  await expect(page.locator('#caption')).toHaveText(/^At 200 ms, 2 of the parallel run’s \d+ lanes were computing, on worker threads\.$/, { timeout: RUN_MS });
+  await expect.poll(() => page.evaluate(() => document.getElementById('cpu-demo').iframe.contentWindow !== null)).toBe(true);
 });
