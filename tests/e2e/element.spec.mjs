@@ -5,7 +5,7 @@
 // preset. docs/embedding.md says what each does.
 import { readFileSync } from 'node:fs';
 import { test, expect } from '@playwright/test';
-import { ROOT, ISOLATED, HOST, TUTORIAL, RECORD_MESSAGES, watchForErrors } from './util.mjs';
+import { ROOT, ISOLATED, HOST, TUTORIAL, DIST, RECORD_MESSAGES, watchForErrors } from './util.mjs';
 
 const READY_MS = 60_000; // engine start + calibration, two frames at once on 2 cores
 const RUN_MS = 90_000;
@@ -238,6 +238,27 @@ test('a run naming only strategies, in a frame without a preset (opened with ?wo
   expect(answers.second).toEqual([['concurrent', 'completed']]);
   const errors = await page.evaluate((source) => window.received.filter((m) => m.data?.source === source && m.data.type === 'error'), SOURCE);
   expect(errors).toEqual([]);
+});
+
+test('on a host page that is itself cross-origin isolated (COOP + COEP), of another origin: the element’s frame has threads', async ({ page }) => {
+  // dist/ served with its _headers is isolated, and another origin than the playground's.
+  await page.goto(`${DIST}/index.html`);
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  await page.setContent(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>isolated host</title><link rel="icon" href="data:,">` +
+    `<script type="module" src="${ISOLATED}/embed-host.js"></script></head><body>` +
+    '<concurrency-playground id="a" preset="one-core" strategies="parallel"></concurrency-playground></body></html>');
+  const outcome = await page.evaluate(async () => {
+    await customElements.whenDefined('concurrency-playground');
+    const element = document.getElementById('a');
+    const caps = await element.ready;
+    const result = await element.run();
+    return { isolated: caps.crossOriginIsolated, threads: caps.threads, run: [result.runs[0].strategy, result.runs[0].status, result.runs[0].workerLanesUsed] };
+  });
+  expect(outcome.isolated).toBe(true);
+  expect(outcome.threads).toBe(true);
+  expect(outcome.run[0]).toBe('parallel');
+  expect(outcome.run[1]).toBe('completed');
+  expect(outcome.run[2]).toBeGreaterThanOrEqual(2);
 });
 
 test('the narration example of docs/embedding.md, as written', async ({ page }) => {

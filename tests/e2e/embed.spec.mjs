@@ -78,7 +78,8 @@ test('a tutorial page on another origin: threaded frames, run by message, height
   expect(run(io, 'concurrent').speedup).toBeGreaterThan(3); // 8 waits of 0.2 s overlap
   await expect(page.locator('#says-io')).toContainText(/concurrent \d+\.\dx/);
 
-  // `resize` messages arrive, and the helper fits each iframe to its content.
+  // `resize` messages arrive, and the helper fits each iframe to its content, never below the
+  // height the page reserved (its height attribute): no shrinking on load, then growing on Run.
   console.log(`speedups in the frames: cpu ${cpu.runs.map((r) => `${r.label} ${r.speedup?.toFixed(2)}x`).join(', ')}; ` +
     `io ${io.runs.map((r) => `${r.label} ${r.speedup?.toFixed(2)}x`).join(', ')}`);
 
@@ -87,12 +88,16 @@ test('a tutorial page on another origin: threaded frames, run by message, height
   for (const name of ['io', 'cpu']) {
     await expect.poll(async () => {
       const last = await page.evaluate((n) => window.tutorial.log.filter((l) => l.type === 'resize' && l.example === n).at(-1).height, name);
+      const reserved = Number(await page.locator(`#example-${name}`).getAttribute('height'));
       const box = await page.locator(`#example-${name}`).boundingBox();
-      return Math.abs(box.height - last);
+      return Math.abs(box.height - Math.max(reserved, Math.ceil(last)));
     }).toBeLessThanOrEqual(1);
   }
-  const cpuHeight = (await page.locator('#example-cpu').boundingBox()).height;
-  expect(cpuHeight).toBeGreaterThan(400); // three timelines: it grew from its first height
+  const small = Math.min(...heights.map((h) => h.height));
+  const sizes = await Promise.all(['io', 'cpu'].map(async (name) => Math.round((await page.locator(`#example-${name}`).boundingBox()).height)));
+  console.log(`tutorial iframes: reserved 610 and 990 px, the frames' content from ${Math.round(small)} px on load; the iframes after the runs ${sizes.join(' and ')} px`);
+  expect(sizes[0]).toBeGreaterThanOrEqual(610);
+  expect(sizes[1]).toBeGreaterThanOrEqual(990);
   // Frames outside the viewport come out blank in a full-page shot: make the viewport the page.
   await page.setViewportSize({ width: 760, height: await page.evaluate(() => document.documentElement.scrollHeight) });
   await page.screenshot({ path: `${ROOT}/artifacts/embed-tutorial.png` });

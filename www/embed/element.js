@@ -94,7 +94,9 @@ export class ConcurrencyPlayground extends HTMLElement {
     // An iframe taken out of the document unloads: the frame starts again if the element comes back.
     this.#near?.disconnect();
     this.#schemes?.disconnect();
+    if (!this.#iframe) return;
     this.#stop('the element left the document');
+    this.#newReady(); // a frame of its own if it comes back
   }
 
   attributeChangedCallback(name, before, after) {

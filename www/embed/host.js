@@ -30,6 +30,7 @@ const isPlainObject = (v) => v !== null && typeof v === 'object' && !Array.isArr
 export class EmbeddedPlayground {
   #options;
   #bounds; // ms: { readyMs, answerMs, silenceMs }
+  #floor; // px: autoResize keeps the iframe at least this tall
   #pending = new Map(); // request id -> { type, resolve, reject, timer, bound }
   #resolveReady;
   #capabilities = null;
@@ -49,6 +50,9 @@ export class EmbeddedPlayground {
     this.#options = { onReady, onProgress, onResult, onError, onResize, onCursor, onPrediction, autoResize, origin };
     const { readyMs = READY_MS, answerMs = ANSWER_MS, silenceMs = SILENCE_MS } = bounds ?? {};
     this.#bounds = { readyMs, answerMs, silenceMs };
+    // The space the page reserved (the snippet's height attribute: the frame's height once it
+    // has run): fitting never goes below it, so the page doesn't shrink on load and grow back on Run.
+    this.#floor = Number.parseInt(iframe.getAttribute('height') ?? '', 10) || 0; // px
     this.#newReady();
     this.#gone = new Promise((_, reject) => { this.#leave = reject; });
     this.#gone.catch(() => {}); // (nobody need be waiting)
@@ -123,7 +127,7 @@ export class EmbeddedPlayground {
         this.#settle(message.id, (p) => p.resolve(message)); // the answer to setWorkload or theme
         break;
       case 'resize':
-        if (o.autoResize) this.iframe.style.height = `${Math.ceil(message.height)}px`;
+        if (o.autoResize) this.iframe.style.height = `${Math.max(this.#floor, Math.ceil(message.height))}px`;
         o.onResize?.(message.height);
         break;
       case 'progress':
@@ -300,7 +304,8 @@ export class EmbeddedPlayground {
  * `target`: an <iframe> element or a selector for one. Options (all optional):
  *   onReady(capabilities), onProgress(message), onResult(message), onError(message),
  *   onResize(heightPx), onCursor(message) (the replay's cursor moved), onPrediction(message) (a
- *   lesson's step answered), autoResize (default true), origin (default: the origin of the
+ *   lesson's step answered), autoResize (default true: the iframe's height follows its content,
+ *   never below its height attribute), origin (default: the origin of the
  *   iframe's src), bounds ({ readyMs, answerMs, silenceMs }: how long a request waits for the
  *   frame's ready, for an answer, and through a run's silence; READY_MS, ANSWER_MS, SILENCE_MS).
  * Returns `{ ready, capabilities, run(request?), cancel(), setWorkload(workloadOrRequest),

@@ -204,7 +204,8 @@ class EmbedPanel {
     }
     if (form !== this.#form()) return snippet;
     e.code.value = snippet.code;
-    e.code.rows = snippet.code.split('\n').length + 1;
+    // Room for the code as it wraps in the panel (about 40 characters a line at its narrowest), at most 14 lines.
+    e.code.rows = Math.min(14, snippet.code.split('\n').reduce((rows, line) => rows + Math.ceil((line.length + 1) / 40), 0));
     e.named.textContent = namedWords(snippet.named, preset);
     this.#preview(snippet);
     return snippet;
