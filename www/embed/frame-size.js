@@ -8,7 +8,9 @@
 // on the page's thread takes about 160 px, one on 2 workers 260-330 px (each worker a lane of
 // 20 px), the verdict 85-280 px by the runs it speaks of; replay=1 adds 590-680 px (its bar,
 // the code that ran, each run's words), editor=1 about 570, compact=1 takes off a quarter of
-// the runs. At 400 px the same frames are 22-33 % taller, at 1,100 px 6-13 % shorter.
+// the runs. At 400 px the same frames are 22-33 % taller, at 1,100 px 6-13 % shorter. The
+// estimate below is -4 % (io) to +9 % (overhead, one-core) of those at 720 px: the verdict's
+// length varies with what was measured (the CPU preset's frame: 917-981 px in two runs).
 
 /**
  * A host page can't load the presets (they bring the verdicts' code): what it needs of each,
