@@ -191,7 +191,10 @@ export class ConcurrencyPlayground extends HTMLElement {
       replay: flag('replay'), compact: flag('compact'), editor: flag('editor'), lesson: this.hasAttribute('lesson'),
       width: this.getBoundingClientRect().width || undefined, cores: navigator.hardwareConcurrency,
     });
-    this.#grow(height);
+    // The page's own reservation (the snippet's min-height, for a frame 720 px wide): the frame
+    // fills it, rather than leaving a gap under a shorter frame in a wider column.
+    const held = Number.parseFloat(getComputedStyle(this).minHeight) || 0; // px
+    this.#grow(Math.max(height, held));
   }
 
   #grow(height) {
