@@ -78,7 +78,8 @@ test('a tutorial page on another origin: threaded frames, run by message, height
   expect(run(io, 'concurrent').speedup).toBeGreaterThan(3); // 8 waits of 0.2 s overlap
   await expect(page.locator('#says-io')).toContainText(/concurrent \d+\.\dx/);
 
-  // `resize` messages arrive, and the helper fits each iframe to its content.
+  // `resize` messages arrive, and the helper fits each iframe to its content, never below the
+  // height the page reserved (its height attribute): no shrinking on load, then growing on Run.
   console.log(`speedups in the frames: cpu ${cpu.runs.map((r) => `${r.label} ${r.speedup?.toFixed(2)}x`).join(', ')}; ` +
     `io ${io.runs.map((r) => `${r.label} ${r.speedup?.toFixed(2)}x`).join(', ')}`);
 
@@ -87,52 +88,78 @@ test('a tutorial page on another origin: threaded frames, run by message, height
   for (const name of ['io', 'cpu']) {
     await expect.poll(async () => {
       const last = await page.evaluate((n) => window.tutorial.log.filter((l) => l.type === 'resize' && l.example === n).at(-1).height, name);
+      const reserved = Number(await page.locator(`#example-${name}`).getAttribute('height'));
       const box = await page.locator(`#example-${name}`).boundingBox();
-      return Math.abs(box.height - last);
+      return Math.abs(box.height - Math.max(reserved, Math.ceil(last)));
     }).toBeLessThanOrEqual(1);
   }
-  const cpuHeight = (await page.locator('#example-cpu').boundingBox()).height;
-  expect(cpuHeight).toBeGreaterThan(400); // three timelines: it grew from its first height
+  const small = Math.min(...heights.map((h) => h.height));
+  const sizes = await Promise.all(['io', 'cpu'].map(async (name) => Math.round((await page.locator(`#example-${name}`).boundingBox()).height)));
+  console.log(`tutorial iframes: reserved 610 and 990 px, the frames' content from ${Math.round(small)} px on load; the iframes after the runs ${sizes.join(' and ')} px`);
+  expect(sizes[0]).toBeGreaterThanOrEqual(610);
+  expect(sizes[1]).toBeGreaterThanOrEqual(990);
   // Frames outside the viewport come out blank in a full-page shot: make the viewport the page.
   await page.setViewportSize({ width: 760, height: await page.evaluate(() => document.documentElement.scrollHeight) });
   await page.screenshot({ path: `${ROOT}/artifacts/embed-tutorial.png` });
 });
 
-test('the snippet from “Copy embed code” works when pasted into a plain page', async ({ page, context }) => {
+test('“Copy embed code”: the preset and only what was changed, as the element or a plain iframe, and each works when pasted', async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ISOLATED });
   await openPlayground(page);
   await page.click('button[data-preset="cpu"]');
   await page.click('#copy-embed');
   await expect(page.locator('#action-note')).toContainText('Embed code copied'); // next to the button
-  const snippet = await page.evaluate(() => navigator.clipboard.readText());
-  expect(snippet.startsWith(`<iframe id="playground-cpu" src="${ISOLATED}/embed.html?preset=cpu&amp;workload=`)).toBe(true);
-  expect(snippet).toContain('allow="cross-origin-isolated"');
-  expect(snippet).toContain('loading="lazy"');
-  expect(snippet).toMatch(/height="\d{3}"/);
+  // The element: one script line, the preset's name, nothing of this machine (its workers).
+  const element = await page.evaluate(() => navigator.clipboard.readText());
+  expect(element).toMatch(new RegExp(`^<script type="module" src="${ISOLATED}/embed-host\\.js"></script>\n` +
+    '<concurrency-playground preset="cpu" style="display:block;min-height:\\d{3,4}px"></concurrency-playground>$'));
+  const panel = page.locator('#embed-panel');
+  await expect(panel.locator('.embed-named')).toHaveText('It names the preset “cpu”, unchanged. Workers: as many as each reader’s cores.');
+  // The live preview is the frame a reader gets.
+  await expect(panel.locator('.embed-preview iframe')).toHaveAttribute('src', `${ISOLATED}/embed.html?preset=cpu`);
+  // The plain iframe: an id of its own, the preset's title.
+  await panel.locator('input[value="iframe"]').check();
+  const iframe = await panel.locator('textarea').inputValue();
+  expect(iframe).toMatch(new RegExp(`^<iframe id="playground-cpu-[a-z2-9]{4}" src="${ISOLATED}/embed\\.html\\?preset=cpu" ` +
+    'title="CPU-bound: parallelism wins, async alone does not" allow="cross-origin-isolated" loading="lazy" style="width:100%;border:0" height="\\d{3,4}"></iframe>$'));
+  await panel.locator('button', { hasText: 'Close' }).click();
+  await page.click('#copy-embed');
+  await panel.locator('input[value="iframe"]').check();
+  const again = await panel.locator('textarea').inputValue();
+  expect(again.slice(0, 30)).not.toBe(iframe.slice(0, 30)); // another id: two frames of one preset on a page differ
+  // An edit: only that field, and workers only once the author chose a count.
+  await page.locator('#editor input[aria-label="Tasks, group 1"]').fill('6');
+  await expect(panel.locator('.embed-named')).toHaveText('It names the preset “cpu” and what you changed of it: groups. Workers: as many as each reader’s cores.');
+  const edited = new URL((await panel.locator('textarea').inputValue()).match(/src="([^"]+)"/)[1].replaceAll('&amp;', '&'));
+  expect(Object.keys(JSON.parse(edited.searchParams.get('workload')))).toEqual(['groups']);
+  await page.locator('#editor input[type=range]').fill('1');
+  await expect(panel.locator('.embed-named')).toHaveText(/what you changed of it: threads, groups\. Workers: 1, as you chose\.$/);
+  await panel.locator('input[value="element"]').check();
+  await expect(panel.locator('textarea')).toHaveValue(/ workload='\{"threads":1,"groups":\[\{"name":"resize","count":6,/);
 
-  // Pasted as it is: the frame runs from its own Run button and tells the host.
-  await openHostPage(page, 'pasted.html', `<h1>My tutorial</h1><p>Press Run.</p>${snippet}`);
+  // The iframe, pasted as it is: the frame runs from its own Run button and tells the host.
+  await openHostPage(page, 'pasted.html', `<h1>My tutorial</h1><p>Press Run.</p>${iframe}`);
+  const id = /id="([^"]+)"/.exec(iframe)[1];
   const ready = await waitForMessage(page, 'ready', { timeout: READY_MS });
   expect(ready.origin).toBe(ISOLATED);
   expect(ready.data.capabilities.threads).toBe(true);
   expect(ready.data.preset).toBe('cpu');
-  const frame = page.frameLocator('#playground-cpu');
+  const frame = page.frameLocator(`#${id}`);
   await frame.locator('#run').click();
   const result = await waitForMessage(page, 'result');
   expect(run(result.data, 'parallel').speedup).toBeGreaterThan(1.3);
   await expect(frame.locator('#verdict')).toContainText('as fast as one after another');
   await expect(frame.locator('.run[data-status="completed"]')).toHaveCount(3);
 
-  // With the optional helper line uncommented, the iframe fits its content.
-  const withHelper = snippet.replace(/<!-- Optional[^\n]*\n/, '').replace(/\n-->$/, '');
-  expect(withHelper).toContain(`import { embedPlayground } from '${ISOLATED}/embed-host.js'`);
-  await openHostPage(page, 'pasted-helper.html', `<h1>My tutorial</h1>${withHelper}`);
+  // The element, pasted as it is: its frame starts, and its height holds what the runs need.
+  await openHostPage(page, 'pasted-element.html', `<h1>My tutorial</h1>${element}<p id="after">After.</p>`);
   await waitForMessage(page, 'ready', { timeout: READY_MS });
-  await expect.poll(async () => {
-    const resized = await received(page, 'resize');
-    const box = await page.locator('#playground-cpu').boundingBox();
-    return resized.length > 0 && Math.abs(box.height - resized.at(-1).data.height) <= 1;
-  }, { timeout: 10_000 }).toBe(true);
+  const before = await page.locator('#after').boundingBox();
+  await page.evaluate(() => document.querySelector('concurrency-playground').run());
+  const content = await page.frameLocator('concurrency-playground >> iframe').locator('html').evaluate((html) => Math.ceil(html.getBoundingClientRect().height));
+  const box = await page.locator('concurrency-playground').boundingBox();
+  expect(box.height).toBeGreaterThanOrEqual(content);
+  console.log(`pasted element: reserved ${Math.round(before.y)} px above “After.”, the frame's content after its runs ${content} px, the element ${Math.round(box.height)} px`);
 });
 
 test('bad parameters are listed in the frame, bad messages ignored, and the frame still answers', async ({ page }) => {

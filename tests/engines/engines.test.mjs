@@ -16,6 +16,9 @@
 // presets give their verdict, run processes and say so, or say they can't show it here (all of
 // them in the isolated context; on a plain page the one-core, mixed, race and deadlock demos, where
 // the race and the deadlock on the event loop and processes' own counts and locks show in every
+// engine). Then <concurrency-playground> on a plain page of another site (host/element.html): two
+// elements, a narrated run, the page's theme followed, heights from the first paint that never
+// shrink, a bad argument refused at once (about 15 s an
 // engine). Each context leaves a screenshot in artifacts/engines/, and
 // the figures measured go to artifacts/engines/figures.json and the end of the output.
 //
@@ -268,11 +271,15 @@ after(async () => {
   writeFileSync(`${ARTIFACTS}/figures.json`, `${JSON.stringify(figures, null, 2)}\n`);
   const x = (v) => (v ? `${v.toFixed(2)}x` : '-').padEnd(11);
   console.log('engine     context   ready  threads  parallel(2)  processes(2)  under lock: threads processes  waits  cancel  presets');
-  for (const f of figures) {
+  for (const f of figures.filter((g) => g.context !== 'element')) {
     console.log(`${f.engine.padEnd(10)} ${f.context.padEnd(9)} ${(f.readyMs / 1000).toFixed(1).padStart(4)} s  ` +
       `${f.threads ? `on (${f.poolThreads})` : 'off   '}  ${x(f.speedup)}  ${x(f.processesSpeedup)}   ${x(f.threadsUnderLock)}${x(f.processesUnderLock)}  ` +
       `${f.waitOverlap?.toFixed(2) ?? '-'}   ${f.processCancelMs?.toFixed(0) ?? '-'} ms  ${f.presetsMs ? `${(f.presetsMs / 1000).toFixed(1)} s` : '-'}` +
       `${f.threads ? '' : `   (${f.noPoolReason})`}`);
+  }
+  for (const f of figures.filter((g) => g.context === 'element')) {
+    console.log(`${f.engine.padEnd(10)} element: heights io ${f.heights.io.join('→')} px, cpu ${f.heights.cpu.join('→')} px ` +
+      `(frame content ${f.frameContent} px); at 200 ms ${f.narrated.computing} lanes computing on ${f.narrated.strategy}`);
   }
 });
 
@@ -342,6 +349,9 @@ for (const name of selected) {
             assert.match(text, /Parallel runs use \d+ processes instead/);
             assert.doesNotMatch(text, /\.\./, 'no doubled full stop');
             if (name === 'webkit') assert.doesNotMatch(text, /new tab|Cross-Origin-Opener-Policy/, 'no advice that can’t help in WebKit');
+            // WebKitGTK has no SharedArrayBuffer even isolated: the page around the frame is not why.
+            if (name === 'webkit') assert.match(text, /WebKitGTK.*offers no SharedArrayBuffer, even to (a|this) cross-origin isolated page/);
+            if (name === 'webkit') assert.doesNotMatch(text, /page that isn’t isolated|not cross-origin isolated/);
             if (name === 'firefox' && context.framed) assert.match(text, /Firefox can’t isolate a frame/);
           }
           assert.ok(caps.calibration.iterationsPerMs > 0, 'the CPU kernel is calibrated');
@@ -605,5 +615,52 @@ for (const name of selected) {
         }
       });
     }
+
+    describe('<concurrency-playground> on a plain page of another site', () => {
+      it('two elements start, hold their height from the first paint, narrate a run, follow the page’s theme, refuse a bad argument', async () => {
+        const { driver } = session;
+        await driver.get(`${HOST}/element.html?app=${encodeURIComponent(ISOLATED)}`);
+        await driver.executeScript(RECORD_ERRORS);
+        await waitFor(driver, "return window.log.filter((l) => l.type === 'ready').length === 2", READY_MS, 'both elements’ ready events');
+        const caps = await driver.executeScript("return window.log.find((l) => l.type === 'ready').detail");
+        // The narration of docs/embedding.md: run, the parallel run by what was asked, the cursor at 200 ms.
+        const told = await driver.executeAsyncScript(`const done = arguments[arguments.length - 1];
+          const cpu = document.getElementById('cpu');
+          (async () => {
+            const result = await cpu.run();
+            const parallel = result.runs.find((run) => run.requestedStrategy === 'parallel');
+            const at = await cpu.seek(200);
+            const lanes = at.runs.find((run) => run.label === parallel.label).lanes;
+            let started = performance.now();
+            const refused = await cpu.seek(-5).then(() => 'resolved', (e) => e.message);
+            return { strategy: parallel.strategy, ms: at.ms, computing: lanes.filter((l) => l.state === 'cpu').length,
+              states: lanes.map((l) => l.state), refused, refusedMs: performance.now() - started };
+          })().then(done, (e) => done({ error: String(e?.message ?? e) }));`);
+        assert.equal(told.error, undefined, told.error);
+        assert.equal(told.strategy, caps.threads ? 'parallel' : 'processes', 'the run asked to be parallel ran on threads, or on processes where there are none');
+        assert.equal(told.ms, 200);
+        // Two workers at work at 200 ms: computing, or (processes on a loaded machine) still starting or copying input.
+        const working = told.states.filter((state) => state !== 'idle' && state !== 'io').length;
+        assert.ok(working >= 2, `at 200 ms the parallel run's lanes were ${told.states.join(', ')}`);
+        assert.equal(told.refused, 'embedPlayground: seek: ms must be a number of ms from the start of the runs (0 or more), got -5');
+        assert.ok(told.refusedMs < 100, `refused in ${told.refusedMs} ms`);
+        // The page's theme: dark, and the frame follows.
+        await driver.executeScript("document.documentElement.dataset.theme = 'dark'");
+        await driver.switchTo().frame(await driver.executeScript("return document.getElementById('cpu').iframe"));
+        await waitFor(driver, "return document.documentElement.dataset.theme === 'dark'", MESSAGE_MS, 'the frame’s dark theme');
+        const content = await driver.executeScript('return Math.ceil(document.documentElement.getBoundingClientRect().height)');
+        await driver.switchTo().defaultContent();
+        // Heights: from the first paint (the snippet's style), only ever growing, holding the frame's content.
+        const heights = await driver.executeScript('return window.heights');
+        for (const [id, list] of Object.entries(heights)) {
+          assert.ok(list.every((h, i) => i === 0 || h >= list[i - 1]), `${id} never shrank: ${list}`);
+        }
+        assert.deepEqual([heights.io[0], heights.cpu[0]], [610, 990], 'the first heights are the snippet’s');
+        assert.ok(heights.cpu.at(-1) >= content, `the element (${heights.cpu.at(-1)} px) holds its frame's content (${content} px)`);
+        figures.push({ engine: name, context: 'element', threads: caps.threads, heights, frameContent: content, narrated: told });
+        await saveScreenshot(driver, `${name}-element.png`);
+        assert.deepEqual(await pageErrors(session, { framed: false }), [], 'no page errors');
+      });
+    });
   });
 }

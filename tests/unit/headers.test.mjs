@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { deployedHeaders, headersFile } from '../../tools/headers.mjs';
 
 const DOC = readFileSync(new URL('../../docs/embedding.md', import.meta.url), 'utf8');
-const section = DOC.slice(DOC.indexOf('## 4. Hosting'), DOC.indexOf('## 5.'));
+const section = DOC.slice(DOC.indexOf('## 6. Hosting'), DOC.indexOf('## 7.'));
 const blocks = [...section.matchAll(/```(\w*)\n([\s\S]*?)```/g)].map(([, lang, body]) => ({ lang: lang || 'plain', body }));
 
 test('every deployed response gets isolation and CORS headers, but not the dev server\'s no-store', () => {

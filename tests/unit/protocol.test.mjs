@@ -73,3 +73,20 @@ test('the frame tells the cursor: its time, the end, whether it plays, and each 
   assert.equal(parseMessage(makeMessage('cursor', { ms: 1, endMs: 2, playing: true, runs: [] }), { accept: HOST_TYPES }).ok, false,
     'a frame message is not a host message');
 });
+
+test('a refused field is named with the value given and what is allowed (the host helper rejects with these words)', () => {
+  const host = { accept: HOST_TYPES };
+  assert.equal(parseMessage(makeMessage('seek', { ms: -5 }), host).reason,
+    'seek: ms must be a number of ms from the start of the runs (0 or more), got -5');
+  assert.equal(parseMessage(makeMessage('play', { speed: 2 }), host).reason, 'play: speed must be one of 1, 0.25, 0.1, got 2');
+  assert.equal(parseMessage(makeMessage('theme', { theme: 'purple' }), host).reason, 'theme: theme must be one of light, dark, auto, got "purple"');
+  assert.equal(parseMessage(makeMessage('setWorkload', {}), host).reason, 'setWorkload: needs a workload, a preset or strategies');
+});
+
+test('the host sets the frame’s theme; setWorkload may name only strategies (a frame with no preset keeps its workload)', () => {
+  const host = { accept: HOST_TYPES };
+  for (const theme of ['light', 'dark', 'auto']) assert.equal(parseMessage(makeMessage('theme', { theme, id: 1 }), host).ok, true, theme);
+  assert.equal(parseMessage(makeMessage('setWorkload', { strategies: ['sequential', 'parallel'] }), host).ok, true);
+  // The frame answers setWorkload and theme with `ready`, carrying the request's id.
+  assert.equal(parseMessage(makeMessage('ready', { id: 'req-3', capabilities: {} }), { accept: FRAME_TYPES }).ok, true);
+});

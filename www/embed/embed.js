@@ -6,7 +6,7 @@
 import { startPlayground } from '../engine/api.js';
 import { createBatchRunner } from '../shared/batch.js';
 import { seconds, speedup, summarize, times } from '../shared/metrics.js';
-import { presetById, presetVerdict } from '../shared/presets.js';
+import { completeWorkload, presetById, presetVerdict } from '../shared/presets.js';
 import {
   couldNotStartWords, presetRuns, readyWords, resetCancel, runningWords, showCancel, startingWords, strategyRuns,
 } from '../shared/session.js';
@@ -14,12 +14,16 @@ import { urlFor } from '../shared/url-state.js';
 import { cut } from '../shared/text.js';
 import { threadsOffWords } from '../shared/words.js';
 import { Editor } from '../views/editor.js';
+import { THEME_CHANGE } from '../views/timeline-theme.js';
 import { createResults } from '../views/results.js';
 import { HostChannel } from './host-channel.js';
 import { FrameLesson } from './lesson-frame.js';
 import { PRESET_IDS, readParams } from './params.js';
 
 const PROGRESS_INTERVAL_MS = 100; // at most one progress (or cursor) message per 100 ms
+// During a run, a progress message at least this often (the last one again when nothing moved, or
+// when the frame, offscreen, gets no animation frames): the host helper's sign the frame lives.
+const HEARTBEAT_MS = 1_000;
 /** Groups the claim describes in words, at most. */
 const DESCRIBED_GROUPS = 4;
 
@@ -42,6 +46,8 @@ class EmbedFrame {
   #preset;
   #strategies;
   #base = null; // the workload the runs derive from
+  #given = {}; // the workload as the URL or the host gave it (only what it changes of the preset's)
+  #followCores = true; // its workers follow the reader's cores as measured (it names none, and nobody edited it)
   #answer = null; // { id } of a host's seek, play or pause waiting for its cursor message
   #lastCursorPost = -Infinity;
   #cursorTimer = 0;
@@ -93,7 +99,7 @@ class EmbedFrame {
     this.#batches = createBatchRunner(pg, this.#results);
     if (params.editor) {
       this.#editor = new Editor(ui.editor, { strategies: pg.strategies, limits: pg.limits, fields: pg.groupFields, syncs: pg.syncs,
-        workers: caps.maxThreads, onChange: (w) => { this.#base = w; this.#check(); this.#render(); } });
+        workers: caps.maxThreads, onChange: (w) => { this.#base = w; this.#followCores = false; this.#check(); this.#render(); } });
     }
     ui.editor.hidden = !this.#editor;
     if (params.lesson !== null) {
@@ -126,11 +132,12 @@ class EmbedFrame {
 
   #fromUrl() {
     const { params } = this;
-    const errors = this.#setWorkload({ workload: params.workload ?? undefined, preset: params.workload ? undefined : this.#preset?.id });
-    if (params.workload && params.presetId) this.#preset = presetById(params.presetId); // a preset's edited workload
+    // With both, a preset's edited workload: what it names replaces the preset's fields.
+    const errors = this.#setWorkload({ workload: params.workload ?? undefined, preset: params.presetId ?? undefined });
     if (errors.length) {
       // Keep the rejected workload so it can be seen (and fixed in the editor), but don't run it.
-      this.#base = params.workload;
+      this.#preset = params.presetId ? presetById(params.presetId) : null;
+      this.#base = completeWorkload(params.workload ?? {}, this.#preset, this.#pg.capabilities);
       this.#editor?.set(this.#base);
       this.#addNotice(`The workload in the URL was rejected: ${errorText(errors)}`);
       this.#check();
@@ -141,10 +148,9 @@ class EmbedFrame {
   #poolReady(caps, now) {
     if (!this.state.busy) ui.status.textContent = readyWords(now);
     this.#lesson?.ready(now);
-    // A preset's workers follow the cores as measured, unless the workload was changed or run.
-    const preset = this.#preset;
-    if (preset && !this.state.busy && !this.state.batch && JSON.stringify(this.#base) === JSON.stringify(preset.workload(caps))) {
-      this.#base = preset.workload(now);
+    // Workers follow the cores as measured, unless the workload names them, was edited or ran.
+    if (this.#followCores && !this.state.busy && !this.state.batch) {
+      this.#base = completeWorkload(this.#given, this.#preset, now);
       this.#editor?.set(this.#base);
       this.#check();
       this.#render();
@@ -220,20 +226,30 @@ class EmbedFrame {
     ui.threadsOff.querySelector('a')?.setAttribute('href', full.href);
   }
 
-  /** Sets the workload from a message or the URL; returns the engine's errors (and keeps the old one if any). */
+  /**
+   * Sets what Run runs from a message or the URL: a `preset`, a `workload` (over the preset's
+   * when both are given: completeWorkload), `strategies`; only `strategies` keeps the workload.
+   * Returns the engine's errors (and keeps the old settings if any).
+   */
   #setWorkload({ workload, preset: id, strategies }) {
     let preset = this.#preset;
     if (id !== undefined) {
       preset = presetById(id);
-      if (!preset) return [{ field: 'preset', message: `unknown preset “${id}” (known: ${PRESET_IDS.join(', ')})` }];
+      if (!preset) return [{ field: 'preset', message: `unknown preset “${cut(id)}” (known: ${PRESET_IDS.join(', ')})` }];
     } else if (workload !== undefined) {
       preset = null; // a workload of the host's own: no preset's claim or verdict
     }
-    const next = workload !== undefined ? workload : preset.workload(this.#pg.capabilities);
+    const keep = workload === undefined && id === undefined; // strategies alone (a frame with or without a preset)
+    const given = keep ? this.#given : workload ?? {};
+    const next = keep ? this.#base : completeWorkload(given, preset, this.#pg.capabilities);
     const errors = this.#pg.validate(next);
     if (errors.length) return errors;
     this.#preset = preset;
     this.#base = next;
+    if (!keep) {
+      this.#given = given;
+      this.#followCores = !Object.hasOwn(given, 'threads');
+    }
     if (strategies !== undefined) this.#strategies = strategies;
     this.#editor?.set(next);
     this.#check();
@@ -251,6 +267,15 @@ class EmbedFrame {
     const preset = this.#strategies ? null : this.#preset; // a list of strategies is not the preset's demo
     const { verdict, rounds, chart } = plan ?? { verdict: (done) => this.#verdict(done), rounds: preset?.rounds ?? 1, chart: preset?.chart ?? 'wall' };
     let lastPost = -Infinity;
+    let lastProgress = null; // the fields of the last progress message
+    const progress = (fields) => {
+      lastProgress = fields;
+      lastPost = performance.now();
+      this.#channel.post('progress', fields);
+    };
+    const heartbeat = setInterval(() => {
+      if (lastProgress && performance.now() - lastPost >= HEARTBEAT_MS) progress(lastProgress);
+    }, HEARTBEAT_MS);
     try {
       const batch = await this.#batches.run(runs, {
         verdict,
@@ -259,17 +284,19 @@ class EmbedFrame {
         onRunStart: (run, index, round, setup) => {
           ui.status.textContent = runningWords({ label: run.label, index, count: runs.length, round, rounds,
             starting: this.#pg.starting });
-          lastPost = -Infinity;
           showCancel(ui.cancel, setup.lanes, run.workload);
+          // What runs, and what was asked (without threads, parallel runs on processes).
+          progress({ id, label: run.label, strategy: setup.strategy, requestedStrategy: setup.requestedStrategy, index,
+            count: runs.length, tasksDone: 0, tasks: setup.tasks, elapsedMs: 0 });
         },
-        onProgress: (p, run, index) => {
-          const now = performance.now();
-          if (now - lastPost < PROGRESS_INTERVAL_MS) return;
-          lastPost = now;
-          this.#channel.post('progress', { id, label: run.label, strategy: run.workload.strategy, index, count: runs.length,
-            tasksDone: p.tasksDone, tasks: p.tasks, elapsedMs: p.elapsedMs });
+        onProgress: (p) => {
+          if (performance.now() - lastPost < PROGRESS_INTERVAL_MS) return;
+          progress({ ...lastProgress, tasksDone: p.tasksDone, tasks: p.tasks, elapsedMs: p.elapsedMs });
         },
       });
+      // The batch has ended: its replay is offered before the host hears of the result, so a
+      // seek sent the moment run() resolves finds it (it used to wait for the next frame).
+      this.#results.replay.settle();
       ui.verdict.textContent = batch.verdict?.text ?? '';
       ui.status.textContent = batch.complete ? summaryOf(batch.runs) : batch.runs.length ? 'Cancelled.' : '';
       this.state.batch = { runs: batch.runs.map(summarize), verdict: batch.verdict?.text ?? null, claims: batch.verdict?.claims ?? [],
@@ -281,6 +308,7 @@ class EmbedFrame {
       this.#channel.post('error', { id, code: 'run-failed', message: error.message });
       return null;
     } finally {
+      clearInterval(heartbeat);
       this.#setBusy(false);
     }
   }
@@ -313,6 +341,9 @@ class EmbedFrame {
     if (type === 'hello') {
       post('ready', this.#readyFields());
       this.#channel.postHeight(true);
+    } else if (type === 'theme') {
+      setTheme(message.theme);
+      post('ready', { id, ...this.#readyFields() });
     } else if (type === 'cancel') {
       this.#batches.cancel();
     } else if ((type === 'seek' || type === 'play' || type === 'pause') && !this.state.busy) {
@@ -327,8 +358,20 @@ class EmbedFrame {
         post('error', { id, code: 'invalid-workload', message: errorText(errors), errors });
       } else if (type === 'run') {
         if (this.#lesson) this.#lesson.run(id); else this.#runBatch(id);
+      } else {
+        // setWorkload: the runs and verdict shown were of the settings before; the answer is what Run runs now.
+        this.#clearRuns();
+        post('ready', { id, ...this.#readyFields() });
       }
     }
+  }
+
+  /** Results of other settings leave the screen (a verdict stays only beside the runs it reads). */
+  #clearRuns() {
+    this.#results.clear();
+    ui.verdict.textContent = '';
+    this.state.batch = null;
+    if (!this.state.busy) ui.status.textContent = readyWords(this.#pg.capabilities);
   }
 
   #replayRequest({ type, id, ms, speed }) {
@@ -338,9 +381,14 @@ class EmbedFrame {
       return;
     }
     this.#answer = { id: id ?? null };
-    if (type === 'seek') replay.seek(ms);
-    else if (type === 'play') replay.play(speed);
-    else replay.pause();
+    if (type === 'play') replay.play(speed);
+    else if (type === 'pause') replay.pause();
+    else {
+      replay.seek(ms);
+      // Answered now: the replay draws the cursor at the next animation frame, which a frame
+      // scrolled out of view may not get for a long time (Chromium throttles them).
+      this.#postCursor();
+    }
   }
 
   #readyFields() {
@@ -366,6 +414,13 @@ function describeWorkload(workload, errors = []) {
     : `${g.count} × ${cut(g.name)}: ${g.cpuMs} ms computing, ${g.ioMs} ms waiting`));
   if (groups.length > DESCRIBED_GROUPS) words.push(`and ${groups.length - DESCRIBED_GROUPS} more groups`);
   return groups.length ? words.join('; ') : 'no task groups yet';
+}
+
+/** Colours: `theme` is light, dark or auto (the reader's system); the timelines redraw in them. */
+function setTheme(theme) {
+  if (document.documentElement.dataset.theme === theme) return;
+  document.documentElement.dataset.theme = theme;
+  window.dispatchEvent(new Event(THEME_CHANGE));
 }
 
 const params = readParams(location.search);

@@ -8,9 +8,8 @@ import { cut } from '../shared/text.js';
 import { STEPS, readLessonParam } from '../shared/lesson.js';
 // The strategy names the protocol documents for host pages (the engine's, checked by a test):
 // URL parameters are read before the engine has loaded.
-import { STRATEGIES } from './protocol.js';
+import { STRATEGIES, THEMES } from './protocol.js';
 
-export const THEMES = ['light', 'dark', 'auto'];
 // A Map, not an object: "constructor" or "__proto__" must not read as a flag.
 const FLAGS = new Map([['1', true], ['true', true], ['yes', true], ['', true], ['0', false], ['false', false], ['no', false]]);
 export const PRESET_IDS = PRESETS.map((p) => p.id);

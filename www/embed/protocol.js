@@ -4,7 +4,7 @@
 // Every message is a plain object:
 //   { source: 'concurrency-playground', version: 1, type: 'run', ...fields }
 //
-// host -> frame: hello, run, cancel, setWorkload, seek, play, pause
+// host -> frame: hello, run, cancel, setWorkload, seek, play, pause, theme
 // frame -> host: ready, progress, result, resize, error, cursor, prediction (a lesson's step)
 //
 // Versioning: `version` is the protocol's major version. Fields may be added within a version
@@ -26,8 +26,11 @@ const MAX_STRATEGIES = 8; // runs per request: more is a mistake, not a demo
 /** The replay's speeds (shared/replay-model.js's REPLAY_SPEEDS; tests/unit/protocol.test.mjs checks the copy). */
 export const REPLAY_SPEEDS = [1, 0.25, 0.1];
 
+/** The frame's colours: light, dark, or auto (the reader's system setting). */
+export const THEMES = ['light', 'dark', 'auto'];
+
 /** Message types each side sends. */
-export const HOST_TYPES = ['hello', 'run', 'cancel', 'setWorkload', 'seek', 'play', 'pause'];
+export const HOST_TYPES = ['hello', 'run', 'cancel', 'setWorkload', 'seek', 'play', 'pause', 'theme'];
 export const FRAME_TYPES = ['ready', 'progress', 'result', 'resize', 'error', 'cursor', 'prediction'];
 
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -59,7 +62,8 @@ const FIELDS = {
   cancel: { id: request.id },
   setWorkload: {
     ...request,
-    _: (_, m) => (m.workload === undefined && m.preset === undefined ? 'setWorkload needs a workload or a preset' : null),
+    _: (_, m) => (m.workload === undefined && m.preset === undefined && m.strategies === undefined
+      ? 'needs a workload, a preset or strategies' : null),
   },
   seek: {
     id: request.id,
@@ -70,6 +74,10 @@ const FIELDS = {
     speed: optional((v) => REPLAY_SPEEDS.includes(v), `speed must be one of ${REPLAY_SPEEDS.join(', ')}`),
   },
   pause: { id: request.id },
+  theme: {
+    id: request.id,
+    theme: (v) => (THEMES.includes(v) ? null : `theme must be one of ${THEMES.join(', ')}`),
+  },
   ready: { capabilities: (v) => (isObject(v) ? null : 'capabilities must be an object') },
   progress: {
     id: frameId,
@@ -128,7 +136,8 @@ export function parseMessage(data, { accept = [...HOST_TYPES, ...FRAME_TYPES] } 
   }
   for (const [field, check] of Object.entries(FIELDS[data.type])) {
     const problem = check(data[field], data);
-    if (problem) return { ok: false, reason: `${data.type}: ${problem}` };
+    // The value as given, after what is allowed ('_' checks the message as a whole).
+    if (problem) return { ok: false, reason: `${data.type}: ${problem}${field === '_' ? '' : `, got ${describe(data[field])}`}` };
   }
   return { ok: true, message: data };
 }

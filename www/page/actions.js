@@ -8,8 +8,11 @@ import { wireEmbedButton } from './embed-code.js';
 export function wireSecondaryActions(ui, { pg, editor, page }) {
   const { el } = ui;
   el.copyLink.addEventListener('click', () => copyLink(ui, editor.get(), page));
-  wireEmbedButton(el.copyEmbed, () => ({ workload: editor.get(), presetId: page.preset?.id ?? null,
-    runs: page.preset?.runs.length ?? pg.strategies.length }), (text) => ui.note(text));
+  wireEmbedButton(el.copyEmbed, el.embedPanel, {
+    getState: () => ({ workload: editor.get(), preset: page.preset, capabilities: pg.capabilities }),
+    say: (text) => ui.note(text),
+    watched: [el.editor, el.presets],
+  });
   el.exportTrace.addEventListener('click', () => {
     const result = page.lastResult;
     if (!result) return;

@@ -11,7 +11,7 @@ const IDS = {
   presetRun: 'preset-run', editor: 'editor', run: 'run', compare: 'compare', scaling: 'scaling-run', cancel: 'cancel',
   copyLink: 'copy-link', copyEmbed: 'copy-embed', exportTrace: 'export-trace', verdict: 'verdict', freeze: 'freeze',
   tryInput: 'try-input', summary: 'summary', results: 'results', scalingFigure: 'scaling', scalingText: 'scaling-text',
-  output: 'output', stale: 'stale', actionNote: 'action-note', workbench: 'workbench', spinner: 'spinner',
+  output: 'output', stale: 'stale', actionNote: 'action-note', workbench: 'workbench', spinner: 'spinner', embedPanel: 'embed-panel',
 };
 
 export class Controls {

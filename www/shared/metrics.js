@@ -181,7 +181,9 @@ export function summarize({ label, result, smoothness, baseline }) {
   const s = speedup(baseline, result);
   return {
     label,
-    strategy: result.strategy,
+    strategy: result.strategy, // what ran: without threads, parallel runs on processes ...
+    requestedStrategy: result.requestedStrategy, // ... where parallel was asked for
+    notice: result.notice ?? null, // why they differ, or why fewer workers ran than asked
     status: result.status,
     wallMs: result.wallMs,
     predictedMs: result.predictedMs,

@@ -568,3 +568,26 @@ export function runWorkload(base, run, capabilities) {
   if (workload.threads === 'all') workload.threads = capabilities?.maxThreads ?? base.threads;
   return workload;
 }
+
+/**
+ * A workload as an embed is given it (a link's or a host's), made whole for this reader: over
+ * `preset`'s workload, where it replaces only the fields it names (the embed snippet names only
+ * what its author changed: workloadChanges), and without a preset, with as many workers as the
+ * reader's cores (coreThreads) where it names none (the engine alone would give it 1).
+ */
+export function completeWorkload(given, preset, capabilities) {
+  if (preset) return { ...preset.workload(capabilities), ...given };
+  const whole = { ...given };
+  if (!Object.hasOwn(given, 'threads')) whole.threads = coreThreads(capabilities);
+  return whole;
+}
+
+/**
+ * What `workload` changes of `preset`'s on this machine (`capabilities`), field by field: what
+ * an author changed, for a snippet that fits any reader. The workers are named only where the
+ * author chose a count other than this machine's cores; without a preset, every other field.
+ */
+export function workloadChanges(workload, preset, capabilities) {
+  const base = preset ? preset.workload(capabilities) : { threads: coreThreads(capabilities) };
+  return Object.fromEntries(Object.entries(workload).filter(([field, value]) => JSON.stringify(value) !== JSON.stringify(base[field])));
+}

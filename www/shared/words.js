@@ -53,12 +53,19 @@ export function strategyWords(name) {
 /**
  * Why threads are off, in words that fit the case (`capabilities.noPoolCode`), and advice
  * only where following it can help: `{ why, advice }`. `processes` says what runs instead.
+ * `userAgent`: the browser's (for the words only).
  */
-export function threadsOffWords(caps) {
+export function threadsOffWords(caps, userAgent = globalThis.navigator?.userAgent ?? '') {
   const instead = caps.processes > 0
     ? `Parallel runs use ${caps.processes} processes instead: workers with their own memory, which get a copy of their input (like Python’s multiprocessing).`
     : 'Everything runs on the page’s thread.';
-  const engine = browserEngine();
+  const engine = browserEngine(userAgent);
+  // WebKitGTK gives no page a SharedArrayBuffer, isolated or not (measured: 2.50): the page
+  // around a frame, or a new tab, is not why it has no threads, and can't give it any.
+  if (engine === 'webkitgtk' && (caps.noPoolCode === 'frame-not-isolated' || caps.noPoolCode === 'not-isolated')) {
+    const where = caps.noPoolCode === 'frame-not-isolated' ? ' in this frame' : '';
+    return { why: `Threads are off${where}: ${engineName(engine)} offers no SharedArrayBuffer, even to a cross-origin isolated page, so wasm threads can’t share memory here. ${instead}`, advice: '' };
+  }
   switch (caps.noPoolCode) {
     case 'frame-not-isolated': {
       const why = {
@@ -67,7 +74,7 @@ export function threadsOffWords(caps) {
       }[engine] ?? 'it is not cross-origin isolated';
       return {
         why: `Threads are off in this frame: ${why}. ${instead}`,
-        // WebKit gives no shared memory even to an isolated page: a new tab wouldn't help.
+        // Safari's own engine was not measured here (WebKitGTK, above, was): no advice rather than advice that may not help.
         advice: engine === 'webkit' ? '' : 'Open the playground in its own tab to get threads.',
       };
     }
@@ -91,12 +98,15 @@ export function threadsOffWords(caps) {
 export function browserEngine(userAgent = globalThis.navigator?.userAgent ?? '') {
   if (/Firefox\//.test(userAgent)) return 'firefox';
   if (/Chrom(e|ium)\//.test(userAgent)) return 'chromium';
+  // WebKitGTK reads like Safari but for its platform (Safari's own: Macintosh, iPhone, iPad).
+  if (/AppleWebKit\//.test(userAgent) && /\b(X11|Linux)\b/.test(userAgent)) return 'webkitgtk';
   if (/AppleWebKit\//.test(userAgent)) return 'webkit';
   return 'other';
 }
 
 function engineName(engine) {
-  return { firefox: 'Firefox', chromium: 'Chromium', webkit: 'this browser (Safari’s engine, WebKit)', other: 'this browser' }[engine];
+  return { firefox: 'Firefox', chromium: 'Chromium', webkit: 'this browser (Safari’s engine, WebKit)',
+    webkitgtk: 'this browser (WebKitGTK, Safari’s engine on Linux)', other: 'this browser' }[engine];
 }
 
 // --- the replay: what a lane and the tasks are doing at the cursor ---------------------------

@@ -105,6 +105,15 @@ class Replay {
     });
   }
 
+  /**
+   * The batch has ended, so no run of it starts next: the replay is offered now, not a frame
+   * later (an embed's host may seek the moment it hears the result; a frame offscreen may get no
+   * animation frame for a long time).
+   */
+  settle() {
+    if (!this.#ready && this.#entries.length > 0 && this.#entries.every((e) => e.run)) this.#setReady(true);
+  }
+
   /** The run of `entry` goes again (another round): nothing to replay until it ends again. */
   reopen(entry) {
     entry.run = null;
@@ -284,7 +293,10 @@ class Replay {
     this.#code.render({ strategy: entry.result.strategy, shared, label: entry.label, lane: lane?.lane, state: lane?.state ?? 'idle' });
   }
 
-  /** `{ ms, endMs, playing, speed, runs: [{ label, strategy, lanes: [{ id, name, state, task, words }], tasks, words }] }`. */
+  /**
+   * `{ ms, endMs, playing, speed, runs: [{ label, strategy, requestedStrategy, lanes: [{ id, name, state, task, words }],
+   * tasks, words }] }` (strategy: what ran; requestedStrategy: what was asked).
+   */
   describe() {
     return {
       ms: round(this.#cursor), endMs: round(this.#endMs), playing: this.#playing, speed: this.#speed,
@@ -292,7 +304,7 @@ class Replay {
         const states = lanesAt(entry.run, this.#cursor);
         const counts = tasksAt(entry.run, this.#cursor, states);
         return {
-          label: entry.label, strategy: entry.result.strategy,
+          label: entry.label, strategy: entry.result.strategy, requestedStrategy: entry.result.requestedStrategy,
           lanes: states.map((s) => ({ id: s.lane.id, name: s.lane.name, state: s.state, task: s.span?.task ?? null, words: laneStateWords(s, entry.words) })),
           tasks: counts, words: taskCountWords(counts),
         };

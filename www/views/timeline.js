@@ -23,7 +23,7 @@ import {
 } from './timeline-layout.js';
 import { Painter } from './timeline-paint.js';
 import { TimelineDom } from './timeline-dom.js';
-import { readTheme } from './timeline-theme.js';
+import { THEME_CHANGE, readTheme } from './timeline-theme.js';
 import { queueSteps, taskTimesOf } from '../shared/replay-model.js';
 import { kindOf } from '../shared/kinds.js';
 import { count } from '../shared/metrics.js';
@@ -255,7 +255,9 @@ class Timeline {
     on(canvas, 'pointercancel', () => { this.#dragging = false; });
     on(canvas, 'pointerleave', () => this.#leave());
     const scheme = window.matchMedia?.('(prefers-color-scheme: dark)');
-    if (scheme) on(scheme, 'change', () => requestAnimationFrame(() => { if (this.#alive) { this.#restyle(); this.#draw(); } }));
+    const restyle = () => requestAnimationFrame(() => { if (this.#alive) { this.#restyle(); this.#draw(); } });
+    if (scheme) on(scheme, 'change', restyle);
+    on(window, THEME_CHANGE, restyle);
     this.#resizer = new ResizeObserver(() => { if (this.#dom.plot.clientWidth !== this.#painter.size.w) this.#draw(); });
     this.#resizer.observe(this.#dom.plot);
   }
