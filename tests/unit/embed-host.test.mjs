@@ -25,7 +25,8 @@ test('the strategies that run on workers are the engine’s with a pool', () => 
 
 test('the reserved height follows the runs, the flags, the width and the reader’s cores, within what was measured', () => {
   // Measured in Chromium at 720 px on 2 cores, after the runs (see frame-size.js); the estimates are -4 % to +9 % of these.
-  const measured = { io: 993, cpu: 981, gil: 1778, processes: 1798, responsive: 943, server: 1179, mixed: 1236, overhead: 999, 'one-core': 707 };
+  const measured = { io: 993, cpu: 981, gil: 1778, processes: 1798, responsive: 943, server: 1179, mixed: 1236, overhead: 999, 'one-core': 707,
+    race: 2821, deadlock: 1781 };
   for (const [id, px] of Object.entries(measured)) {
     const estimate = frameHeight({ strategies: PRESET_FRAMES[id].strategies, cores: 2 });
     assert.ok(estimate > px * 0.9 && estimate < px * 1.12, `${id}: ${estimate} px for ${px} measured`);
