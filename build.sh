@@ -413,8 +413,14 @@ build_dist() {
     done
   fi
 
+  # For hosts that serve precompressed files (nginx, Caddy, Apache: docs/embedding.md): brotli
+  # and gzip -9 beside each file, which compressing on the fly rarely reaches. Last, so they
+  # are of the files as deployed (with the service worker's tags, when asked for).
+  step "writing .br (brotli 11) and .gz (gzip -9) beside dist/'s files (tools/precompress.mjs)"
+  node tools/precompress.mjs dist
+
   step "dist/ written:"
-  (cd dist && find . -type f -printf '  %P (%s bytes)\n' | sort)
+  (cd dist && find . -type f -not -name '*.br' -not -name '*.gz' -printf '  %P (%s bytes)\n' | sort)
 }
 
 cmd_dist() {
