@@ -14,10 +14,12 @@ import { urlFor } from '../shared/url-state.js';
 import { cut } from '../shared/text.js';
 import { threadsOffWords } from '../shared/words.js';
 import { Editor } from '../views/editor.js';
-import { createResults } from '../views/results.js';
 import { HostChannel } from './host-channel.js';
 import { FrameLesson } from './lesson-frame.js';
 import { PRESET_IDS, readParams } from './params.js';
+
+/** views/results.js (timelines, replay, code, charts): loaded beside the engine, not before the claim is drawn (issue 22). */
+let createResults;
 
 const PROGRESS_INTERVAL_MS = 100; // at most one progress (or cursor) message per 100 ms
 /** Groups the claim describes in words, at most. */
@@ -374,7 +376,7 @@ const frame = new EmbedFrame(params);
 window.embedFrame = frame.state;
 let engineLoaded;
 frame.early(new Promise((resolve) => { engineLoaded = resolve; }));
-startPlayground().then((pg) => {
+Promise.all([startPlayground(), import('../views/results.js').then((m) => { createResults = m.createResults; })]).then(([pg]) => {
   frame.start(pg);
   engineLoaded();
 }).catch((error) => {
