@@ -59,7 +59,7 @@ Usage: ./build.sh <command>
           Playwright tests in headless Chromium, then a focused set of page tests in Firefox
           ESR, WebKitGTK and Chromium (WebDriver)
   bench   build (www/pkg and dist/), then run tests/bench/run.mjs: every speed goal, measured
-          in one run
+          in one run (with Lighthouse on dist/, and WebKitGTK for the first processes run)
   bench soak
           build, then run tests/bench/soak.mjs: ${SOAK_RUNS:-500} mixed runs on one page; fails
           if memory or workers keep growing (SOAK_RUNS=... to change)
@@ -363,6 +363,7 @@ cmd_test() {
 cmd_bench() {
   setup
   install_chromium
+  install_engines # the first processes run after a load is measured in WebKitGTK
   build_wasm
   build_dist # the page is measured as readers get it
   case "${1:-}" in

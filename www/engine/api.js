@@ -155,18 +155,19 @@ async function measureCores(engine, terms, strategy, workers) {
 async function warmProcesses(engine, terms, workers) {
   const work = workers * WARM_PROBE_MS;
   const seen = [];
+  const startups = []; // ms each process took to start (the first probe starts them)
   const started = performance.now();
   try {
     for (;;) {
       seen.push(work / await probeCpuSpan(engine, terms,
-        { strategy: 'processes', threads: workers, groups: [{ name: 'warm-up', count: workers, cpuMs: WARM_PROBE_MS, ioMs: 0 }] }));
+        { strategy: 'processes', threads: workers, groups: [{ name: 'warm-up', count: workers, cpuMs: WARM_PROBE_MS, ioMs: 0 }] }, startups));
       const last = seen.slice(-WARM_PROBES);
       if (last.length === WARM_PROBES && Math.max(...seen.slice(1)) <= WARM_STEADY * Math.min(...last)) break;
       if (performance.now() - started > WARM_BUDGET_MS) break;
       await new Promise((resolve) => setTimeout(resolve, WARM_GAP_MS));
     }
     // For the benchmark and the tests: how long it took, and what each probe saw.
-    performance.measure('processes warm-up', { start: started, detail: { probes: seen.length, coresWorth: seen } });
+    performance.measure('processes warm-up', { start: started, detail: { probes: seen.length, coresWorth: seen, startupsMs: startups } });
     return seen.length > 1 ? Math.max(...seen.slice(1)) : seen[0]; // (the first probe paid for the start)
   } catch (error) {
     console.warn('playground: could not warm up the processes:', error);
@@ -204,8 +205,11 @@ function coresWorth(result, spans) {
   return last > first ? result.computing.nominalMs / (last - first) : null;
 }
 
-/** Runs `workload` on the engine as it starts (no waiting for the pool) and returns how long its computing spanned, ms. */
-async function probeCpuSpan(engine, { packedSpan, spanKinds }, workload) {
+/**
+ * Runs `workload` on the engine as it starts (no waiting for the pool) and returns how long its
+ * computing spanned, ms. `startups`, if given, gets how long each process it started took.
+ */
+async function probeCpuSpan(engine, { packedSpan, spanKinds }, workload, startups = []) {
   const handle = engine.start(JSON.stringify(workload), '', true); // (no stand-ins: a workload of the engine's own)
   try {
     const result = JSON.parse(await handle.done());
@@ -216,6 +220,7 @@ async function probeCpuSpan(engine, { packedSpan, spanKinds }, workload) {
     let first = Infinity;
     let last = -Infinity;
     for (let i = 0; i < packed.length; i += width) {
+      if (packed[i + kind] === spanKinds.indexOf('startup')) startups.push(packed[i + end] - packed[i + start]);
       if (packed[i + kind] !== cpu) continue;
       first = Math.min(first, packed[i + start]);
       last = Math.max(last, packed[i + end]);
