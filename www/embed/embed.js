@@ -8,7 +8,7 @@ import { createBatchRunner } from '../shared/batch.js';
 import { seconds, speedup, summarize, times } from '../shared/metrics.js';
 import { presetById, presetVerdict } from '../shared/presets.js';
 import {
-  couldNotStartWords, presetRuns, readyWords, resetCancel, runningWords, showCancel, startingWords, strategyRuns,
+  couldNotStartWords, presetRuns, readyWords, resetCancel, runningWords, showCancel, startingWords, strategyRuns, warmNumberFormat,
 } from '../shared/session.js';
 import { urlFor } from '../shared/url-state.js';
 import { cut } from '../shared/text.js';
@@ -379,6 +379,7 @@ frame.early(new Promise((resolve) => { engineLoaded = resolve; }));
 Promise.all([startPlayground(), import('../views/results.js').then((m) => { createResults = m.createResults; })]).then(([pg]) => {
   frame.start(pg);
   engineLoaded();
+  warmNumberFormat();
 }).catch((error) => {
   frame.failed(error);
   console.error(error);

@@ -11,7 +11,9 @@ import { startPlayground } from '../engine/api.js';
 import { createBatchRunner } from '../shared/batch.js';
 import { describeBatch, describeRun } from '../shared/metrics.js';
 import { PRESETS, compareVerdict, presetById, presetVerdict } from '../shared/presets.js';
-import { couldNotStartWords, presetRuns, readyWords, runningWords, showCancel, startingWords, strategyRuns } from '../shared/session.js';
+import {
+  couldNotStartWords, presetRuns, readyWords, runningWords, showCancel, startingWords, strategyRuns, warmNumberFormat, whenIdle,
+} from '../shared/session.js';
 import { DEFAULT_PRESET, readState, writeState } from '../shared/url-state.js';
 import { renderCapabilities } from '../views/capabilities.js';
 import { Editor } from '../views/editor.js';
@@ -100,6 +102,7 @@ class PlaygroundPage {
     this.lesson?.ready(this.#caps);
     this.#ui.status(pg.starting ? startingWords(this.#caps) : readyWords(this.#caps));
     document.body.dataset.ready = 'true';
+    warmNumberFormat();
     pg.whenPoolReady.then((now) => {
       this.#poolReady(now);
       // The results view, before the reader's first run asks for it, when the page is idle.
@@ -300,12 +303,6 @@ class PlaygroundPage {
       this.#end();
     }
   }
-}
-
-/** Calls `task` when the page's thread is idle (soon, where the browser can't say: WebKit). */
-function whenIdle(task) {
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(() => task(), { timeout: 2000 });
-  else setTimeout(task, 200);
 }
 
 const playgroundPage = new PlaygroundPage();
