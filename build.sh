@@ -33,6 +33,17 @@ WASM_RUSTFLAGS+=' -C link-arg=--export=__tls_align -C link-arg=--export=__tls_ba
 # Only on the wasm commands, never in .cargo/config.toml: there it makes even the native
 # `cargo test` rebuild std (22 s instead of 3 s).
 BUILD_STD=(-Z build-std=panic_unwind,std)
+# The module readers download (build_wasm only: tests and lints keep their Debug output and
+# panic locations). Measured after wasm-opt, 158.2 KB brotli / 191.7 KB gzip -9 before
+# (issue 22): std built for size (smaller sorts and formatting; `optimize_for_size`) -5.6 KB
+# brotli; no file:line in panic messages (`location-detail=none`: the console line of a panic
+# says what, not where) -4 KB; `{:?}` formats nothing (`fmt-debug=none`; no text a reader sees
+# uses Debug) -1.3 KB. Together 147.3 KB brotli / 176.5 KB gzip; the kernel's speed is the
+# bench's wasmKernelOverNative. In a target dir of its own: the wasm tests and lints, built
+# with other flags, would otherwise rebuild std each time (cargo keeps one build per dir).
+WASM_SIZE_RUSTFLAGS='-Z location-detail=none -Z fmt-debug=none'
+WASM_SIZE_STD=(-Z build-std-features=optimize_for_size)
+WASM_SIZE_TARGET_DIR=target/reader
 
 step() { echo "==> $*"; }
 die() { echo "error: $*" >&2; exit 1; }
@@ -48,7 +59,7 @@ Usage: ./build.sh <command>
           Playwright tests in headless Chromium, then a focused set of page tests in Firefox
           ESR, WebKitGTK and Chromium (WebDriver)
   bench   build (www/pkg and dist/), then run tests/bench/run.mjs: every speed goal, measured
-          in one run
+          in one run (with Lighthouse on dist/, and WebKitGTK for the first processes run)
   bench soak
           build, then run tests/bench/soak.mjs: ${SOAK_RUNS:-500} mixed runs on one page; fails
           if memory or workers keep growing (SOAK_RUNS=... to change)
@@ -212,12 +223,12 @@ check_shared_memory() {
 
 build_wasm() {
   step "building the wasm module (cargo +${NIGHTLY}, release, build-std)"
-  RUSTFLAGS="${WASM_RUSTFLAGS}" cargo "+${NIGHTLY}" build --release \
-    --target "${WASM_TARGET}" "${BUILD_STD[@]}" --lib
+  RUSTFLAGS="${WASM_RUSTFLAGS} ${WASM_SIZE_RUSTFLAGS}" cargo "+${NIGHTLY}" build --release \
+    --target "${WASM_TARGET}" "${BUILD_STD[@]}" "${WASM_SIZE_STD[@]}" --target-dir "${WASM_SIZE_TARGET_DIR}" --lib
 
   # wasm-opt takes ~10 s: skip the steps below when cargo left the module untouched since
   # they last succeeded (the stamp is written only after the memory check passes).
-  local wasm="target/${WASM_TARGET}/release/playground.wasm" stamp=www/pkg/.stamp
+  local wasm="${WASM_SIZE_TARGET_DIR}/${WASM_TARGET}/release/playground.wasm" stamp=www/pkg/.stamp
   if [[ -f "${stamp}" && -f www/pkg/playground_bg.wasm \
         && ! "${wasm}" -nt "${stamp}" && ! build.sh -nt "${stamp}" ]]; then
     step "www/pkg is up to date with ${wasm}"
@@ -352,6 +363,7 @@ cmd_test() {
 cmd_bench() {
   setup
   install_chromium
+  install_engines # the first processes run after a load is measured in WebKitGTK
   build_wasm
   build_dist # the page is measured as readers get it
   case "${1:-}" in
@@ -413,8 +425,14 @@ build_dist() {
     done
   fi
 
+  # For hosts that serve precompressed files (nginx, Caddy, Apache: docs/embedding.md): brotli
+  # and gzip -9 beside each file, which compressing on the fly rarely reaches. Last, so they
+  # are of the files as deployed (with the service worker's tags, when asked for).
+  step "writing .br (brotli 11) and .gz (gzip -9) beside dist/'s files (tools/precompress.mjs)"
+  node tools/precompress.mjs dist
+
   step "dist/ written:"
-  (cd dist && find . -type f -printf '  %P (%s bytes)\n' | sort)
+  (cd dist && find . -type f -not -name '*.br' -not -name '*.gz' -printf '  %P (%s bytes)\n' | sort)
 }
 
 cmd_dist() {

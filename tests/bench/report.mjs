@@ -56,6 +56,21 @@ export function htmlReport(report) {
     sections.push(`<h2>Ready: ${fmt(m.readyMs.value)} ms</h2><p>Navigation to a usable <code>window.playground</code>, median of ${ready.readyRunsMs.length} warm loads (${ready.readyRunsMs.join(', ')} ms); the pool ready at ${fmt(ready.poolReadyMs)} ms. The engine's phases:</p>` +
       timeline(ready.phases, m.readyMs.value, ready.poolReadyMs));
   }
+  const early = m.bytesBeforeReadyBrotli?.detail;
+  if (early) {
+    const files = early.byFile.filter((f) => f.beforeReady).sort((a, b) => b.brotliKb - a.brotliKb);
+    sections.push(`<h2>Before ready: ${fmt(m.bytesBeforeReadyBrotli.value)} KB brotli, ${fmt(m.bytesBeforeReadyGzip9.value)} KB gzip -9</h2>` +
+      `<p>${escape(early.figure)}: ${early.files} files, ${fmt(early.rawKb)} KB raw. Loaded after ready (on first use, or in idle time): ${escape(early.later.join(', ') || 'nothing')}.</p>` +
+      bars(files.map((f) => [f.path, f.brotliKb, `(gzip -9 ${fmt(f.gzipKb)}; raw ${fmt(f.rawKb)})`]), { unit: 'KB' }));
+  }
+  const lighthouse = Object.entries(m).filter(([name]) => name.startsWith('lighthouse') && name.endsWith('Performance'));
+  if (lighthouse.length) {
+    sections.push('<h2>Lighthouse 12.2.3 on dist/</h2><table><thead><tr><th>target</th><th>performance (runs)</th><th>FCP</th><th>LCP</th><th>TBT</th><th>Speed Index</th><th>CLS</th><th>audits below 1</th></tr></thead><tbody>' +
+      lighthouse.map(([name, r]) => `<tr><td>${escape(name)}</td><td class="num">${r.value} (${r.detail.runs.join(', ')})</td>` +
+        `<td class="num">${r.detail.metrics.fcpMs} ms</td><td class="num">${r.detail.metrics.lcpMs} ms</td><td class="num">${r.detail.metrics.tbtMs} ms</td>` +
+        `<td class="num">${r.detail.metrics.speedIndexMs} ms</td><td class="num">${r.detail.metrics.cls}</td><td>${escape(r.detail.failing.join(', ') || 'none')}</td></tr>`).join('') +
+      '</tbody></table>');
+  }
   const bytes = m.pageKbGzip?.detail;
   if (bytes) {
     const files = [...bytes.files].sort((a, b) => b.gzipKb - a.gzipKb);

@@ -11,8 +11,9 @@
 // and checks, in each: it loads with no page error and `window.playground` ready, with the
 // capabilities this engine gives there (EXPECTED); 8 concurrent waits overlap; every strategy
 // runs, or falls back with a notice where there are no threads; parallel is faster where there
-// are threads, and processes are faster everywhere (also under the global lock, which holds
-// threads back); input is copied to processes only; cancel stops processes within 100 ms;
+// are threads, and processes are faster everywhere (where there are no threads from the first
+// run after a load: they start and warm up before pg.whenPoolReady; also under the global lock,
+// which holds threads back); input is copied to processes only; cancel stops processes within 100 ms;
 // presets give their verdict, run processes and say so, or say they can't show it here (all of
 // them in the isolated context; on a plain page the one-core, mixed, race and deadlock demos, where
 // the race and the deadlock on the event loop and processes' own counts and locks show in every
@@ -270,10 +271,10 @@ after(async () => {
   await servers?.stop();
   writeFileSync(`${ARTIFACTS}/figures.json`, `${JSON.stringify(figures, null, 2)}\n`);
   const x = (v) => (v ? `${v.toFixed(2)}x` : '-').padEnd(11);
-  console.log('engine     context   ready  threads  parallel(2)  processes(2)  under lock: threads processes  waits  cancel  presets');
+  console.log('engine     context   ready  threads  parallel(2)  processes(2)  first processes(2)  under lock: threads processes  waits  cancel  presets');
   for (const f of figures.filter((g) => g.context !== 'element')) {
     console.log(`${f.engine.padEnd(10)} ${f.context.padEnd(9)} ${(f.readyMs / 1000).toFixed(1).padStart(4)} s  ` +
-      `${f.threads ? `on (${f.poolThreads})` : 'off   '}  ${x(f.speedup)}  ${x(f.processesSpeedup)}   ${x(f.threadsUnderLock)}${x(f.processesUnderLock)}  ` +
+      `${f.threads ? `on (${f.poolThreads})` : 'off   '}  ${x(f.speedup)}  ${x(f.processesSpeedup)}  ${x(f.firstProcessesSpeedup).padEnd(18)}  ${x(f.threadsUnderLock)}${x(f.processesUnderLock)}  ` +
       `${f.waitOverlap?.toFixed(2) ?? '-'}   ${f.processCancelMs?.toFixed(0) ?? '-'} ms  ${f.presetsMs ? `${(f.presetsMs / 1000).toFixed(1)} s` : '-'}` +
       `${f.threads ? '' : `   (${f.noPoolReason})`}`);
   }
@@ -355,6 +356,21 @@ for (const name of selected) {
             if (name === 'firefox' && context.framed) assert.match(text, /Firefox can’t isolate a frame/);
           }
           assert.ok(caps.calibration.iterationsPerMs > 0, 'the CPU kernel is calibrated');
+        });
+
+        it('where processes are the parallelism, the first run after the load gets their speedup (warmed in the background)', async (t) => {
+          if (caps.threads) return t.skip('threads here: the pool is the parallelism');
+          const { driver } = session;
+          // The first run of this load (the page's processes were started and warmed up before
+          // pg.whenPoolReady, which openPlayground awaited), once: not the best of several. The
+          // goal, 1.6x, is the bench's (issue 22); the bound here is generous: 2 shared cores.
+          const computing = [group('compute', 6, 200, 0)];
+          const processes = await run(driver, workloadOf('processes', 2, computing));
+          const sequential = await run(driver, workloadOf('sequential', 2, computing));
+          figure.firstProcessesSpeedup = sequential.wallMs / processes.wallMs;
+          assert.equal(processes.startups, 0, 'the processes were started before the run');
+          assert.ok(figure.firstProcessesSpeedup > 1.4, `the first processes run ${processes.wallMs.toFixed(0)} ms vs sequential ` +
+            `${sequential.wallMs.toFixed(0)} ms: ${figure.firstProcessesSpeedup.toFixed(2)}x`);
         });
 
         if (!context.framed) {

@@ -8,17 +8,19 @@ import { createBatchRunner } from '../shared/batch.js';
 import { seconds, speedup, summarize, times } from '../shared/metrics.js';
 import { completeWorkload, presetById, presetVerdict } from '../shared/presets.js';
 import {
-  couldNotStartWords, presetRuns, readyWords, resetCancel, runningWords, showCancel, startingWords, strategyRuns,
+  couldNotStartWords, presetRuns, readyWords, resetCancel, runningWords, showCancel, startingWords, strategyRuns, warmNumberFormat,
 } from '../shared/session.js';
 import { urlFor } from '../shared/url-state.js';
 import { cut } from '../shared/text.js';
 import { threadsOffWords } from '../shared/words.js';
 import { Editor } from '../views/editor.js';
 import { THEME_CHANGE } from '../views/timeline-theme.js';
-import { createResults } from '../views/results.js';
 import { HostChannel } from './host-channel.js';
 import { FrameLesson } from './lesson-frame.js';
 import { PRESET_IDS, readParams } from './params.js';
+
+/** views/results.js (timelines, replay, code, charts): loaded beside the engine, not before the claim is drawn (issue 22). */
+let createResults;
 
 const PROGRESS_INTERVAL_MS = 100; // at most one progress (or cursor) message per 100 ms
 // During a run, a progress message at least this often (the last one again when nothing moved, or
@@ -429,9 +431,10 @@ const frame = new EmbedFrame(params);
 window.embedFrame = frame.state;
 let engineLoaded;
 frame.early(new Promise((resolve) => { engineLoaded = resolve; }));
-startPlayground().then((pg) => {
+Promise.all([startPlayground(), import('../views/results.js').then((m) => { createResults = m.createResults; })]).then(([pg]) => {
   frame.start(pg);
   engineLoaded();
+  warmNumberFormat();
 }).catch((error) => {
   frame.failed(error);
   console.error(error);

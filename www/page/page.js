@@ -2,21 +2,23 @@
 // batch of runs at a time (a preset's demo, a single run, a comparison, a scaling sweep).
 // The presets and the linked preset's claim are drawn before the engine loads; the rest once it
 // is ready (page/controls.js holds the page's elements and the words that go in them).
+// What the first screen doesn't show loads on first use, by import(), so the bytes before ready
+// are the engine's and the first screen's (issue 22): the results (timelines, replay, the code
+// that ran, charts: in idle time once ready, or when a run starts), the scaling sweep, and the
+// lesson (only with ?lesson=k). index.html preloads the static graph only (tests/unit/preload.test.mjs).
 
 import { startPlayground } from '../engine/api.js';
 import { createBatchRunner } from '../shared/batch.js';
 import { describeBatch, describeRun } from '../shared/metrics.js';
 import { PRESETS, compareVerdict, presetById, presetVerdict } from '../shared/presets.js';
-import { couldNotStartWords, presetRuns, readyWords, runningWords, showCancel, startingWords, strategyRuns } from '../shared/session.js';
+import {
+  couldNotStartWords, presetRuns, readyWords, runningWords, showCancel, startingWords, strategyRuns, warmNumberFormat, whenIdle,
+} from '../shared/session.js';
 import { DEFAULT_PRESET, readState, writeState } from '../shared/url-state.js';
 import { renderCapabilities } from '../views/capabilities.js';
 import { Editor } from '../views/editor.js';
-import { createResults } from '../views/results.js';
 import { Controls } from './controls.js';
 import { wireSecondaryActions } from './actions.js';
-import { runScaling } from './scaling-run.js';
-import { PageLesson } from './lesson-run.js';
-import { readLessonParam } from '../shared/lesson.js';
 
 const CURSOR_LINK_MS = 400; // the link gets the replay's cursor once it has rested this long
 /** Compare runs every strategy this many rounds at most, fewer when that would take long. */
@@ -31,7 +33,7 @@ const page = {
   claims: [], // what the verdict says of each claim: [{ claim, held }] (held: true, false or null)
   busy: false,
   errors: [],
-  replay: null, // the replay of the last batch (views/replay.js): seek, play, pause, describe
+  replay: null, // the replay of the last batch (views/replay.js): seek, play, pause, describe (once the results view has loaded)
   rounds: null, // every round of the last batch's runs: [{ label, workload, rounds: [{ result, smoothness, baseline }] }]
   cursorMs: null, // where the replay's cursor rests, if not at the end
   lastResult: null, // the last run's result (Download trace)
@@ -46,19 +48,23 @@ class PlaygroundPage {
   #batches;
   #caps; // as they were when the page started (the presets' first workloads)
   #linkTimer = 0;
+  #resultsLoaded = null; // the promise of the results view, once asked for
   /** The lesson's step on this page (page/lesson-run.js), or null. */
   lesson = null;
 
-  /** Before the engine: the presets, and the claim of the one the link names. Returns the link's state. */
+  /**
+   * Before the engine: the presets, and the claim of the one the link names. Returns a promise
+   * of the lesson's step, if the link names one (its modules load only then).
+   */
   early() {
     this.#ui.status('Loading the engine and measuring this machine…');
     this.state = readState(location.search, PRESETS.map((p) => p.id));
-    this.#startLesson();
     this.picked = null; // a preset pressed before the engine was ready
     this.pick = (id) => { this.picked = id; this.#ui.showPreset(presetById(id)); };
     this.#ui.drawPresets((id) => this.pick(id));
     const { workload, presetId } = this.state;
     this.#ui.showPreset(workload && !presetId ? null : presetById(presetId ?? DEFAULT_PRESET));
+    return this.state.params.has('lesson') ? this.#startLesson() : Promise.resolve();
   }
 
   /**
@@ -66,7 +72,8 @@ class PlaygroundPage {
    * parts work as ever: the step's runs are drawn in its results), worded for the cores the
    * browser reports until the engine has measured them.
    */
-  #startLesson() {
+  async #startLesson() {
+    const [{ readLessonParam }, { PageLesson }] = await Promise.all([import('../shared/lesson.js'), import('./lesson-run.js')]);
     const { index, problem } = readLessonParam(this.state.params.get('lesson'));
     if (problem) this.state.problems.push(problem);
     if (index === null) return;
@@ -79,23 +86,38 @@ class PlaygroundPage {
   }
 
   /** With the engine: the views, the buttons, the link's workload, the pool's start. */
-  start(pg) {
+  async start(pg) {
     this.#pg = pg;
     window.playground = pg;
     this.#caps = pg.capabilities;
     renderCapabilities(this.#ui.el.capabilities, this.#caps, { starting: pg.starting });
-    this.#results = createResults(this.#ui.el.results, { onCursor: (cursor) => this.#cursorMoved(cursor) });
-    page.replay = this.#results.replay;
-    page.timelines = () => this.#results.rows().map((row) => row.timeline); // for tests: their snapshot()
-    this.#batches = createBatchRunner(pg, this.#results, { bars: true });
+    page.timelines = () => this.#results?.rows().map((row) => row.timeline) ?? []; // for tests: their snapshot()
     this.#editor = new Editor(this.#ui.el.editor, { strategies: pg.strategies, limits: pg.limits, fields: pg.groupFields, syncs: pg.syncs,
       workers: this.#caps.maxThreads, onChange: (w) => this.#edited(w) });
     this.#wireButtons();
+    // The link's workload in a task of its own: filling the editor is the start's longest part
+    // (24 of 39 ms on a desktop core, 4x that on Lighthouse's phone; issue 22).
+    await new Promise((resolve) => setTimeout(resolve, 0));
     this.#fromLink();
     this.lesson?.ready(this.#caps);
     this.#ui.status(pg.starting ? startingWords(this.#caps) : readyWords(this.#caps));
     document.body.dataset.ready = 'true';
-    pg.whenPoolReady.then((now) => this.#poolReady(now));
+    warmNumberFormat();
+    pg.whenPoolReady.then((now) => {
+      this.#poolReady(now);
+      // The results view, before the reader's first run asks for it, when the page is idle.
+      whenIdle(() => this.#loadResults());
+    });
+  }
+
+  /** The results view (rows, timelines, replay, code, charts) and the batch runner that fills it, loaded once. */
+  #loadResults() {
+    this.#resultsLoaded ??= import('../views/results.js').then(({ createResults }) => {
+      this.#results = createResults(this.#ui.el.results, { onCursor: (cursor) => this.#cursorMoved(cursor) });
+      page.replay = this.#results.replay;
+      this.#batches = createBatchRunner(this.#pg, this.#results, { bars: true });
+    });
+    return this.#resultsLoaded;
   }
 
   #wireButtons() {
@@ -107,7 +129,7 @@ class PlaygroundPage {
     });
     el.compare.addEventListener('click', () => this.#compare());
     el.scaling.addEventListener('click', () => this.#scaling());
-    el.cancel.addEventListener('click', () => this.#batches.cancel());
+    el.cancel.addEventListener('click', () => this.#batches?.cancel());
     wireSecondaryActions(this.#ui, { pg: this.#pg, editor: this.#editor, page });
   }
 
@@ -124,7 +146,7 @@ class PlaygroundPage {
     this.#ui.reveal();
     this.#ui.showProblems([...state.problems]);
     if (state.cursorMs !== null) {
-      this.#results.replay.seekWhenReady(state.cursorMs);
+      this.#loadResults().then(() => this.#results.replay.seekWhenReady(state.cursorMs));
       this.#ui.say(`The link puts the replay at ${state.cursorMs} ms: run to see what every thread was doing then.`);
     }
   }
@@ -174,7 +196,7 @@ class PlaygroundPage {
 
   /** Nothing of an earlier batch stays under a claim it did not test. */
   #clearResults() {
-    this.#results.clear();
+    this.#results?.clear();
     Object.assign(page, { batch: null, verdict: '', claims: [] });
     this.#ui.clearResults();
   }
@@ -209,6 +231,7 @@ class PlaygroundPage {
     if (!this.#begin()) return null;
     page.batch = { label, runs: [] };
     try {
+      await this.#loadResults();
       const batch = await this.#batches.run(runs, {
         verdict, rounds, chart,
         onRunStart: (run, index, round, setup) => {
@@ -274,6 +297,7 @@ class PlaygroundPage {
   async #scaling() {
     if (!this.#begin()) return;
     try {
+      const [{ runScaling }] = await Promise.all([import('./scaling-run.js'), this.#loadResults()]);
       await runScaling(this.#ui, { pg: this.#pg, batches: this.#batches, workload: this.#editor.get(), page });
     } finally {
       this.#end();
@@ -282,8 +306,8 @@ class PlaygroundPage {
 }
 
 const playgroundPage = new PlaygroundPage();
-playgroundPage.early();
-startPlayground().then((pg) => playgroundPage.start(pg)).catch((error) => {
+const lessonLoaded = playgroundPage.early();
+Promise.all([startPlayground(), lessonLoaded]).then(([pg]) => playgroundPage.start(pg)).catch((error) => {
   document.getElementById('status').textContent = couldNotStartWords(error);
   console.error(error);
 });
