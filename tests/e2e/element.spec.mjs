@@ -272,3 +272,28 @@ test('the narration example of docs/embedding.md, as written', async ({ page }) 
   await expect(page.locator('#caption')).toHaveText(/^At 200 ms, 2 of the parallel run’s \d+ lanes were computing, on worker threads\.$/, { timeout: RUN_MS });
   await expect.poll(() => page.evaluate(() => document.getElementById('cpu-demo').iframe.contentWindow !== null)).toBe(true);
 });
+
+test('one ready per document: a frame that answers hello again is not a reload; a frame whose src changes is, and its helper says so', async ({ page }) => {
+  await openHostPage(page, `<iframe id="f" src="${ISOLATED}/embed.html?preset=one-core&amp;strategies=concurrent" style="width:100%;height:400px;border:0"></iframe>`);
+  const seen = await page.evaluate(async (app) => {
+    const { embedPlayground } = await import(`${app}/embed-host.js`);
+    const readies = [];
+    const frame = document.getElementById('f');
+    const pg = embedPlayground(frame, { onReady: (caps) => readies.push(caps.framed) });
+    await pg.ready;
+    // The frame's load event, again (in Firefox the first one can come after its ready): still one ready.
+    frame.dispatchEvent(new Event('load'));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const once = readies.length;
+    // A new document in the same iframe: a second ready; a request made of the old one settles.
+    const pending = pg.seek(10).then(() => 'resolved', (e) => e.details?.code ?? e.message);
+    frame.src = `${app}/embed.html?preset=io&strategies=concurrent`;
+    await new Promise((resolve) => { const wait = () => (readies.length > once ? resolve() : setTimeout(wait, 100)); wait(); });
+    return { once, after: readies.length, pending: await pending, runs: (await pg.run()).runs.map((r) => r.label) };
+  }, ISOLATED);
+  expect(seen.once).toBe(1);
+  expect(seen.after).toBe(2);
+  // (The old document answered the seek, with nothing to replay, or the reload cut it short.)
+  expect(['no-run', 'reloaded', 'resolved']).toContain(seen.pending);
+  expect(seen.runs).toEqual(['concurrent']);
+});

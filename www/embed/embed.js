@@ -22,6 +22,8 @@ import { PRESET_IDS, readParams } from './params.js';
 /** views/results.js (timelines, replay, code, charts): loaded beside the engine, not before the claim is drawn (issue 22). */
 let createResults;
 
+/** This document's: a host tells a reloaded frame from one that answers again by it (embed/host.js). */
+const DOCUMENT_ID = Math.random().toString(36).slice(2, 10);
 const PROGRESS_INTERVAL_MS = 100; // at most one progress (or cursor) message per 100 ms
 // During a run, a progress message at least this often (the last one again when nothing moved, or
 // when the frame, offscreen, gets no animation frames): the host helper's sign the frame lives.
@@ -394,7 +396,7 @@ class EmbedFrame {
   }
 
   #readyFields() {
-    return { capabilities: this.#pg.capabilities, preset: this.#preset?.id ?? null, runs: this.#runs().map((r) => r.label),
+    return { capabilities: this.#pg.capabilities, documentId: DOCUMENT_ID, preset: this.#preset?.id ?? null, runs: this.#runs().map((r) => r.label),
       workload: this.#base, notices: this.state.notices };
   }
 }

@@ -34,6 +34,7 @@ export class EmbeddedPlayground {
   #pending = new Map(); // request id -> { type, resolve, reject, timer, bound }
   #resolveReady;
   #capabilities = null;
+  #documentId = null; // the frame's document, as its last `ready` named it
   #after = Promise.resolve(); // the run this helper was asked for last: the next request waits for it
   #running = null; // the run this helper sent to the frame, until it settles
   #readerRunning = false; // a run the reader started in the frame (its Run button) goes
@@ -90,13 +91,19 @@ export class EmbeddedPlayground {
 
   #loaded() {
     if (!this.#hasDocument()) return;
-    if (this.#capabilities) {
-      // A new document in the frame (its src changed): it knows nothing of what the old one was asked.
-      this.#capabilities = null;
-      this.#newReady();
-      this.#rejectAll('reloaded', 'the frame loaded a new page before it answered');
-    }
+    // (Not a sign of a new document by itself: in Firefox the frame's first `load` can come after
+    // its `ready`. A new document says so with a new documentId in its `ready`.)
     this.#hello();
+  }
+
+  /** A `ready` from another document than the last one's (its src changed, or it reloaded): it knows nothing of what the old one was asked. */
+  #newDocument(documentId) {
+    const reloaded = this.#documentId !== null && documentId !== undefined && documentId !== this.#documentId;
+    if (documentId !== undefined) this.#documentId = documentId;
+    if (!reloaded || !this.#capabilities) return;
+    this.#capabilities = null;
+    this.#newReady();
+    this.#rejectAll('reloaded', 'the frame loaded a new page before it answered');
   }
 
   #hello() {
@@ -121,6 +128,7 @@ export class EmbeddedPlayground {
     const byReader = message.id === null; // a run the reader started with the frame's own button
     switch (message.type) {
       case 'ready':
+        this.#newDocument(message.documentId);
         if (!this.#capabilities) o.onReady?.(message.capabilities);
         this.#capabilities = message.capabilities;
         this.#resolveReady(message.capabilities);
