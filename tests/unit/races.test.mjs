@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { listing } from '../../www/shared/code.js';
+import { busyNote, judgedSpeed } from '../../www/shared/evidence.js';
 import { compareVerdict, presetById, presetVerdict } from '../../www/shared/presets.js';
 import { collidingReads, cycleWords, firstHeldTogether, heldAtOnce, mostUpdatesAtOnce, roundsLossWords } from '../../www/shared/races.js';
 import { laneStateWords, wordsContext } from '../../www/shared/words.js';
@@ -224,4 +225,17 @@ describe('the evidence and words of races and locks', () => {
     assert.match(listing('parallel', 'python', { sync: 'lock' }).lines.map((l) => l.text).join('\n'), /threading\.Lock\(\)/);
     assert.deepEqual(listing('parallel', 'js'), listing('parallel', 'js', { sync: null, locks: false }));
   });
+});
+
+test('tiny pieces (a race’s increments) and short runs say nothing of a busy machine: their speed is mostly each piece’s own cost', () => {
+  const slow = { nominalMs: 320, measuredMs: 1000 }; // 32 % of calibrated
+  const race = { ...RACE.workload(CAPS) }; // 40 ms in 1,000 increments: pieces of 0.04 ms
+  assert.equal(judgedSpeed({ result: { computing: slow }, workload: race }), null);
+  const plain = { ...race, groups: [{ name: 'resize', count: 8, cpuMs: 40, ioMs: 0, steps: 1 }] };
+  assert.equal(judgedSpeed({ result: { computing: slow }, workload: plain }), 0.32);
+  assert.equal(judgedSpeed({ result: { computing: { nominalMs: 40, measuredMs: 100 } }, workload: plain }), null, 'too little computing to tell');
+  const runs = { sequential: [{ result: { strategy: 'sequential', threads: 1, computing: slow }, workload: race }] };
+  assert.equal(busyNote(runs, CAPS), '');
+  runs.sequential[0].workload = plain;
+  assert.match(busyNote(runs, CAPS), /This machine was busy: some runs computed at only 32 %/);
 });

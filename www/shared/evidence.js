@@ -95,9 +95,25 @@ export function wallWords(rounds) {
   return seconds(walls(rounds).median);
 }
 
-/** The lowest computing speed over a run's rounds, or null. */
+/** Computing shorter than this in all (ms) is too little to tell a busy machine by: a worker's first piece pays for its start. */
+export const MIN_JUDGED_MS = 100;
+/** Pieces of computing shorter than this (ms) measure mostly each piece's own cost (reading the clock, the trace), not the kernel. */
+export const MIN_PIECE_MS = 1;
+
+/**
+ * How fast a run computed against the calibration, where that says how busy the machine was:
+ * null for a run that computed too little, or in pieces too small (a race's increments) to tell.
+ */
+export function judgedSpeed({ result, workload }) {
+  const speed = computingSpeed(result);
+  if (speed === null || !(result.computing.nominalMs >= MIN_JUDGED_MS)) return null;
+  const piece = smallestPieceMs(workload);
+  return piece !== null && piece < MIN_PIECE_MS ? null : speed;
+}
+
+/** The lowest computing speed over a run's rounds that tells how busy the machine was (judgedSpeed), or null. */
 export function slowestSpeed(rounds) {
-  const speeds = rounds.map((r) => computingSpeed(r.result)).filter((s) => s !== null);
+  const speeds = rounds.map((r) => judgedSpeed(r)).filter((s) => s !== null);
   return speeds.length ? Math.min(...speeds) : null;
 }
 
@@ -223,9 +239,13 @@ export function whyNotFaster(rounds, caps) {
   return reasons;
 }
 
-/** The smallest piece of computing of a workload's groups (ms), or null if none computes. */
+/**
+ * The smallest piece of computing of a workload's groups (ms), or null if none computes: a
+ * step's computing, cut by each increment of the counter and each lock taken between its pieces.
+ */
 function smallestPieceMs(workload) {
-  const sizes = (workload?.groups ?? []).filter((g) => g?.cpuMs > 0 && g.count > 0).map((g) => g.cpuMs);
+  const sizes = (workload?.groups ?? []).filter((g) => g?.cpuMs > 0 && g.count > 0)
+    .map((g) => g.cpuMs / (1 + (Number.isInteger(g.increments) ? g.increments : 0) + (Array.isArray(g.locks) ? g.locks.length : 0)));
   return sizes.length ? Math.min(...sizes) : null;
 }
 
@@ -260,7 +280,7 @@ export function busyNote(runs, caps) {
   const cores = caps?.cores ?? caps?.hardwareConcurrency ?? 1;
   const speeds = Object.values(runs).flat()
     .filter(({ result }) => !(onWorkers(result) && result.threads > cores))
-    .map(({ result }) => computingSpeed(result)).filter((s) => s !== null);
+    .map((run) => judgedSpeed(run)).filter((s) => s !== null);
   const slowest = speeds.length ? Math.min(...speeds) : 1;
   if (slowest >= SLOW_COMPUTING) return '';
   return `This machine was busy: some runs computed at only ${Math.round(slowest * 100)} % of the kernel’s calibrated speed, so their times are longer than on a quiet machine.`;

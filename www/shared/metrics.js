@@ -106,7 +106,7 @@ export function runFigures(result, smoothness, baseline, rounds = [{ result, bas
     .map((l) => `${l.name} ${percent(l.busyMs / result.wallMs)}`).join(', ') || '—', 'Share of the wall time each thread spent computing');
   const speed = computingSpeed(result);
   if (speed !== null) {
-    add('Computing speed', `${percent(speed)} of calibrated`, 'The calibrated work its pieces of computing did / the time they took: under 100 %, its threads shared their cores (with each other or with other programs)');
+    add('Computing speed', `${percent(speed)} of calibrated`, 'The calibrated work its pieces of computing did / the time they took: under 100 %, its threads shared their cores (with each other or with other programs), or its pieces were so small (under 1 ms) that each one’s own cost (reading the clock, recording it) counted');
   }
   add('Page smoothness', smoothness
     ? `${Math.round(smoothness.fps)} fps, longest frame gap ${Math.round(smoothness.longestGapMs)} ms, ${smoothness.longTasks === null ? 'long tasks not measured in this browser' : count(smoothness.longTasks, 'long task')}`
