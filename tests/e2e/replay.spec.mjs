@@ -163,8 +163,10 @@ test('dragging on the timeline moves the cursor; hovering a span outlines its ta
     const s = spans.find((x) => x.kind === 'cpu' && x.lane !== 0);
     return { t: (s.start + s.end) / 2, task: s.task, lane: s.lane };
   });
-  const lane = lanes.find((l) => l.id === target.lane);
-  await page.mouse.move(plotLeft + (target.t / max) * plotW, box.y + lane.top + lane.height / 2);
+  // Where the canvas and its lanes are now (the text above it may have changed since the drag).
+  const now = await canvas.boundingBox();
+  const lane = (await geometry(page)).lanes.find((l) => l.id === target.lane);
+  await page.mouse.move(now.x + labelW + (target.t / max) * plotW, now.y + lane.top + lane.height / 2);
   await expect.poll(() => page.evaluate(() => window.playgroundPage.timelines()[0].snapshot().highlightedTask)).toBe(target.task);
   await expect(page.locator('.run .tl-tooltip')).toBeVisible();
 });
