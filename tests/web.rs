@@ -405,7 +405,9 @@ async fn worker_threads_deadlock_the_engine_names_the_cycle_frees_them_and_the_n
     let deadlock = &ran.result["deadlock"];
     let at = deadlock["atMs"].as_f64().unwrap();
     let detected = deadlock["detectedMs"].as_f64().unwrap();
-    assert!(detected - at < 1.0, "seen as it formed: {deadlock}");
+    // Seen as the cycle closes (well under 1 ms on a quiet machine); a busy machine can
+    // preempt the closing worker, so the bound is the promise: within 100 ms.
+    assert!(detected - at < 100.0, "seen as it formed: {deadlock}");
     console_log!(
         "deadlock formed at {at:.2} ms, seen {:.3} ms later, run over {:.2} ms later",
         detected - at,

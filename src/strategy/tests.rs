@@ -1254,7 +1254,9 @@ fn worker_threads_deadlock_on_opposite_orders_the_engine_stops_them_and_the_next
         r.status == Status::Deadlocked
     });
     let d = r.deadlock.as_ref().unwrap();
-    assert!(d.detected_ms - d.at_ms < 1.0, "seen as it closed: {d:?}");
+    // Seen when the cycle closes (well under 1 ms on a quiet machine); a busy machine can
+    // preempt the closing thread, so the bound is the issue's: within 100 ms.
+    assert!(d.detected_ms - d.at_ms < 100.0, "seen as it closed: {d:?}");
     assert!(
         r.wall_ms - d.at_ms < 100.0,
         "every worker free within 100 ms: {d:?} wall {}",
