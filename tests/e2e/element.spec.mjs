@@ -107,15 +107,17 @@ test('attributes apply live, methods settle, events carry the helper’s payload
   await page.setViewportSize({ width: 800, height: 800 });
   await openHostPage(page, '<concurrency-playground id="a" preset="one-core" strategies="concurrent"></concurrency-playground>' +
     '<p id="gap" style="height:3000px">A long chapter.</p>' +
-    '<concurrency-playground id="far" preset="cpu"></concurrency-playground><p>The end.</p>',
+    '<concurrency-playground id="far" preset="cpu"></concurrency-playground><p>The end.</p>' +
+    // Listening before the module defines the element (a classic script runs before it): the
+    // page's load, which setContent waits for, can come after the frame's ready.
+    `<script>
+      window.events = [];
+      for (const e of document.querySelectorAll('concurrency-playground')) {
+        for (const type of ['ready', 'progress', 'result', 'cursor', 'error']) e.addEventListener(type, (ev) => window.events.push({ id: e.id, type, detail: ev.detail }));
+      }
+    </script>`,
   `<script type="module" src="${ISOLATED}/embed-host.js"></script>`);
   await page.waitForFunction(() => customElements.get('concurrency-playground'));
-  await page.evaluate(() => {
-    window.events = [];
-    for (const e of document.querySelectorAll('concurrency-playground')) {
-      for (const type of ['ready', 'progress', 'result', 'cursor', 'error']) e.addEventListener(type, (ev) => window.events.push({ id: e.id, type, detail: ev.detail }));
-    }
-  });
   await page.evaluate(() => document.getElementById('a').ready);
   // Far below the viewport, no frame yet; brought near, it starts.
   expect(await page.evaluate(() => document.getElementById('far').iframe)).toBeNull();
@@ -267,9 +269,36 @@ test('the narration example of docs/embedding.md, as written', async ({ page }) 
   const block = /<!-- narration example[^\n]*-->\n```html\n([\s\S]*?)\n```/.exec(doc);
   expect(block, 'docs/embedding.md has the narration example between its marker and a ```html block').not.toBeNull();
   const html = block[1].replaceAll('https://playground.example', ISOLATED);
+  // What the page said, for a failure's message: the example's handler has no catch of its own.
+  const said = [];
+  page.on('pageerror', (error) => said.push(`error: ${error.message}`));
+  page.on('console', (message) => said.push(`${message.type()}: ${message.text()}`));
   await openHostPage(page, html);
+  await page.evaluate(() => {
+    window.trail = [];
+    const note = (what) => window.trail.push(`${what} ${Math.round(performance.now())}`);
+    document.getElementById('narrate').addEventListener('click', () => note('click'));
+    const pg = document.getElementById('cpu-demo');
+    for (const name of ['run', 'seek']) {
+      const own = pg[name].bind(pg);
+      pg[name] = (...args) => { note(name); return own(...args).then((v) => { note(`${name} resolved`); return v; }, (e) => { note(`${name} rejected: ${e.message}`); throw e; }); };
+    }
+  });
+  // A reader scrolls to the button, then clicks. (Clicked at once after the scroll, Chromium can
+  // route the click by where the frame was before it: to the frame, not the button.)
+  await page.locator('#narrate').scrollIntoViewIfNeeded();
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
   await page.locator('#narrate').click();
-  await expect(page.locator('#caption')).toHaveText(/^At 200 ms, 2 of the parallel run’s \d+ lanes were computing, on worker threads\.$/, { timeout: RUN_MS });
+  await expect.poll(() => page.evaluate(() => window.trail.length), { message: 'the button got the click' }).toBeGreaterThan(0);
+  await expect(page.locator('#caption')).toHaveText(/^At 200 ms, 2 of the parallel run’s \d+ lanes were computing, on worker threads\.$/, { timeout: RUN_MS })
+    .catch(async (error) => {
+      const state = await page.evaluate(() => {
+        const pg = document.getElementById('cpu-demo');
+        return { defined: Boolean(customElements.get('concurrency-playground')), src: pg.iframe?.src ?? null, capabilities: Boolean(pg.capabilities),
+          received: window.received.map((m) => m.data?.type ?? typeof m.data), trail: window.trail, height: pg.getBoundingClientRect().height };
+      }).catch((e) => e.message);
+      throw new Error(`${error.message}\nthe page said: ${said.join(' | ') || 'nothing'}\nstate: ${JSON.stringify(state)}`);
+    });
   await expect.poll(() => page.evaluate(() => document.getElementById('cpu-demo').iframe.contentWindow !== null)).toBe(true);
 });
 
