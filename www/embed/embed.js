@@ -152,13 +152,16 @@ class EmbedFrame {
   #poolReady(caps, now) {
     if (!this.state.busy) ui.status.textContent = readyWords(now);
     this.#lesson?.ready(now);
-    // Workers follow the cores as measured, unless the workload names them, was edited or ran.
-    if (this.#followCores && !this.state.busy && !this.state.batch) {
-      this.#base = completeWorkload(this.#given, this.#preset, now);
-      this.#editor?.set(this.#base);
-      this.#check();
-      this.#render();
-    }
+    if (!this.state.busy && !this.state.batch) this.#followMeasuredCores(now);
+  }
+
+  /** Workers follow the cores as measured (`now`), unless the workload names them or was edited. */
+  #followMeasuredCores(now) {
+    if (!this.#followCores) return;
+    this.#base = completeWorkload(this.#given, this.#preset, now);
+    this.#editor?.set(this.#base);
+    this.#check();
+    this.#render();
   }
 
   // Why, in words that fit this browser; the new-tab link only where a new tab gets threads.
@@ -265,7 +268,7 @@ class EmbedFrame {
    * Runs `runs` (the current settings' by default) as a batch, told to the host as request `id`;
    * `plan`: its verdict, rounds and chart (the preset's by default). Returns the batch, or null.
    */
-  async #runBatch(id, runs = this.#runs(), plan = null) {
+  async #runBatch(id, runs = null, plan = null) {
     this.#setBusy(true);
     ui.verdict.textContent = '';
     const preset = this.#strategies ? null : this.#preset; // a list of strategies is not the preset's demo
@@ -281,17 +284,20 @@ class EmbedFrame {
       if (lastProgress && performance.now() - lastPost >= HEARTBEAT_MS) progress(lastProgress);
     }, HEARTBEAT_MS);
     try {
-      const batch = await this.#batches.run(runs, {
+      // The frame's own runs are made once the pool is ready: a run asked for while it starts
+      // (a host's, at once) gets as many workers as the cores measured, not as the browser said.
+      const made = this.#pg.starting ? (now) => { this.#followMeasuredCores(now); return this.#runs(); } : () => this.#runs();
+      const batch = await this.#batches.run(runs ?? made, {
         verdict,
         rounds,
         chart,
-        onRunStart: (run, index, round, setup) => {
-          ui.status.textContent = runningWords({ label: run.label, index, count: runs.length, round, rounds,
+        onRunStart: (run, index, round, setup, count) => {
+          ui.status.textContent = runningWords({ label: run.label, index, count, round, rounds,
             starting: this.#pg.starting });
           showCancel(ui.cancel, setup.lanes, run.workload);
           // What runs, and what was asked (without threads, parallel runs on processes).
           progress({ id, label: run.label, strategy: setup.strategy, requestedStrategy: setup.requestedStrategy, index,
-            count: runs.length, tasksDone: 0, tasks: setup.tasks, elapsedMs: 0 });
+            count, tasksDone: 0, tasks: setup.tasks, elapsedMs: 0 });
         },
         onProgress: (p) => {
           if (performance.now() - lastPost < PROGRESS_INTERVAL_MS) return;

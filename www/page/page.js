@@ -159,12 +159,18 @@ class PlaygroundPage {
     renderCapabilities(this.#ui.el.capabilities, now);
     this.#ui.status(readyWords(now));
     this.lesson?.ready(now);
+    if (!page.busy && !page.batch) this.#followMeasuredCores(now);
+  }
+
+  /** A preset not yet edited gets as many workers as the cores measured (`now`); the editor's workload, after. */
+  #followMeasuredCores(now) {
     const preset = page.preset;
-    if (preset && !page.busy && !page.batch && JSON.stringify(this.#editor.get()) === JSON.stringify(preset.workload(this.#caps))) {
+    if (preset && JSON.stringify(this.#editor.get()) === JSON.stringify(preset.workload(this.#caps))) {
       this.#editor.set(preset.workload(now));
       this.#link(this.#editor.get(), preset.id);
       this.#validate(this.#editor.get());
     }
+    return this.#editor.get();
   }
 
   /** The replay's cursor goes in the link once it rests (browsers throttle history updates). */
@@ -214,7 +220,9 @@ class PlaygroundPage {
 
   #runPreset() {
     const preset = page.preset;
-    return this.#runBatch(preset.title, presetRuns(preset, this.#editor.get(), this.#pg.capabilities), {
+    // Asked for while the pool starts: made once the cores are measured (a browser may report more).
+    const runs = this.#pg.starting ? (now) => presetRuns(preset, this.#followMeasuredCores(now), now) : presetRuns(preset, this.#editor.get(), this.#pg.capabilities);
+    return this.#runBatch(preset.title, runs, {
       verdict: (done) => presetVerdict(preset, done, this.#pg.capabilities), rounds: preset.rounds ?? 1, chart: preset.chart ?? 'wall' });
   }
 
@@ -234,8 +242,8 @@ class PlaygroundPage {
       await this.#loadResults();
       const batch = await this.#batches.run(runs, {
         verdict, rounds, chart,
-        onRunStart: (run, index, round, setup) => {
-          this.#ui.say(runningWords({ label: run.label, index, count: runs.length, round, rounds, starting: this.#pg.starting }));
+        onRunStart: (run, index, round, setup, count) => {
+          this.#ui.say(runningWords({ label: run.label, index, count, round, rounds, starting: this.#pg.starting }));
           showCancel(this.#ui.el.cancel, setup.lanes, run.workload);
         },
         onRunEnd: ({ result, smoothness, baseline }) => {
@@ -268,7 +276,7 @@ class PlaygroundPage {
     }
     // Under the verdict (which a screen reader hears: it is live), every run's wall time.
     if (batch.complete && batch.runs.length > 1) this.#ui.say(describeBatch(batch.runs));
-    else if (!batch.complete) this.#ui.say(`Cancelled: ${describeBatch(batch.runs)}`);
+    else if (!batch.complete) this.#ui.say(batch.runs.length ? `Cancelled: ${describeBatch(batch.runs)}` : 'Cancelled before it started.');
   }
 
   /** Something starts running: only one thing at a time; the results in view on a phone. */

@@ -71,10 +71,19 @@ export function createBatchRunner(pg, results, { bars = false } = {}) {
    * run has completed every round (null: none). Throws what pg.run throws (an invalid workload).
    * Returns `{ runs: [{ label, workload, result, smoothness, baseline, row, rounds: [{ result,
    * smoothness, baseline }] }], complete, verdict }`: `result` and the others are the median round's.
-   * `onRunStart(run, index, round, setup)` gets the engine's setup of the run (its lanes...).
+   * `onRunStart(run, index, round, setup, count)` gets the engine's setup of the run (its
+   * lanes...) and how many runs the batch has. `runs` may be a function of the capabilities
+   * once the pool is ready (`(caps) => runs`): a batch asked for while the pool starts is made
+   * then, with the cores as measured (a browser may report more than it has); a cancel meanwhile
+   * ends it with no run.
    */
   function run(runs, { rounds = 1, chart = 'wall', verdict = null, onRunStart, onProgress, onRunEnd } = {}) {
     return exclusive(async (signal) => {
+      if (typeof runs === 'function') {
+        const caps = await pg.whenPoolReady;
+        if (signal.aborted) return { runs: [], complete: false, verdict: null };
+        runs = runs(caps);
+      }
       results.clear();
       let shared = 0; // ms: one live axis for the batch's rows, as long as the longest run's ideal time so far
       const done = runs.map(({ label, workload }) => ({ label, workload, row: null, rounds: [] }));
@@ -91,7 +100,7 @@ export function createBatchRunner(pg, results, { bars = false } = {}) {
             if (entry.row) entry.row.restart(setup.lanes, setup.predictedMs, { round, rounds });
             else entry.row = results.addRun(label, setup.lanes, setup.predictedMs, { rounds });
             if (runs.length > 1) results.shareScale((shared = Math.max(shared, setup.predictedMs * PREDICTED_HEADROOM)));
-            onRunStart?.(runs[index], index, round, setup);
+            onRunStart?.(runs[index], index, round, setup, runs.length);
           };
           const monitor = new FrameMonitor();
           monitor.start();
