@@ -154,3 +154,15 @@ test('ready to go on: a task started and not done, with no span at the instant, 
   assert.equal(counts.between, 1);
   assert.match(taskCountWords(counts), /1 ready to go on \(waiting for a thread\)/);
 });
+
+test('at the end every finished task is done, even one whose end a worker clocked after the wall time and its last span', () => {
+  // Seen in CI: four tasks on two workers, the last task's end 0.03 ms past the wall time: at End
+  // the replay said "1 ready to go on (waiting for a thread), 3 done of 4".
+  const spans = [0, 1, 2, 3].flatMap((t) => [span(t, 1 + (t % 2), 'cpu', 60 * (t >> 1), 60 * (t >> 1) + 40), span(t, 1 + (t % 2), 'io', 60 * (t >> 1) + 40, 60 * (t >> 1) + 60)]);
+  const taskTimes = [0, 1, 2, 3].map((t) => ({ task: t, group: 0, arrival: 0, start: 60 * (t >> 1), end: 60 * (t >> 1) + 60 + (t === 3 ? 0.03 : 0) }));
+  const replay = indexRun(run(spans, { lanes: lanes(2), taskTimes, wallMs: 120 }));
+  assert.ok(replay.endMs >= 120.03, `end ${replay.endMs}`);
+  assert.equal(replay.events.at(-1), replay.endMs);
+  const counts = tasksAt(replay, replay.endMs);
+  assert.deepEqual([counts.done, counts.between, counts.total], [4, 0, 4]);
+});

@@ -98,7 +98,10 @@ function clustered(values) {
 export function indexRun(result, options = {}) {
   const spans = result.spans ?? [];
   const taskTimes = taskTimesOf(result, options);
-  const endMs = spans.reduce((end, s) => Math.max(end, s.end), Math.max(0, result.wallMs ?? 0));
+  // The end: the last span's, the wall time's, or a task's end, whichever is latest (a worker's
+  // clock can put a task's end a little past the wall time the page measured: at End it is done).
+  const lastTaskEnd = taskTimes.reduce((end, t) => (t.end === null || t.end === undefined ? end : Math.max(end, t.end)), 0);
+  const endMs = spans.reduce((end, s) => Math.max(end, s.end), Math.max(0, result.wallMs ?? 0, lastTaskEnd));
   const listed = (result.lanes ?? []).map(({ id, name, role }) => ({ id, name, role }));
   const byId = new Map(listed.map((lane) => [lane.id, []]));
   for (const span of spans) {
