@@ -286,8 +286,8 @@ class EmbedFrame {
     try {
       // The frame's own runs are made once the pool is ready: a run asked for while it starts
       // (a host's, at once) gets as many workers as the cores measured, not as the browser said.
-      const made = this.#pg.starting ? (now) => { this.#followMeasuredCores(now); return this.#runs(); } : () => this.#runs();
-      const batch = await this.#batches.run(runs ?? made, {
+      const batchRuns = runs ?? (this.#pg.starting ? (now) => { this.#followMeasuredCores(now); return this.#runs(); } : this.#runs());
+      const batch = await this.#batches.run(batchRuns, {
         verdict,
         rounds,
         chart,

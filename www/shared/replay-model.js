@@ -98,10 +98,11 @@ function clustered(values) {
 export function indexRun(result, options = {}) {
   const spans = result.spans ?? [];
   const taskTimes = taskTimesOf(result, options);
-  // The end: the last span's, the wall time's, or a task's end, whichever is latest (a worker's
-  // clock can put a task's end a little past the wall time the page measured: at End it is done).
-  const lastTaskEnd = taskTimes.reduce((end, t) => (t.end === null || t.end === undefined ? end : Math.max(end, t.end)), 0);
-  const endMs = spans.reduce((end, s) => Math.max(end, s.end), Math.max(0, result.wallMs ?? 0, lastTaskEnd));
+  const sortedTimes = (pick) => Float64Array.from(taskTimes.map(pick).filter((v) => v !== null && v !== undefined)).sort();
+  const ends = sortedTimes((t) => t.end);
+  // The end: the last span's, the wall time's, or the last task's end, whichever is latest (a
+  // task's end, clocked on its worker, can come a little after the run's wall time: at End it is done).
+  const endMs = spans.reduce((end, s) => Math.max(end, s.end), Math.max(0, result.wallMs ?? 0, ends.at(-1) ?? 0));
   const listed = (result.lanes ?? []).map(({ id, name, role }) => ({ id, name, role }));
   const byId = new Map(listed.map((lane) => [lane.id, []]));
   for (const span of spans) {
@@ -124,12 +125,11 @@ export function indexRun(result, options = {}) {
   else events[0] = Math.max(events[0], 0);
   if (events[events.length - 1] < endMs - EVENT_MERGE_MS) events.push(endMs);
   else events[events.length - 1] = endMs;
-  const sortedTimes = (pick) => Float64Array.from(taskTimes.map(pick).filter((v) => v !== null && v !== undefined)).sort();
   return {
     result, endMs, events, lanes, taskTimes,
     arrivals: sortedTimes((t) => t.arrival ?? 0),
     starts: sortedTimes((t) => t.start),
-    ends: sortedTimes((t) => t.end),
+    ends,
   };
 }
 
