@@ -237,7 +237,7 @@ test('a frame without isolation runs parallel work on processes and offers a new
   expect(ready.data.capabilities.processes).toBeGreaterThanOrEqual(4);
   const frame = page.frameLocator('#f');
   await expect(frame.locator('#threads-off')).toHaveText(new RegExp(
-    '^Threads are off in this frame: it is not cross-origin isolated\\. Parallel runs use \\d+ processes instead: workers with their own memory, ' +
+    '^Threads are off in this frame: it is not cross-origin isolated\\. Parallel runs use up to \\d+ processes instead: workers with their own memory, ' +
     'which get a copy of their input \\(like Python’s multiprocessing\\)\\. Open in a new tab for threads\\.$'));
   const href = await frame.locator('#threads-off a').getAttribute('href');
   expect(href).toMatch(new RegExp(`^${PLAIN}/index\\.html\\?workload=.*&preset=cpu$`));

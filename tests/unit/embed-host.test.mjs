@@ -69,7 +69,7 @@ test('WebKitGTK is told apart from Safari, and its frame’s notice does not bla
   const caps = { processes: 4, noPoolCode: 'frame-not-isolated', noPoolReason: 'not cross-origin isolated' };
   const inGtk = threadsOffWords(caps, gtk);
   assert.equal(inGtk.why, 'Threads are off in this frame: this browser (WebKitGTK, Safari’s engine on Linux) offers no SharedArrayBuffer, ' +
-    'even to a cross-origin isolated page, so wasm threads can’t share memory here. Parallel runs use 4 processes instead: ' +
+    'even to a cross-origin isolated page, so wasm threads can’t share memory here. Parallel runs use up to 4 processes instead: ' +
     'workers with their own memory, which get a copy of their input (like Python’s multiprocessing).');
   assert.equal(inGtk.advice, '');
   assert.match(threadsOffWords({ ...caps, noPoolCode: 'not-isolated' }, gtk).why, /^Threads are off: this browser \(WebKitGTK/);

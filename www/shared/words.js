@@ -57,7 +57,7 @@ export function strategyWords(name) {
  */
 export function threadsOffWords(caps, userAgent = globalThis.navigator?.userAgent ?? '') {
   const instead = caps.processes > 0
-    ? `Parallel runs use ${caps.processes} processes instead: workers with their own memory, which get a copy of their input (like Python’s multiprocessing).`
+    ? `Parallel runs use up to ${caps.processes} processes instead: workers with their own memory, which get a copy of their input (like Python’s multiprocessing).`
     : 'Everything runs on the page’s thread.';
   const engine = browserEngine(userAgent);
   // WebKitGTK gives no page a SharedArrayBuffer, isolated or not (measured: 2.50): the page
