@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { KINDS, KIND_WORDS } from '../../www/shared/kinds.js';
 import { STRATEGY_WORDS } from '../../www/shared/words.js';
+import { processesWords } from '../../www/views/capabilities.js';
 import { engineContract } from './contract.mjs';
 
 test('every strategy of the engine has a label and a hint, and no word is for a strategy it lacks', () => {
@@ -25,4 +26,12 @@ test('every span kind of the engine is in the one table of kinds: words, drawing
   }
   const ranks = Object.values(KINDS).map((k) => k.rank);
   assert.equal(new Set(ranks).size, ranks.length, 'one kind per rank');
+});
+
+test('the capabilities say when processes start: on a run beside threads, as the page loads without them', () => {
+  const base = { processes: 4 };
+  assert.equal(processesWords({ ...base, threads: true }), 'up to 4, each with its own memory (started when a run needs them)');
+  assert.match(processesWords({ ...base, threads: false }, true), /\(starting and warming up/);
+  assert.equal(processesWords({ ...base, threads: false }), 'up to 4, each with its own memory (started and warmed up as the page loaded)');
+  assert.equal(processesWords({ processes: 0, threads: false }), 'none (no Web Workers)');
 });

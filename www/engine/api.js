@@ -78,8 +78,9 @@ async function start() {
   const iterationsPerMs = quickKernelIterationsPerMs();
   const calibratedInMs = performance.now() - calibrationStart;
   phase('calibrate quickly (page)', calibrationStart);
-  // Processes need no shared memory: every browser with module workers can start them, and
-  // they start only when a run needs them.
+  // Processes need no shared memory: every browser with module workers can start them. Where
+  // threads are the parallelism they start when a run needs them; where processes are, once
+  // the page is up (settle(), below).
   const processes = typeof Worker === 'function' ? new ProcessPool(wanted) : null;
   const engine = new Engine(threadsOff ? 0 : wanted, hardwareConcurrency, threadsOff?.reason ?? '', iterationsPerMs,
     calibratedInMs, processes ?? undefined);

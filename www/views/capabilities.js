@@ -9,7 +9,7 @@ export function renderCapabilities(root, caps, { starting = false } = {}) {
     ['Cross-origin isolated', caps.crossOriginIsolated ? 'yes' : 'no'],
     ['Threads', !caps.threads ? 'off' : caps.pool === 'starting' ? `starting ${caps.poolThreads} workers sharing memory…`
       : `on: ${caps.poolThreads} workers sharing memory`],
-    ['Processes', caps.processes > 0 ? `up to ${caps.processes}, each with its own memory (started when a run needs them)` : 'none (no Web Workers)'],
+    ['Processes', processesWords(caps, starting)],
     // As the browser reports it, and as measured by running the workers side by side: some
     // browsers report more than the machine has (WebKitGTK said 4 on a 2-core machine).
     ['Cores', coresWords(caps, starting)],
@@ -38,6 +38,17 @@ export function renderCapabilities(root, caps, { starting = false } = {}) {
     note.textContent = `A pool has ${workers} workers, and ${evidence}: with more workers than the machine’s cores, they take turns on them.`;
     root.append(note);
   }
+}
+
+/**
+ * "up to 4, each with its own memory (…)": when they start. Where threads are the parallelism,
+ * when a run needs them; where processes are, once the page is up, warmed up before a run.
+ */
+export function processesWords(caps, starting = false) {
+  if (!(caps.processes > 0)) return 'none (no Web Workers)';
+  const when = caps.threads ? 'started when a run needs them'
+    : starting ? 'starting and warming up, so the first run gets their speed…' : 'started and warmed up as the page loaded';
+  return `up to ${caps.processes}, each with its own memory (${when})`;
 }
 
 /** "4 reported by this browser; 2 measured (1.96 workers computing side by side)". */
