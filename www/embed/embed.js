@@ -16,11 +16,8 @@ import { threadsOffWords } from '../shared/words.js';
 import { Editor } from '../views/editor.js';
 import { THEME_CHANGE } from '../views/timeline-theme.js';
 import { HostChannel } from './host-channel.js';
-import { FrameLesson } from './lesson-frame.js';
 import { PRESET_IDS, readParams } from './params.js';
 
-/** views/results.js (timelines, replay, code, charts): loaded beside the engine, not before the claim is drawn (issue 22). */
-let createResults;
 
 /** This document's: a host tells a reloaded frame from one that answers again by it (embed/host.js). */
 const DOCUMENT_ID = Math.random().toString(36).slice(2, 10);
@@ -43,7 +40,8 @@ const errorText = (errors) => errors.map((e) => `${e.field}: ${e.message}`).join
 class EmbedFrame {
   #pg;
   #channel;
-  #results;
+  #results = null; // views/results.js's view, once loaded (after ready: nothing shows in it before a run)
+  #resultsLoaded = null; // the promise of it
   #batches;
   #editor = null;
   #lesson = null; // the lesson's step, with ?lesson=k (embed/lesson-frame.js)
@@ -91,16 +89,20 @@ class EmbedFrame {
     if (!this.params.editor) document.body.classList.remove('loading');
   }
 
-  /** With the engine: the views, the URL's workload, the buttons; then tells the host it is ready. */
-  start(pg) {
+  /**
+   * With the engine: the views, the URL's workload, the buttons; then tells the host it is ready.
+   * `FrameLesson`: embed/lesson-frame.js's, loaded beside the engine with ?lesson=k.
+   */
+  start(pg, FrameLesson = null) {
     const { params } = this;
     this.#pg = pg;
     window.playground = pg;
     const caps = pg.capabilities;
-    this.#results = createResults(ui.results, { compact: params.compact, replay: params.replay, onCursor: () => this.#cursorMoved() });
-    this.state.replay = this.#results.replay;
-    if (params.cursorMs !== null) this.#results.replay.seekWhenReady(params.cursorMs);
-    this.#batches = createBatchRunner(pg, this.#results);
+    // The results view (timelines, replay, code, charts) loads from here on: nothing shows in it
+    // before a run, and its bytes would share the network with the engine's (issue 22). A run
+    // asked for meanwhile starts once it has loaded.
+    this.#batches = createBatchRunner(pg, this.#loadResults());
+    if (params.cursorMs !== null) this.#loadResults().then((results) => results.replay.seekWhenReady(params.cursorMs));
     if (params.editor) {
       this.#editor = new Editor(ui.editor, { strategies: pg.strategies, limits: pg.limits, fields: pg.groupFields, syncs: pg.syncs,
         workers: caps.maxThreads, onChange: (w) => { this.#base = w; this.#followCores = false; this.#check(); this.#render(); } });
@@ -126,6 +128,16 @@ class EmbedFrame {
     this.#channel.post('ready', this.#readyFields());
     this.#channel.postHeight(true);
     if (params.autorun && !this.#lesson && this.#check().length === 0) this.#runBatch(null);
+  }
+
+  #loadResults() {
+    this.#resultsLoaded ??= import('../views/results.js').then(({ createResults }) => {
+      const { params } = this;
+      this.#results = createResults(ui.results, { compact: params.compact, replay: params.replay, onCursor: () => this.#cursorMoved() });
+      this.state.replay = this.#results.replay;
+      return this.#results;
+    });
+    return this.#resultsLoaded;
   }
 
   /** The engine could not start: said in the frame and to the host. */
@@ -306,7 +318,7 @@ class EmbedFrame {
       });
       // The batch has ended: its replay is offered before the host hears of the result, so a
       // seek sent the moment run() resolves finds it (it used to wait for the next frame).
-      this.#results.replay.settle();
+      this.#results?.replay.settle(); // (none: cancelled before the view loaded)
       ui.verdict.textContent = batch.verdict?.text ?? '';
       ui.status.textContent = batch.complete ? summaryOf(batch.runs) : batch.runs.length ? 'Cancelled.' : '';
       this.state.batch = { runs: batch.runs.map(summarize), verdict: batch.verdict?.text ?? null, claims: batch.verdict?.claims ?? [],
@@ -378,15 +390,15 @@ class EmbedFrame {
 
   /** Results of other settings leave the screen (a verdict stays only beside the runs it reads). */
   #clearRuns() {
-    this.#results.clear();
+    this.#results?.clear();
     ui.verdict.textContent = '';
     this.state.batch = null;
     if (!this.state.busy) ui.status.textContent = readyWords(this.#pg.capabilities);
   }
 
   #replayRequest({ type, id, ms, speed }) {
-    const replay = this.#results.replay;
-    if (!replay.ready) {
+    const replay = this.#results?.replay;
+    if (!replay?.ready) {
       this.#channel.post('error', { id, code: 'no-run', message: `nothing to replay yet: ${type} needs runs that have ended (send run first)` });
       return;
     }
@@ -439,8 +451,9 @@ const frame = new EmbedFrame(params);
 window.embedFrame = frame.state;
 let engineLoaded;
 frame.early(new Promise((resolve) => { engineLoaded = resolve; }));
-Promise.all([startPlayground(), import('../views/results.js').then((m) => { createResults = m.createResults; })]).then(([pg]) => {
-  frame.start(pg);
+// A lesson's step is its first screen: loaded beside the engine, and only for ?lesson=k.
+Promise.all([startPlayground(), params.lesson !== null ? import('./lesson-frame.js') : null]).then(([pg, lesson]) => {
+  frame.start(pg, lesson?.FrameLesson);
   engineLoaded();
   warmNumberFormat();
 }).catch((error) => {

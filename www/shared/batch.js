@@ -43,8 +43,9 @@ export function medianRound(rounds) {
 const PREDICTED_HEADROOM = 1.15;
 
 /**
- * `pg`: the engine; `results`: the view the rows go in (views/results.js); `bars`: end a batch
- * of several runs with a bar chart of their wall times.
+ * `pg`: the engine; `results`: the view the rows go in (views/results.js), or a promise of it (a
+ * batch asked for before it has loaded starts once it has; a cancel meanwhile ends it with no
+ * run); `bars`: end a batch of several runs with a bar chart of their wall times.
  */
 export function createBatchRunner(pg, results, { bars = false } = {}) {
   const baselines = new Map(); // tasksKey -> last completed sequential result of those tasks
@@ -84,7 +85,9 @@ export function createBatchRunner(pg, results, { bars = false } = {}) {
         if (signal.aborted) return { runs: [], complete: false, verdict: null };
         runs = runs(caps);
       }
-      results.clear();
+      const view = await results; // (the embed's loads after ready)
+      if (signal.aborted) return { runs: [], complete: false, verdict: null };
+      view.clear();
       let shared = 0; // ms: one live axis for the batch's rows, as long as the longest run's ideal time so far
       const done = runs.map(({ label, workload }) => ({ label, workload, row: null, rounds: [] }));
       const inputs = new InputMonitor();
@@ -98,8 +101,8 @@ export function createBatchRunner(pg, results, { bars = false } = {}) {
           const start = (setup) => {
             groupNames = setup.groupNames;
             if (entry.row) entry.row.restart(setup.lanes, setup.predictedMs, { round, rounds });
-            else entry.row = results.addRun(label, setup.lanes, setup.predictedMs, { rounds });
-            if (runs.length > 1) results.shareScale((shared = Math.max(shared, setup.predictedMs * PREDICTED_HEADROOM)));
+            else entry.row = view.addRun(label, setup.lanes, setup.predictedMs, { rounds });
+            if (runs.length > 1) view.shareScale((shared = Math.max(shared, setup.predictedMs * PREDICTED_HEADROOM)));
             onRunStart?.(runs[index], index, round, setup, runs.length);
           };
           const monitor = new FrameMonitor();
@@ -132,8 +135,8 @@ export function createBatchRunner(pg, results, { bars = false } = {}) {
         d.row.finish(d.result, d.smoothness, d.baseline, { steps: stepsOf(d.workload), rounds: d.rounds });
       }
       if (ran.length > 1) {
-        results.shareScale(Math.max(...ran.map((d) => d.result.wallMs)));
-        if (bars) results.showCharts(chart);
+        view.shareScale(Math.max(...ran.map((d) => d.result.wallMs)));
+        if (bars) view.showCharts(chart);
       }
       const complete = !stopped && ran.length === runs.length && ran.every((d) => d.rounds.length === rounds
         && d.rounds.every((r) => r.result.status !== 'cancelled'));
