@@ -12,7 +12,7 @@
 //                    { type: 'done' }, { type: 'cancelled' } or { type: 'failed', message }
 //                    (after 'failed' the pool terminates the process: a fresh one takes the next task)
 //
-// It works in chunks of CHUNK_MS and returns to its event loop between them, so a cancel
+// It works in chunks (chunkMs()) and returns to its event loop between them, so a cancel
 // reaches it within a chunk: a worker computing without a break reads no messages, and a
 // terminated one can go on computing for seconds (docs/toolchain.md, "Processes").
 
@@ -22,10 +22,27 @@ import init, { ProcessTask, sharedNow, warmUp } from '../pkg/playground.js';
 const WARM_UP_MS = 5;
 /**
  * Work between two looks at the mailbox: a process frees up at most about this long after a
- * cancel (the run itself ends at once). A look costs 0.1-2 ms (WebKit's timers are coarse
- * without isolation; p90 4 ms): 10 ms chunks cost WebKit a third of its speed, 50 ms a few %.
+ * cancel (the run itself ends at once). A look (a turn of the worker's event loop) costs under
+ * 0.1 ms in Chromium and Firefox, and 3-5 ms in WebKitGTK (median; p90 11-18 ms, measured in a
+ * worker, isolated or not): there 50 ms chunks cost a tenth of the speed (6 x 200 ms on 2
+ * processes: tasks of 220-230 ms against 207 ms on the page's thread). So a chunk lasts long
+ * enough for its looks to take about LOOK_SHARE of the time, as recently measured, within
+ * MIN_CHUNK_MS and MAX_CHUNK_MS.
  */
-const CHUNK_MS = 50;
+const MIN_CHUNK_MS = 50;
+const MAX_CHUNK_MS = 200;
+const LOOK_SHARE = 0.03;
+let lookMs = 0; // a moving average of what a look cost
+const FIRST_LOOKS = 4; // timed as the process starts
+
+const chunkMs = () => Math.min(MAX_CHUNK_MS, Math.max(MIN_CHUNK_MS, lookMs / LOOK_SHARE));
+
+/** A look at the mailbox (a cancel comes in by it), timed. */
+async function look() {
+  const start = performance.now();
+  await nextTask();
+  lookMs += 0.25 * (performance.now() - start - lookMs);
+}
 
 let started = null;
 let cancelled = false;
@@ -52,11 +69,11 @@ async function run({ job, input, readyAt }) {
     if (transfer) self.postMessage({ type: 'spans', numbers: transfer });
     for (let piece = task.nextPiece(); piece; piece = task.nextPiece()) {
       self.postMessage({ type: 'began', numbers: new Float64Array([piece[0], piece[1], sharedNow()]) });
-      let span = task.work(CHUNK_MS);
+      let span = task.work(chunkMs());
       while (!span) {
-        await nextTask();
+        await look();
         if (cancelled) return { type: 'cancelled' };
-        span = task.work(CHUNK_MS);
+        span = task.work(chunkMs());
       }
       self.postMessage({ type: 'spans', numbers: span });
     }
@@ -91,6 +108,10 @@ async function start(module) {
     // fetch and compile the module here.
     await init(module ? { module_or_path: module } : undefined);
     warmUp(WARM_UP_MS);
+    // What a look costs here, before the first task's chunks are sized by it.
+    const start = performance.now();
+    for (let i = 0; i < FIRST_LOOKS; i++) await nextTask();
+    lookMs = (performance.now() - start) / FIRST_LOOKS;
     self.postMessage({ type: 'ready', readyAt: sharedNow() });
   } catch (error) {
     self.postMessage({ type: 'failed', message: `the module did not load: ${error?.message ?? error}` });
