@@ -2,17 +2,22 @@
 // next to its buttons (controls.note).
 
 import { MAX_LINK, urlFor } from '../shared/url-state.js';
-import { wireEmbedButton } from './embed-code.js';
+import { whenIdle } from '../shared/session.js';
 
 /** Wires the three buttons; `editor` gives the workload, `page` the preset, the cursor and the last result. */
 export function wireSecondaryActions(ui, { pg, editor, page }) {
   const { el } = ui;
   el.copyLink.addEventListener('click', () => copyLink(ui, editor.get(), page));
-  wireEmbedButton(el.copyEmbed, el.embedPanel, {
+  // The embed code's panel (page/embed-code.js) loads in idle time once the page is ready, or at
+  // the first click: the first screen doesn't show it (issue 22).
+  let embedPanel = null;
+  const loadEmbedPanel = () => (embedPanel ??= import('./embed-code.js').then(({ createEmbedPanel }) => createEmbedPanel(el.embedPanel, {
     getState: () => ({ workload: editor.get(), preset: page.preset, capabilities: pg.capabilities }),
     say: (text) => ui.note(text),
     watched: [el.editor, el.presets],
-  });
+  })));
+  el.copyEmbed.addEventListener('click', () => loadEmbedPanel().then((panel) => panel.copy(), (error) => ui.note(`The embed code could not load: ${error.message}`)));
+  whenIdle(loadEmbedPanel);
   el.exportTrace.addEventListener('click', () => {
     const result = page.lastResult;
     if (!result) return;

@@ -85,21 +85,24 @@ function namedWords({ changed, workers }, preset) {
 }
 
 /**
- * Wires "Copy embed code": it copies the element's snippet and opens `panel`, where the author
- * picks the form and options, copies again, and sees a live preview. `getState()` returns
- * `{ workload, preset, capabilities }` of what the page shows; `say(text)` tells what happened;
- * the panel follows the edits made while it is open (input and clicks inside `watched`).
+ * "Copy embed code"'s panel in `panel`: `copy()` (the button's click) copies the element's
+ * snippet and opens the panel, where the author picks the form and options, copies again, and
+ * sees a live preview. `getState()` returns `{ workload, preset, capabilities }` of what the page
+ * shows; `say(text)` tells what happened; the panel follows the edits made while it is open
+ * (input and clicks inside `watched`).
  */
-export function wireEmbedButton(button, panel, { getState, say, watched = [] }) {
+export function createEmbedPanel(panel, { getState, say, watched = [] }) {
   const view = new EmbedPanel(panel, { getState, say });
-  button.addEventListener('click', async () => {
-    const snippet = view.open();
-    if (!snippet) return;
-    await copy(snippet.code, say, 'Embed code copied (the element; the plain iframe is in the panel below).');
-  });
   for (const element of watched) {
     for (const type of ['input', 'change', 'click']) element.addEventListener(type, () => view.changed());
   }
+  return {
+    async copy() {
+      const snippet = view.open();
+      if (!snippet) return;
+      await copy(snippet.code, say, 'Embed code copied (the element; the plain iframe is in the panel below).');
+    },
+  };
 }
 
 async function copy(code, say, done) {
