@@ -18,7 +18,6 @@ import { THEME_CHANGE } from '../views/timeline-theme.js';
 import { HostChannel } from './host-channel.js';
 import { PRESET_IDS, readParams } from './params.js';
 
-
 /** This document's: a host tells a reloaded frame from one that answers again by it (embed/host.js). */
 const DOCUMENT_ID = Math.random().toString(36).slice(2, 10);
 const PROGRESS_INTERVAL_MS = 100; // at most one progress (or cursor) message per 100 ms

@@ -32,16 +32,20 @@ const WARM_UP_MS = 5;
 const MIN_CHUNK_MS = 50;
 const MAX_CHUNK_MS = 200;
 const LOOK_SHARE = 0.03;
-let lookMs = 0; // a moving average of what a look cost
-const FIRST_LOOKS = 4; // timed as the process starts
+/** Looks timed as the process starts, before the first task's chunks are sized by them. */
+const FIRST_LOOKS = 4;
+/** The newest look's weight in the moving average. */
+const LOOK_WEIGHT = 0.25;
+
+let lookMs = 0; // what a look costs here: the mean of the first ones, then a moving average
 
 const chunkMs = () => Math.min(MAX_CHUNK_MS, Math.max(MIN_CHUNK_MS, lookMs / LOOK_SHARE));
 
-/** A look at the mailbox (a cancel comes in by it), timed. */
+/** A look at the mailbox (a cancel comes in by it): how long it took, in ms. */
 async function look() {
-  const start = performance.now();
+  const since = performance.now();
   await nextTask();
-  lookMs += 0.25 * (performance.now() - start - lookMs);
+  return performance.now() - since;
 }
 
 let started = null;
@@ -71,7 +75,7 @@ async function run({ job, input, readyAt }) {
       self.postMessage({ type: 'began', numbers: new Float64Array([piece[0], piece[1], sharedNow()]) });
       let span = task.work(chunkMs());
       while (!span) {
-        await look();
+        lookMs += LOOK_WEIGHT * ((await look()) - lookMs);
         if (cancelled) return { type: 'cancelled' };
         span = task.work(chunkMs());
       }
@@ -108,10 +112,9 @@ async function start(module) {
     // fetch and compile the module here.
     await init(module ? { module_or_path: module } : undefined);
     warmUp(WARM_UP_MS);
-    // What a look costs here, before the first task's chunks are sized by it.
-    const start = performance.now();
-    for (let i = 0; i < FIRST_LOOKS; i++) await nextTask();
-    lookMs = (performance.now() - start) / FIRST_LOOKS;
+    let looked = 0;
+    for (let i = 0; i < FIRST_LOOKS; i++) looked += await look();
+    lookMs = looked / FIRST_LOOKS;
     self.postMessage({ type: 'ready', readyAt: sharedNow() });
   } catch (error) {
     self.postMessage({ type: 'failed', message: `the module did not load: ${error?.message ?? error}` });

@@ -5,7 +5,8 @@
 // What the first screen doesn't show loads on first use, by import(), so the bytes before ready
 // are the engine's and the first screen's (issue 22): the results (timelines, replay, the code
 // that ran, charts: in idle time once ready, or when a run starts), the scaling sweep, the
-// lesson (only with ?lesson=k) and the embed code's panel (page/actions.js). index.html preloads the static graph only (tests/unit/preload.test.mjs).
+// lesson (only with ?lesson=k) and the embed code's panel (page/actions.js). index.html
+// preloads the static graph only (tests/unit/preload.test.mjs).
 
 import { startPlayground } from '../engine/api.js';
 import { createBatchRunner } from '../shared/batch.js';

@@ -39,6 +39,9 @@ export function medianRound(rounds) {
   return sorted[(sorted.length - 1) >> 1];
 }
 
+/** A batch cancelled before its first run (while the pool started, or its view loaded). */
+const nothingRan = () => ({ runs: [], complete: false, verdict: null });
+
 /** Room right of the longest predicted run while a batch goes (its runs take longer than ideal). */
 const PREDICTED_HEADROOM = 1.15;
 
@@ -82,11 +85,11 @@ export function createBatchRunner(pg, results, { bars = false } = {}) {
     return exclusive(async (signal) => {
       if (typeof runs === 'function') {
         const caps = await pg.whenPoolReady;
-        if (signal.aborted) return { runs: [], complete: false, verdict: null };
+        if (signal.aborted) return nothingRan();
         runs = runs(caps);
       }
       const view = await results; // (the embed's loads after ready)
-      if (signal.aborted) return { runs: [], complete: false, verdict: null };
+      if (signal.aborted) return nothingRan();
       view.clear();
       let shared = 0; // ms: one live axis for the batch's rows, as long as the longest run's ideal time so far
       const done = runs.map(({ label, workload }) => ({ label, workload, row: null, rounds: [] }));
