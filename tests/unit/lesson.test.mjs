@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadFixtures } from './verdict-fixtures.mjs';
 import {
-  Progress, STEPS, UNKNOWN, answerStep, answerWords, readLessonParam, stepBatch, stepQuestion, stepRuns, stepWarning,
+  Progress, STEPS, UNKNOWN, answerStep, answerWords, stepBatch, stepQuestion, stepRuns, stepWarning,
 } from '../../www/shared/lesson.js';
+import { STEP_IDS, readLessonParam } from '../../www/shared/lesson-steps.js';
 import { presetById } from '../../www/shared/presets.js';
 
 const fixtures = loadFixtures();
@@ -164,6 +165,10 @@ test('progress is kept across visits, and a storage that fails or holds garbage 
   memory.record('turns', { predicted: 'one', correct: 'one', held: true });
   assert.equal(memory.doneCount, 1, 'kept in memory');
   assert.equal(new Progress(null).doneCount, 0);
+});
+
+test('a link’s lesson=k names the lesson’s steps in their order (lesson-steps.js, read before the lesson loads)', () => {
+  assert.deepEqual(STEPS.map((s) => s.id), STEP_IDS);
 });
 
 test('lesson=k names a step from 1; anything else says the range and shows the first', () => {

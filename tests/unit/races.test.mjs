@@ -5,9 +5,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { listing } from '../../www/shared/code.js';
 import { busyNote, judgedSpeed } from '../../www/shared/evidence.js';
-import { compareVerdict, presetById, presetVerdict } from '../../www/shared/presets.js';
+import { presetById } from '../../www/shared/presets.js';
+import { compareVerdict, presetVerdict } from '../../www/shared/verdicts.js';
 import { collidingReads, cycleWords, firstHeldTogether, heldAtOnce, mostUpdatesAtOnce, roundsLossWords } from '../../www/shared/races.js';
-import { laneStateWords, wordsContext } from '../../www/shared/words.js';
+import { laneStateWords, wordsContext } from '../../www/shared/replay-words.js';
 import { lanesAt, indexRun } from '../../www/shared/replay-model.js';
 
 const CAPS = { threads: true, cores: 2, hardwareConcurrency: 2, maxThreads: 4, processes: 4, noPoolReason: null };

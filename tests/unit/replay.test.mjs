@@ -1,11 +1,11 @@
-// Replaying a finished run (www/shared/replay-model.js) and saying it in words (www/shared/words.js):
+// Replaying a finished run (www/shared/replay-model.js) and saying it in words (www/shared/replay-words.js):
 // events in order, the state of each lane and of the tasks at an instant, the queue over time.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   QUEUE_MIN_MS, indexRun, lanesAt, mergeEvents, nextEvent, previousEvent, queueSteps, stepCursor, taskTimesOf, tasksAt,
 } from '../../www/shared/replay-model.js';
-import { laneStateWords, taskCountWords } from '../../www/shared/words.js';
+import { laneStateWords, taskCountWords } from '../../www/shared/replay-words.js';
 
 const span = (task, lane, kind, start, end, { group = 0, step = 0 } = {}) => ({ task, group, step, lane, kind, start, end });
 const lanes = (workers, name = 'worker') => [{ id: 0, name: 'main' }, ...Array.from({ length: workers }, (_, i) => ({ id: i + 1, name: `${name} ${i + 1}` }))];

@@ -8,13 +8,18 @@ import { describe, test } from 'node:test';
 import {
   MARGIN, busyNote, byLabel, noiseNote, outcome, slowdowns, speedupOver, spreadWords, tasksWords, whyNotFaster,
 } from '../../www/shared/evidence.js';
-import { PRESETS, compareVerdict, coreThreads, presetById, presetVerdict } from '../../www/shared/presets.js';
+import { PRESETS, coreThreads, presetById } from '../../www/shared/presets.js';
+import { compareVerdict, presetVerdict } from '../../www/shared/verdicts.js';
 import { loadFixtures } from './verdict-fixtures.mjs';
 
 const fixtures = loadFixtures();
 
 /** What a claim's `held` must be for a speedup outcome. */
 const heldFor = (o) => (o === 'faster' ? true : o === 'unclear' ? null : false);
+
+test('every preset has a recorded batch, so each preset’s verdict (verdicts.js, by its id) is read below', () => {
+  for (const preset of PRESETS) assert.ok(Object.values(fixtures).some(({ presets }) => presets[preset.id]), preset.id);
+});
 
 describe('every preset on every recorded machine', () => {
   for (const [name, { caps, presets }] of Object.entries(fixtures)) {

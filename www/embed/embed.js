@@ -6,7 +6,7 @@
 import { startPlayground } from '../engine/api.js';
 import { createBatchRunner } from '../shared/batch.js';
 import { seconds, speedup, summarize, times } from '../shared/metrics.js';
-import { completeWorkload, presetById, presetVerdict } from '../shared/presets.js';
+import { completeWorkload, presetById } from '../shared/presets.js';
 import {
   couldNotStartWords, presetRuns, readyWords, resetCancel, runningWords, showCancel, startingWords, strategyRuns, warmNumberFormat,
 } from '../shared/session.js';
@@ -41,6 +41,7 @@ class EmbedFrame {
   #channel;
   #results = null; // views/results.js's view, once loaded (after ready: nothing shows in it before a run)
   #resultsLoaded = null; // the promise of it
+  #verdicts = null; // shared/verdicts.js, loaded with the results view
   #batches;
   #editor = null;
   #lesson = null; // the lesson's step, with ?lesson=k (embed/lesson-frame.js)
@@ -97,9 +98,9 @@ class EmbedFrame {
     this.#pg = pg;
     window.playground = pg;
     const caps = pg.capabilities;
-    // The results view (timelines, replay, code, charts) loads from here on: nothing shows in it
-    // before a run, and its bytes would share the network with the engine's (issue 22). A run
-    // asked for meanwhile starts once it has loaded.
+    // The results view (timelines, replay, code, charts) and the verdicts load from here on:
+    // nothing shows in them before a run, and their bytes would share the network with the
+    // engine's (issue 22). A run asked for meanwhile starts once they have loaded.
     this.#batches = createBatchRunner(pg, this.#loadResults());
     if (params.cursorMs !== null) this.#loadResults().then((results) => results.replay.seekWhenReady(params.cursorMs));
     if (params.editor) {
@@ -130,8 +131,9 @@ class EmbedFrame {
   }
 
   #loadResults() {
-    this.#resultsLoaded ??= import('../views/results.js').then(({ createResults }) => {
+    this.#resultsLoaded ??= Promise.all([import('../views/results.js'), import('../shared/verdicts.js')]).then(([{ createResults }, verdicts]) => {
       const { params } = this;
+      this.#verdicts = verdicts;
       this.#results = createResults(ui.results, { compact: params.compact, replay: params.replay, onCursor: () => this.#cursorMoved() });
       this.state.replay = this.#results.replay;
       return this.#results;
@@ -339,7 +341,7 @@ class EmbedFrame {
     const preset = this.#preset;
     if (!preset || !preset.runs.every((r) => done.some((d) => d.label === r.label))) return null;
     try {
-      return presetVerdict(preset, done, this.#pg.capabilities);
+      return this.#verdicts.presetVerdict(preset, done, this.#pg.capabilities);
     } catch (error) {
       console.warn(`playground embed: no verdict for ${preset.id}: ${error.message}`);
       return null;

@@ -5,7 +5,7 @@
 import { PRESETS } from '../shared/presets.js';
 import { readState } from '../shared/url-state.js';
 import { cut } from '../shared/text.js';
-import { STEPS, readLessonParam } from '../shared/lesson.js';
+import { STEP_IDS, readLessonParam } from '../shared/lesson-steps.js';
 // The strategy names the protocol documents for host pages (the engine's, checked by a test):
 // URL parameters are read before the engine has loaded.
 import { STRATEGIES, THEMES } from './protocol.js';
@@ -26,7 +26,7 @@ export const PARAMS = {
   replay: '1 or 0',
   t: 'a number of ms (where the replay starts once the runs have ended)',
   origin: 'comma-separated origins like https://example.com',
-  lesson: `a step of the lesson, 1 to ${STEPS.length} (the frame shows that step alone)`,
+  lesson: `a step of the lesson, 1 to ${STEP_IDS.length} (the frame shows that step alone)`,
 };
 
 /**

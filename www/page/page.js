@@ -4,14 +4,14 @@
 // is ready (page/controls.js holds the page's elements and the words that go in them).
 // What the first screen doesn't show loads on first use, by import(), so the bytes before ready
 // are the engine's and the first screen's (issue 22): the results (timelines, replay, the code
-// that ran, charts: in idle time once ready, or when a run starts), the scaling sweep, the
-// lesson (only with ?lesson=k) and the embed code's panel (page/actions.js). index.html
-// preloads the static graph only (tests/unit/preload.test.mjs).
+// that ran, charts) and the verdicts (in idle time once ready, or when a run starts), the
+// scaling sweep, the lesson (only with ?lesson=k) and the embed code's panel (page/actions.js).
+// index.html preloads the static graph only (tests/unit/preload.test.mjs).
 
 import { startPlayground } from '../engine/api.js';
 import { createBatchRunner } from '../shared/batch.js';
 import { describeBatch, describeRun } from '../shared/metrics.js';
-import { PRESETS, compareVerdict, presetById, presetVerdict } from '../shared/presets.js';
+import { PRESETS, presetById } from '../shared/presets.js';
 import {
   couldNotStartWords, presetRuns, readyWords, runningWords, showCancel, startingWords, strategyRuns, warmNumberFormat, whenIdle,
 } from '../shared/session.js';
@@ -47,6 +47,7 @@ class PlaygroundPage {
   #editor;
   #results;
   #batches;
+  #verdicts; // verdicts.js, loaded with the results view
   #caps; // as they were when the page started (the presets' first workloads)
   #linkTimer = 0;
   #resultsLoaded = null; // the promise of the results view, once asked for
@@ -74,7 +75,7 @@ class PlaygroundPage {
    * browser reports until the engine has measured them.
    */
   async #startLesson() {
-    const [{ readLessonParam }, { PageLesson }] = await Promise.all([import('../shared/lesson.js'), import('./lesson-run.js')]);
+    const [{ readLessonParam }, { PageLesson }] = await Promise.all([import('../shared/lesson-steps.js'), import('./lesson-run.js')]);
     const { index, problem } = readLessonParam(this.state.params.get('lesson'));
     if (problem) this.state.problems.push(problem);
     if (index === null) return;
@@ -111,12 +112,13 @@ class PlaygroundPage {
     });
   }
 
-  /** The results view (rows, timelines, replay, code, charts) and the batch runner that fills it, loaded once. */
+  /** The results view (rows, timelines, replay, code, charts), the batch runner that fills it and the verdicts, loaded once. */
   #loadResults() {
-    this.#resultsLoaded ??= import('../views/results.js').then(({ createResults }) => {
+    this.#resultsLoaded ??= Promise.all([import('../views/results.js'), import('../shared/verdicts.js')]).then(([{ createResults }, verdicts]) => {
       this.#results = createResults(this.#ui.el.results, { onCursor: (cursor) => this.#cursorMoved(cursor) });
       page.replay = this.#results.replay;
       this.#batches = createBatchRunner(this.#pg, this.#results, { bars: true });
+      this.#verdicts = verdicts;
     });
     return this.#resultsLoaded;
   }
@@ -224,7 +226,7 @@ class PlaygroundPage {
     // Asked for while the pool starts: made once the cores are measured (a browser may report more).
     const runs = this.#pg.starting ? (now) => presetRuns(preset, this.#followMeasuredCores(now), now) : presetRuns(preset, this.#editor.get(), this.#pg.capabilities);
     return this.#runBatch(preset.title, runs, {
-      verdict: (done) => presetVerdict(preset, done, this.#pg.capabilities), rounds: preset.rounds ?? 1, chart: preset.chart ?? 'wall' });
+      verdict: (done) => this.#verdicts.presetVerdict(preset, done, this.#pg.capabilities), rounds: preset.rounds ?? 1, chart: preset.chart ?? 'wall' });
   }
 
   #compare() {
@@ -232,7 +234,7 @@ class PlaygroundPage {
     // As many rounds as fit the budget, by the ideal model (planning a batch: runs parse their own).
     const once = runs.reduce((ms, r) => ms + this.#pg.predict(r.workload)[r.workload.strategy], 0);
     const rounds = Math.max(1, Math.min(COMPARE_ROUNDS, Math.floor(COMPARE_BUDGET_MS / Math.max(once, 1))));
-    return this.#runBatch('compare', runs, { verdict: (done) => ({ ...compareVerdict(done), claims: [] }), rounds });
+    return this.#runBatch('compare', runs, { verdict: (done) => ({ ...this.#verdicts.compareVerdict(done), claims: [] }), rounds });
   }
 
   /** Runs a batch: each `{ label, workload }` in turn, `rounds` times, drawn live, on one time scale. */

@@ -1,7 +1,7 @@
 // What a batch's runs measured, as evidence for a claim: medians and spreads over repeated
 // rounds, ratios that clear the noise (or don't), and the measured reasons a claim may not have
 // held here (a busy machine, more workers than cores, threads off, processes starting up, tasks
-// that no longer have the claim's shape). Pure, no DOM: presets.js words its verdicts with it,
+// that no longer have the claim's shape). Pure, no DOM: verdicts.js words its verdicts with it,
 // tests/unit/evidence.test.mjs checks it on recorded results.
 //
 //   const runs = byLabel(done);                     // label -> [{ result, smoothness, ... }] per round

@@ -10,10 +10,10 @@ import {
   because, byLabel, plural, speedupOver, tasksWords, timeByKind, walls, wallWords, whyNotFaster, workersWords, slowdowns,
 } from './evidence.js';
 import { percent, seconds, times } from './metrics.js';
-import { compareVerdict, coreThreads, maxSimultaneousComputing, presetById, runWorkload } from './presets.js';
+import { coreThreads, presetById, runWorkload } from './presets.js';
+import { compareVerdict, maxSimultaneousComputing } from './verdicts.js';
 import { whyNoDeadlock, whyNoneLost } from './race-verdicts.js';
 import { cycleWords, detectionWords, firstCollisionWords, longestLockWait, roundsLossWords } from './races.js';
-import { cut } from './text.js';
 import { urlFor } from './url-state.js';
 
 /** The choice every question offers besides its own: the Run button works after it too. */
@@ -574,15 +574,4 @@ export class Progress {
 
 function isRecord(value) {
   return value !== null && typeof value === 'object' && typeof value.predicted === 'string';
-}
-
-/**
- * The step a link names (`lesson=k`, 1-based): `{ index, problem }`, `index` null when the
- * link names none; a bad value names the range and shows the first step.
- */
-export function readLessonParam(value) {
-  if (value === null || value === undefined) return { index: null, problem: null };
-  const k = Number(value);
-  if (Number.isInteger(k) && k >= 1 && k <= STEPS.length) return { index: k - 1, problem: null };
-  return { index: 0, problem: `lesson=${cut(String(value))} is not a step: the lesson has steps 1 to ${STEPS.length}; showing step 1.` };
 }

@@ -1,8 +1,8 @@
 // What the shared counter and named locks showed in a run, as evidence and in words: how many
 // updates were lost (and which reads collided), whether the tasks' updates overlapped at all,
 // the deadlock's cycle, who held a lock when, and each process's own count. Pure, no DOM:
-// presets.js words the race and deadlock verdicts with it, the replay (words.js) names a lost
-// update at its cursor, tests/unit/races.test.mjs checks it on recorded and built results.
+// race-verdicts.js and verdicts.js word the verdicts with it, the replay (words.js) names a
+// lost update at its cursor, tests/unit/races.test.mjs checks it on recorded and built results.
 
 import { count as plural, mainLaneIds, seconds } from './metrics.js';
 import { groupLabel } from './text.js';

@@ -2,7 +2,7 @@
 // pressing it makes the code panel follow that lane) and where the run's tasks are. Only the
 // words that changed are written again as the cursor moves.
 
-import { laneStateWords, taskCountWords } from '../shared/words.js';
+import { laneStateWords, taskCountWords } from '../shared/replay-words.js';
 import { cycleWords } from '../shared/races.js';
 import { tasksAt } from '../shared/replay-model.js';
 import { ms } from './replay-controls.js';

@@ -16,7 +16,7 @@
 // Moving the cursor repaints the timelines' overlays only.
 
 import { indexRun, lanesAt, mergeEvents, stepCursor, tasksAt } from '../shared/replay-model.js';
-import { laneStateWords, taskCountWords, wordsContext } from '../shared/words.js';
+import { laneStateWords, taskCountWords, wordsContext } from '../shared/replay-words.js';
 import { count } from '../shared/metrics.js';
 import { CodePanel } from './replay-code.js';
 import { ReplayControls, SPEEDS, ms } from './replay-controls.js';
