@@ -3,7 +3,7 @@
 // prefix of the value) or a documented behaviour, and leave things working: after the cases of
 // each door, a good run completes. Markup in any text must stay text.
 import { test, expect } from '@playwright/test';
-import { HOST, ISOLATED, openPlayground, watchForErrors } from './util.mjs';
+import { HOST, ISOLATED, collectPageErrors, openPlayground, watchForErrors } from './util.mjs';
 
 const SOURCE = 'concurrency-playground';
 const GOOD = { strategy: 'concurrent', threads: 2, groups: [{ name: 'ok', count: 2, cpuMs: 5, ioMs: 10, steps: 1 }] };
@@ -558,4 +558,21 @@ test('postMessage: hostile messages are ignored or answered with an error; the f
   await page.waitForFunction(() => window.received.some((m) => m?.type === 'result' && m.id === 'ok'), null, { timeout: 30_000 });
   expect(await frame.evaluate(() => Object.prototype.polluted ?? null)).toBeNull();
   expect(problems).toEqual([]);
+});
+
+test('a view that fails to load (the network) is said by the run that needs it, in the page and the embed; nothing is thrown', async ({ page }) => {
+  const errors = collectPageErrors(page);
+  await page.route('**/views/results.js', (route) => route.abort());
+  // t=: the link's replay cursor asks for the view too, before any run.
+  await openPlayground(page, ISOLATED, '?preset=one-core&t=50', { settled: false });
+  await page.click('#run');
+  await expect(page.locator('#summary')).toContainText('The run failed: ', { timeout: 30_000 });
+  await expect(page.locator('#run')).toBeEnabled();
+
+  await page.goto(`${ISOLATED}/embed.html?preset=one-core&t=50`);
+  await page.waitForFunction(() => window.embedFrame?.ready === true, null, { timeout: 60_000 });
+  await page.click('#run');
+  await expect(page.locator('#status')).toContainText('The run failed: ', { timeout: 30_000 });
+  await page.waitForTimeout(500); // an unhandled rejection is reported a task later
+  expect(errors).toEqual([]);
 });

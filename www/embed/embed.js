@@ -101,8 +101,11 @@ class EmbedFrame {
     // The results view (timelines, replay, code, charts) and the verdicts load from here on:
     // nothing shows in them before a run, and their bytes would share the network with the
     // engine's (issue 22). A run asked for meanwhile starts once they have loaded.
-    this.#batches = createBatchRunner(pg, this.#loadResults());
-    if (params.cursorMs !== null) this.#loadResults().then((results) => results.replay.seekWhenReady(params.cursorMs));
+    // (A view that fails to load is said by the run that needs it: "The run failed: ...".)
+    const view = this.#loadResults();
+    view.catch(() => {});
+    this.#batches = createBatchRunner(pg, view);
+    if (params.cursorMs !== null) view.then((results) => results.replay.seekWhenReady(params.cursorMs), () => {});
     if (params.editor) {
       this.#editor = new Editor(ui.editor, { strategies: pg.strategies, limits: pg.limits, fields: pg.groupFields, syncs: pg.syncs,
         workers: caps.maxThreads, onChange: (w) => { this.#base = w; this.#followCores = false; this.#check(); this.#render(); } });

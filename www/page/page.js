@@ -108,7 +108,7 @@ class PlaygroundPage {
     pg.whenPoolReady.then((now) => {
       this.#poolReady(now);
       // The results view, before the reader's first run asks for it, when the page is idle.
-      whenIdle(() => this.#loadResults());
+      whenIdle(() => this.#loadResults().catch(() => {})); // (said by the run that needs it)
     });
   }
 
@@ -149,7 +149,8 @@ class PlaygroundPage {
     this.#ui.reveal();
     this.#ui.showProblems([...state.problems]);
     if (state.cursorMs !== null) {
-      this.#loadResults().then(() => this.#results.replay.seekWhenReady(state.cursorMs));
+      // (A view that fails to load is said by the run that needs it: "The run failed: ...".)
+      this.#loadResults().then(() => this.#results.replay.seekWhenReady(state.cursorMs), () => {});
       this.#ui.say(`The link puts the replay at ${state.cursorMs} ms: run to see what every thread was doing then.`);
     }
   }
