@@ -1,7 +1,8 @@
 // Sentences about runs, as the page says them.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { describeBatch, seconds } from '../../www/shared/metrics.js';
+import { describeBatch } from '../../www/shared/figures.js';
+import { seconds } from '../../www/shared/metrics.js';
 
 const run = (label, [requestedStrategy, strategy], wallMs, status = 'completed') =>
   ({ label, result: { requestedStrategy, strategy, wallMs, status } });

@@ -5,7 +5,7 @@
 
 import { startPlayground } from '../engine/api.js';
 import { createBatchRunner } from '../shared/batch.js';
-import { seconds, speedup, summarize, times } from '../shared/metrics.js';
+import { seconds, speedup, times } from '../shared/metrics.js';
 import { completeWorkload, presetById } from '../shared/presets.js';
 import {
   couldNotStartWords, presetRuns, readyWords, resetCancel, runningWords, showCancel, startingWords, strategyRuns, warmNumberFormat,
@@ -41,7 +41,8 @@ class EmbedFrame {
   #channel;
   #results = null; // views/results.js's view, once loaded (after ready: nothing shows in it before a run)
   #resultsLoaded = null; // the promise of it
-  #verdicts = null; // shared/verdicts.js, loaded with the results view
+  #verdicts = null; // shared/verdicts.js and figures.js, loaded with the results view
+  #figures = null;
   #batches;
   #editor = null;
   #lesson = null; // the lesson's step, with ?lesson=k (embed/lesson-frame.js)
@@ -134,9 +135,12 @@ class EmbedFrame {
   }
 
   #loadResults() {
-    this.#resultsLoaded ??= Promise.all([import('../views/results.js'), import('../shared/verdicts.js')]).then(([{ createResults }, verdicts]) => {
+    this.#resultsLoaded ??= Promise.all([
+      import('../views/results.js'), import('../shared/verdicts.js'), import('../shared/figures.js'),
+    ]).then(([{ createResults }, verdicts, figures]) => {
       const { params } = this;
       this.#verdicts = verdicts;
+      this.#figures = figures;
       this.#results = createResults(ui.results, { compact: params.compact, replay: params.replay, onCursor: () => this.#cursorMoved() });
       this.state.replay = this.#results.replay;
       return this.#results;
@@ -325,7 +329,7 @@ class EmbedFrame {
       this.#results?.replay.settle(); // (none: cancelled before the view loaded)
       ui.verdict.textContent = batch.verdict?.text ?? '';
       ui.status.textContent = batch.complete ? summaryOf(batch.runs) : batch.runs.length ? 'Cancelled.' : '';
-      this.state.batch = { runs: batch.runs.map(summarize), verdict: batch.verdict?.text ?? null, claims: batch.verdict?.claims ?? [],
+      this.state.batch = { runs: batch.runs.map((done) => this.#figures.summarize(done)), verdict: batch.verdict?.text ?? null, claims: batch.verdict?.claims ?? [],
         cancelled: !batch.complete };
       this.#channel.post('result', { id, preset: this.#preset?.id ?? null, ...this.state.batch });
       return batch;

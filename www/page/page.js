@@ -10,7 +10,6 @@
 
 import { startPlayground } from '../engine/api.js';
 import { createBatchRunner } from '../shared/batch.js';
-import { describeBatch, describeRun } from '../shared/metrics.js';
 import { PRESETS, presetById } from '../shared/presets.js';
 import {
   couldNotStartWords, presetRuns, readyWords, runningWords, showCancel, startingWords, strategyRuns, warmNumberFormat, whenIdle,
@@ -47,7 +46,8 @@ class PlaygroundPage {
   #editor;
   #results;
   #batches;
-  #verdicts; // verdicts.js, loaded with the results view
+  #verdicts; // verdicts.js and figures.js, loaded with the results view
+  #figures;
   #caps; // as they were when the page started (the presets' first workloads)
   #linkTimer = 0;
   #resultsLoaded = null; // the promise of the results view, once asked for
@@ -112,13 +112,19 @@ class PlaygroundPage {
     });
   }
 
-  /** The results view (rows, timelines, replay, code, charts), the batch runner that fills it and the verdicts, loaded once. */
+  /**
+   * The results view (rows, timelines, replay, code, charts), the batch runner that fills it,
+   * the verdicts and the sentences of what ran, loaded once.
+   */
   #loadResults() {
-    this.#resultsLoaded ??= Promise.all([import('../views/results.js'), import('../shared/verdicts.js')]).then(([{ createResults }, verdicts]) => {
+    this.#resultsLoaded ??= Promise.all([
+      import('../views/results.js'), import('../shared/verdicts.js'), import('../shared/figures.js'),
+    ]).then(([{ createResults }, verdicts, figures]) => {
       this.#results = createResults(this.#ui.el.results, { onCursor: (cursor) => this.#cursorMoved(cursor) });
       page.replay = this.#results.replay;
       this.#batches = createBatchRunner(this.#pg, this.#results, { bars: true });
       this.#verdicts = verdicts;
+      this.#figures = figures;
     });
     return this.#resultsLoaded;
   }
@@ -252,7 +258,7 @@ class PlaygroundPage {
         },
         onRunEnd: ({ result, smoothness, baseline }) => {
           page.lastResult = result;
-          this.#ui.say(describeRun(result, baseline, smoothness));
+          this.#ui.say(this.#figures.describeRun(result, baseline, smoothness));
         },
       });
       this.#showBatch(batch);
@@ -279,8 +285,8 @@ class PlaygroundPage {
       this.#ui.el.verdict.textContent = page.verdict;
     }
     // Under the verdict (which a screen reader hears: it is live), every run's wall time.
-    if (batch.complete && batch.runs.length > 1) this.#ui.say(describeBatch(batch.runs));
-    else if (!batch.complete) this.#ui.say(batch.runs.length ? `Cancelled: ${describeBatch(batch.runs)}` : 'Cancelled before it started.');
+    if (batch.complete && batch.runs.length > 1) this.#ui.say(this.#figures.describeBatch(batch.runs));
+    else if (!batch.complete) this.#ui.say(batch.runs.length ? `Cancelled: ${this.#figures.describeBatch(batch.runs)}` : 'Cancelled before it started.');
   }
 
   /** Something starts running: only one thing at a time; the results in view on a phone. */

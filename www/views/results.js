@@ -6,7 +6,8 @@
 import { createReplay } from './replay.js';
 import { createTimeline } from './timeline.js';
 import { drawChart } from './charts.js';
-import { hasArrivals, percent, runFigures, seconds } from '../shared/metrics.js';
+import { runFigures } from '../shared/figures.js';
+import { hasArrivals, percent, seconds } from '../shared/metrics.js';
 
 function el(tag, props = {}, ...children) {
   const node = Object.assign(document.createElement(tag), props);
