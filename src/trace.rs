@@ -598,7 +598,9 @@ fn in_words(value: &serde_json::Value) -> String {
         Value::String(s) => format!("\"{}\"", crate::workload::shorten(s)),
         Value::Array(items) => format!("a list of {}", items.len()),
         Value::Object(_) => "an object".into(),
-        other => crate::workload::shorten(&other.to_string()),
+        Value::Number(n) => crate::workload::shorten(&n.to_string()),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "null".into(),
     }
 }
 
@@ -611,7 +613,7 @@ pub fn chrome_trace_json(
     spans: &[Span],
     group_names: &[String],
     lock_names: &[String],
-) -> String {
+) -> serde_json::Result<String> {
     use serde_json::json;
     const PID: u32 = 1;
     let mut events = vec![
@@ -671,7 +673,8 @@ pub fn chrome_trace_json(
             "args": { "task": span.task, "group": group, "step": span.step },
         }));
     }
-    json!({ "traceEvents": events, "displayTimeUnit": "ms" }).to_string()
+    // `to_string`, not the Value's Display: the module has that writer anyway.
+    serde_json::to_string(&json!({ "traceEvents": events, "displayTimeUnit": "ms" }))
 }
 
 #[cfg(test)]
@@ -870,7 +873,8 @@ mod tests {
             &spans,
             &["download".into(), "resize".into()],
             &[],
-        );
+        )
+        .unwrap();
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
         let events = v["traceEvents"].as_array().unwrap();
         let names: Vec<&str> = events
@@ -913,7 +917,8 @@ mod tests {
                 ..span(0, 1, SpanKind::Cpu, 1.0, 2.0)
             },
         ];
-        let json = chrome_trace_json("run", &[], &spans, &[], &["A".to_string(), "B".to_string()]);
+        let json = chrome_trace_json("run", &[], &spans, &[], &["A".to_string(), "B".to_string()])
+            .unwrap();
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
         let names: Vec<&str> = v["traceEvents"]
             .as_array()

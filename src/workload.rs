@@ -1010,7 +1010,7 @@ fn describe(value: &Value) -> String {
         Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), number),
         Value::Array(_) => "a list".into(),
         Value::Object(_) => "an object".into(),
-        other => other.to_string(),
+        Value::Bool(b) => b.to_string(),
     }
 }
 

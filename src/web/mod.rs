@@ -240,7 +240,9 @@ impl Engine {
                 (s.name().to_string(), ms.into())
             })
             .collect();
-        Ok(serde_json::Value::Object(predictions).to_string())
+        Ok(serde_json::to_string(&serde_json::Value::Object(
+            predictions,
+        ))?)
     }
 
     /// The lanes a run of this workload will report, as JSON `[{id, name}]`, before it starts.
@@ -361,7 +363,7 @@ impl Engine {
             &result.spans,
             &result.group_names,
             &result.lock_names,
-        ))
+        )?)
     }
 }
 
@@ -407,7 +409,7 @@ fn plan(workload_json: &str, stand_ins: &str) -> Result<Plan, WorkloadError> {
 fn result_json(result: &RunResult, run_id: u32) -> Result<String, JsError> {
     let mut value = serde_json::to_value(result)?;
     value["runId"] = run_id.into();
-    Ok(value.to_string())
+    Ok(serde_json::to_string(&value)?)
 }
 
 /// A run in progress (or finished): watch it, cancel it, await its result.
