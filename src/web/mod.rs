@@ -229,17 +229,16 @@ impl Engine {
     pub fn predict(&self, workload_json: &str, stand_ins: &str) -> Result<String, JsError> {
         let plan = plan(workload_json, stand_ins)?;
         let host = self.host.borrow();
-        let predictions: serde_json::Map<String, serde_json::Value> = Strategy::ALL
-            .iter()
-            .map(|&s| {
-                let (ran, _) = effective(s, &host);
-                let workers = ran
-                    .pool()
-                    .map_or(1, |pool| plan.workload.threads.min(host.workers(pool)));
-                let ms = predicted_ms(&plan.workload, &plan.tasks, ran, workers, host.cores);
-                (s.name().to_string(), ms.into())
-            })
-            .collect();
+        // Inserted one by one: collecting into the map would bring a sort of its own.
+        let mut predictions = serde_json::Map::new();
+        for &s in &Strategy::ALL {
+            let (ran, _) = effective(s, &host);
+            let workers = ran
+                .pool()
+                .map_or(1, |pool| plan.workload.threads.min(host.workers(pool)));
+            let ms = predicted_ms(&plan.workload, &plan.tasks, ran, workers, host.cores);
+            predictions.insert(s.name().to_string(), ms.into());
+        }
         Ok(serde_json::to_string(&serde_json::Value::Object(
             predictions,
         ))?)
