@@ -570,7 +570,7 @@ fn value_difference(
             let keys = k.keys().chain(g.keys().filter(|key| !k.contains_key(*key)));
             keys.into_iter().find_map(|key| {
                 let field = format!("{path}.{}", crate::workload::shorten(key));
-                match (k.get(key), g.get(key)) {
+                match (k.get(key.as_str()), g.get(key.as_str())) {
                     (Some(k), Some(g)) => value_difference(&field, k, g),
                     (Some(k), None) => Some(Difference {
                         field,

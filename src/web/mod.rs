@@ -248,9 +248,18 @@ impl Engine {
     pub fn lanes(&self, workload_json: &str, stand_ins: &str) -> Result<String, JsError> {
         let workload =
             Workload::from_door(workload_json, stand_ins_of(stand_ins)?, &Limits::DEFAULT)?;
-        let lanes: Vec<serde_json::Value> = runner::lanes(workload.strategy, &self.host.borrow())
+        /// A lane as this JSON lists it.
+        #[derive(serde::Serialize)]
+        struct IdAndName {
+            id: crate::trace::Lane,
+            name: String,
+        }
+        let lanes: Vec<IdAndName> = runner::lanes(workload.strategy, &self.host.borrow())
             .into_iter()
-            .map(|l| serde_json::json!({ "id": l.id, "name": l.name }))
+            .map(|l| IdAndName {
+                id: l.id,
+                name: l.name,
+            })
             .collect();
         Ok(serde_json::to_string(&lanes)?)
     }
