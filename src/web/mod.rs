@@ -355,8 +355,7 @@ impl Engine {
         })?;
         let given: serde_json::Value = serde_json::from_str(result_json)
             .map_err(|e| JsError::new(&format!("exportTrace: the result is not JSON ({e})")))?;
-        let mut expected = serde_json::to_value(result)?;
-        expected["runId"] = (*run_id).into();
+        let expected = result_value(result, *run_id)?;
         if let Some(d) = first_difference(&expected, &result.spans, &given, &spans) {
             return Err(JsError::new(&format!(
                 "exportTrace: {} differs from run {run_id}: {} here, {} in the run (the result was \
@@ -415,9 +414,18 @@ fn plan(workload_json: &str, stand_ins: &str) -> Result<Plan, WorkloadError> {
 
 /// A result as JSON, with its run's id (the spans go to JS packed: see `spansSince`).
 fn result_json(result: &RunResult, run_id: u32) -> Result<String, JsError> {
+    Ok(serde_json::to_string(&result_value(result, run_id)?)?)
+}
+
+/// A result as a JSON value, with its run's id: what [`result_json`] writes, and what
+/// [`Engine::chrome_trace`] checks a copy against.
+fn result_value(result: &RunResult, run_id: u32) -> serde_json::Result<serde_json::Value> {
     let mut value = serde_json::to_value(result)?;
-    value["runId"] = run_id.into();
-    Ok(serde_json::to_string(&value)?)
+    // Inserted, not indexed: `value["runId"]` brings a panic that names a value's type.
+    if let Some(fields) = value.as_object_mut() {
+        fields.insert("runId".into(), run_id.into());
+    }
+    Ok(value)
 }
 
 /// A run in progress (or finished): watch it, cancel it, await its result.
