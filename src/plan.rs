@@ -2,22 +2,23 @@
 //! applied) and the span budget the trace is sized to, checked against its limit.
 
 use crate::workload::{CounterSync, FieldError, Limits, Workload, WorkloadError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// How long a thread computes under the global lock before it lets another one take it:
 /// CPython's default switch interval (`sys.getswitchinterval()` is 0.005 s).
 pub const SWITCH_INTERVAL_MS: f64 = 5.0;
 
 /// One step of a task: `cpu_ms` of computing, then `io_ms` of waiting.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Step {
     pub cpu_ms: f64,
     pub io_ms: f64,
 }
 
-/// One task, ready to run (and to send to a process: it crosses as JSON).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// One task, ready to run (and to send to a process: it crosses as JSON, read by
+/// [`crate::strategy::ProcessJob::from_json`]).
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Task {
     /// Position over all groups, from 0.
@@ -30,11 +31,10 @@ pub struct Task {
     pub arrival_ms: f64,
     pub steps: Vec<Step>,
     /// Times it adds 1 to the run's shared counter, spread over its work.
-    #[serde(default)]
     pub increments: u32,
     /// The named locks it takes, in order: indices in the run's lock names
     /// ([`Workload::lock_names`]).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub locks: Vec<u16>,
 }
 

@@ -570,7 +570,7 @@ fn value_difference(
             let keys = k.keys().chain(g.keys().filter(|key| !k.contains_key(*key)));
             keys.into_iter().find_map(|key| {
                 let field = format!("{path}.{}", crate::workload::shorten(key));
-                match (k.get(key), g.get(key)) {
+                match (k.get(key.as_str()), g.get(key.as_str())) {
                     (Some(k), Some(g)) => value_difference(&field, k, g),
                     (Some(k), None) => Some(Difference {
                         field,
@@ -598,7 +598,9 @@ fn in_words(value: &serde_json::Value) -> String {
         Value::String(s) => format!("\"{}\"", crate::workload::shorten(s)),
         Value::Array(items) => format!("a list of {}", items.len()),
         Value::Object(_) => "an object".into(),
-        other => crate::workload::shorten(&other.to_string()),
+        Value::Number(n) => crate::workload::shorten(&n.to_string()),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "null".into(),
     }
 }
 
@@ -611,22 +613,25 @@ pub fn chrome_trace_json(
     spans: &[Span],
     group_names: &[String],
     lock_names: &[String],
-) -> String {
-    use serde_json::json;
-    const PID: u32 = 1;
-    let mut events = vec![
-        json!({ "ph": "M", "pid": PID, "tid": 0, "name": "process_name",
-        "args": { "name": title } }),
-    ];
+) -> serde_json::Result<String> {
+    let mut events = vec![TraceEvent::metadata(
+        0,
+        "process_name",
+        EventArgs::Name { name: title },
+    )];
     for lane in lanes {
-        events.push(
-            json!({ "ph": "M", "pid": PID, "tid": lane.id, "name": "thread_name",
-            "args": { "name": lane.name } }),
-        );
-        events.push(
-            json!({ "ph": "M", "pid": PID, "tid": lane.id, "name": "thread_sort_index",
-            "args": { "sort_index": lane.id } }),
-        );
+        events.push(TraceEvent::metadata(
+            lane.id,
+            "thread_name",
+            EventArgs::Name { name: &lane.name },
+        ));
+        events.push(TraceEvent::metadata(
+            lane.id,
+            "thread_sort_index",
+            EventArgs::SortIndex {
+                sort_index: lane.id,
+            },
+        ));
     }
     for span in spans {
         let group = group_names
@@ -665,13 +670,87 @@ pub fn chrome_trace_json(
                 }
             }
         };
-        events.push(json!({
-            "ph": "X", "pid": PID, "tid": span.lane, "name": name, "cat": span.kind.name(),
-            "ts": span.start * 1e3, "dur": span.duration() * 1e3,
-            "args": { "task": span.task, "group": group, "step": span.step },
-        }));
+        events.push(TraceEvent {
+            args: EventArgs::Span {
+                group,
+                step: span.step,
+                task: span.task,
+            },
+            cat: Some(span.kind.name()),
+            dur: Some(span.duration() * 1e3),
+            name: name.into(),
+            ph: "X",
+            pid: TraceEvent::PID,
+            tid: span.lane,
+            ts: Some(span.start * 1e3),
+        });
     }
-    json!({ "traceEvents": events, "displayTimeUnit": "ms" }).to_string()
+    serde_json::to_string(&TraceFile {
+        display_time_unit: "ms",
+        trace_events: events,
+    })
+}
+
+/// A Chrome trace file, serialized as it is declared: the fields of each object in the order
+/// of their names (as the trace was written when it was a `serde_json::Value`, whose objects
+/// sort their keys), so an export is the same text whichever way it is made.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TraceFile<'a> {
+    display_time_unit: &'static str,
+    trace_events: Vec<TraceEvent<'a>>,
+}
+
+/// One event of a Chrome trace: a complete (`X`) event, or a metadata (`M`) one, which has
+/// no category, duration or time.
+#[derive(Serialize)]
+struct TraceEvent<'a> {
+    args: EventArgs<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cat: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dur: Option<f64>,
+    name: std::borrow::Cow<'a, str>,
+    ph: &'static str,
+    pid: u32,
+    tid: Lane,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ts: Option<f64>,
+}
+
+impl<'a> TraceEvent<'a> {
+    /// Every event is in one process.
+    const PID: u32 = 1;
+
+    fn metadata(tid: Lane, name: &'static str, args: EventArgs<'a>) -> TraceEvent<'a> {
+        TraceEvent {
+            args,
+            cat: None,
+            dur: None,
+            name: name.into(),
+            ph: "M",
+            pid: TraceEvent::PID,
+            tid,
+            ts: None,
+        }
+    }
+}
+
+/// An event's `args`: what the viewer shows (a span's), or names (a metadata event's).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum EventArgs<'a> {
+    Name {
+        name: &'a str,
+    },
+    SortIndex {
+        sort_index: Lane,
+    },
+    Span {
+        group: &'a str,
+        step: u16,
+        task: u32,
+    },
 }
 
 #[cfg(test)]
@@ -870,7 +949,8 @@ mod tests {
             &spans,
             &["download".into(), "resize".into()],
             &[],
-        );
+        )
+        .unwrap();
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
         let events = v["traceEvents"].as_array().unwrap();
         let names: Vec<&str> = events
@@ -894,6 +974,30 @@ mod tests {
     }
 
     #[test]
+    fn chrome_trace_text_has_each_objects_keys_in_order_of_their_names() {
+        // As the export was written when it was built as a `serde_json::Value`: an export
+        // made before and one made now are the same text.
+        let lanes = [LaneInfo {
+            id: 0,
+            name: "main".into(),
+            role: LaneRole::Main,
+            busy_ms: 1.0,
+        }];
+        let json = chrome_trace_json(
+            "run",
+            &lanes,
+            &[span(4, 0, SpanKind::Io, 0.5, f64::NAN)],
+            &[],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            json,
+            r#"{"displayTimeUnit":"ms","traceEvents":[{"args":{"name":"run"},"name":"process_name","ph":"M","pid":1,"tid":0},{"args":{"name":"main"},"name":"thread_name","ph":"M","pid":1,"tid":0},{"args":{"sort_index":0},"name":"thread_sort_index","ph":"M","pid":1,"tid":0},{"args":{"group":"task","step":2,"task":4},"cat":"io","dur":null,"name":"task #4 wait","ph":"X","pid":1,"tid":0,"ts":500.0}]}"#
+        );
+    }
+
+    #[test]
     fn chrome_trace_names_locks_their_holders_and_what_an_update_read() {
         let lock = |lock, holder| Detail::Lock { lock, holder };
         let spans = [
@@ -913,7 +1017,8 @@ mod tests {
                 ..span(0, 1, SpanKind::Cpu, 1.0, 2.0)
             },
         ];
-        let json = chrome_trace_json("run", &[], &spans, &[], &["A".to_string(), "B".to_string()]);
+        let json = chrome_trace_json("run", &[], &spans, &[], &["A".to_string(), "B".to_string()])
+            .unwrap();
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
         let names: Vec<&str> = v["traceEvents"]
             .as_array()

@@ -7,7 +7,7 @@
 //! workload is valid (and its plan fits the span budget: see `plan`).
 
 use crate::text::{self, Unicode};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 use std::fmt;
 
@@ -85,7 +85,7 @@ impl Strategy {
 
 /// How the tasks of a run update its shared counter (the group field `increments` says how
 /// many times each task adds 1).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum CounterSync {
     /// Read the counter, do this increment's share of the work, write back what was read plus
@@ -119,7 +119,7 @@ impl CounterSync {
         }
     }
 
-    fn parse(name: &str) -> Option<CounterSync> {
+    pub(crate) fn parse(name: &str) -> Option<CounterSync> {
         CounterSync::ALL.into_iter().find(|s| s.name() == name)
     }
 }
@@ -1010,7 +1010,7 @@ fn describe(value: &Value) -> String {
         Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), number),
         Value::Array(_) => "a list".into(),
         Value::Object(_) => "an object".into(),
-        other => other.to_string(),
+        Value::Bool(b) => b.to_string(),
     }
 }
 

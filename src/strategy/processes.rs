@@ -15,18 +15,20 @@ use super::event_loop::arrival;
 use super::locks::LockTable;
 use super::{cancellable, EventLoop, Halt, RunState};
 use crate::machine::Machine;
-use crate::plan::{pieces, Piece, Task};
+use crate::plan::{pieces, Piece, Step, Task};
 use crate::trace::{Detail, Lane, Span, SpanKind};
 use crate::workload::CounterSync;
 use futures::future::{try_join_all, LocalBoxFuture};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-/// A task for a process, with everything it needs to run it alone. Crosses as JSON.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// A task for a process, with everything it needs to run it alone. Crosses as JSON: written
+/// by serde, read by [`ProcessJob::from_json`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProcessJob {
     pub task: Task,
@@ -41,18 +43,92 @@ pub struct ProcessJob {
     pub posted_at: f64,
     /// The process's machine panics at its first piece of computing (a test forcing a panic:
     /// see [`crate::panic`]); absent otherwise.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub panic: bool,
     /// How the task updates the counter: in the process's own copy (none, atomic, lock), or
     /// by counting on its own and sending the count (message).
-    #[serde(default)]
     pub sync: CounterSync,
     /// The index of the counter's lock among the run's locks (`sync: lock`), if it has one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub counter_lock: Option<u16>,
     /// The first task this process runs in this run: its copy of the counter starts at 0.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub fresh_counter: bool,
+}
+
+impl ProcessJob {
+    /// Reads a job as the page writes it (`serde_json::to_string`), in the process. Through a
+    /// `serde_json::Value`, the module's one reader of JSON (workloads are read that way too):
+    /// serde's derived readers for the job, its task and its steps were 21 KB of the module.
+    /// As serde's would, it takes the defaults of fields left out, reads `null` (or nothing)
+    /// as no `quantum` or `counterLock`, and ignores fields it doesn't know; the error names
+    /// the first field that is missing or of the wrong type.
+    pub fn from_json(text: &str) -> Result<ProcessJob, String> {
+        let job: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let task = field(&job, "task", None, Some)?;
+        let step = |step: &Value| {
+            Some(Step {
+                cpu_ms: step.get("cpuMs")?.as_f64()?,
+                io_ms: step.get("ioMs")?.as_f64()?,
+            })
+        };
+        Ok(ProcessJob {
+            task: Task {
+                id: field(task, "id", None, u32_of)?,
+                group: field(task, "group", None, u16_of)?,
+                data_kb: field(task, "dataKb", None, u32_of)?,
+                arrival_ms: field(task, "arrivalMs", None, Value::as_f64)?,
+                steps: field(task, "steps", None, |steps| {
+                    steps.as_array()?.iter().map(step).collect()
+                })?,
+                increments: field(task, "increments", Some(0), u32_of)?,
+                locks: field(task, "locks", Some(Vec::new()), |locks| {
+                    locks.as_array()?.iter().map(u16_of).collect()
+                })?,
+            },
+            global_lock: field(&job, "globalLock", None, Value::as_bool)?,
+            quantum: field(&job, "quantum", Some(None), |q| nullable(q, Value::as_f64))?,
+            iterations_per_ms: field(&job, "iterationsPerMs", None, Value::as_f64)?,
+            posted_at: field(&job, "postedAt", None, Value::as_f64)?,
+            panic: field(&job, "panic", Some(false), Value::as_bool)?,
+            sync: field(&job, "sync", Some(CounterSync::default()), |sync| {
+                CounterSync::parse(sync.as_str()?)
+            })?,
+            counter_lock: field(&job, "counterLock", Some(None), |l| nullable(l, u16_of))?,
+            fresh_counter: field(&job, "freshCounter", Some(false), Value::as_bool)?,
+        })
+    }
+}
+
+/// Field `key` of `object`, read by `read`: `default` when it is absent, an error naming it
+/// when there is no default or `read` can't read it.
+fn field<'a, T>(
+    object: &'a Value,
+    key: &str,
+    default: Option<T>,
+    read: impl FnOnce(&'a Value) -> Option<T>,
+) -> Result<T, String> {
+    match (object.get(key), default) {
+        (Some(value), _) => read(value),
+        (None, default) => default,
+    }
+    .ok_or_else(|| format!("{key} is missing or of the wrong type"))
+}
+
+/// `None` for null, else what `read` reads (an `Option` field: null is how serde writes none).
+fn nullable<T>(value: &Value, read: impl FnOnce(&Value) -> Option<T>) -> Option<Option<T>> {
+    match value {
+        Value::Null => Some(None),
+        value => read(value).map(Some),
+    }
+}
+
+fn u32_of(value: &Value) -> Option<u32> {
+    value.as_u64()?.try_into().ok()
+}
+
+fn u16_of(value: &Value) -> Option<u16> {
+    value.as_u64()?.try_into().ok()
 }
 
 /// What a process tells the page while it works. Times are on the shared clock.

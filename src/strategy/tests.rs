@@ -593,6 +593,65 @@ fn one_step_job(id: u32, group: u16, data_kb: u32, cpu_ms: f64, io_ms: f64) -> P
 }
 
 #[test]
+fn a_process_job_reads_back_as_the_page_wrote_it() {
+    let every_field = ProcessJob {
+        task: crate::plan::Task {
+            arrival_ms: 12.25,
+            steps: vec![
+                crate::plan::Step {
+                    cpu_ms: 0.1,
+                    io_ms: 1e-7,
+                },
+                crate::plan::Step {
+                    cpu_ms: 300.0,
+                    io_ms: 0.0,
+                },
+            ],
+            increments: 40,
+            locks: vec![2, 0, 65_535],
+            ..one_step_job(u32::MAX, 11, 1024, 1.0, 2.0).task
+        },
+        global_lock: true,
+        quantum: Some(5.0),
+        iterations_per_ms: 481_234.567_8,
+        posted_at: 1_765_000_000_123.456,
+        panic: true,
+        sync: CounterSync::Lock,
+        counter_lock: Some(3),
+        fresh_counter: true,
+    };
+    // The defaults (no panic, no counter lock, ...) are left out of the text.
+    let defaults = one_step_job(0, 0, 0, 1.5, 0.0);
+    for job in [every_field, defaults] {
+        let text = serde_json::to_string(&job).unwrap();
+        assert_eq!(ProcessJob::from_json(&text), Ok(job), "{text}");
+    }
+    // Unknown fields are ignored; a null quantum is none.
+    let text = r#"{"task":{"id":1,"group":0,"dataKb":0,"arrivalMs":0,"steps":[{"cpuMs":2,"ioMs":0}],"x":1},"globalLock":false,"quantum":null,"iterationsPerMs":1,"postedAt":0,"sync":"message"}"#;
+    let job = ProcessJob::from_json(text).unwrap();
+    assert_eq!((job.quantum, job.sync), (None, CounterSync::Message));
+    assert_eq!(job.task.steps[0].cpu_ms, 2.0);
+    let error = |text: &str| ProcessJob::from_json(text).unwrap_err();
+    assert_eq!(
+        error(&text.replace(r#""id":1,"#, "")),
+        "id is missing or of the wrong type"
+    );
+    assert_eq!(
+        error(&text.replace(r#""id":1"#, r#""id":-1"#)),
+        "id is missing or of the wrong type"
+    );
+    assert_eq!(
+        error(&text.replace(r#""message""#, r#""some""#)),
+        "sync is missing or of the wrong type"
+    );
+    assert_eq!(
+        error(&text.replace(r#""cpuMs":2"#, r#""cpuMs":"2""#)),
+        "steps is missing or of the wrong type"
+    );
+    assert!(error("{").contains("EOF"));
+}
+
+#[test]
 fn a_process_task_runs_piece_by_piece_in_chunks_a_cancel_can_come_between() {
     let job = ProcessJob {
         global_lock: true,

@@ -229,27 +229,37 @@ impl Engine {
     pub fn predict(&self, workload_json: &str, stand_ins: &str) -> Result<String, JsError> {
         let plan = plan(workload_json, stand_ins)?;
         let host = self.host.borrow();
-        let predictions: serde_json::Map<String, serde_json::Value> = Strategy::ALL
-            .iter()
-            .map(|&s| {
-                let (ran, _) = effective(s, &host);
-                let workers = ran
-                    .pool()
-                    .map_or(1, |pool| plan.workload.threads.min(host.workers(pool)));
-                let ms = predicted_ms(&plan.workload, &plan.tasks, ran, workers, host.cores);
-                (s.name().to_string(), ms.into())
-            })
-            .collect();
-        Ok(serde_json::Value::Object(predictions).to_string())
+        // Inserted one by one: collecting into the map would bring a sort of its own.
+        let mut predictions = serde_json::Map::new();
+        for &s in &Strategy::ALL {
+            let (ran, _) = effective(s, &host);
+            let workers = ran
+                .pool()
+                .map_or(1, |pool| plan.workload.threads.min(host.workers(pool)));
+            let ms = predicted_ms(&plan.workload, &plan.tasks, ran, workers, host.cores);
+            predictions.insert(s.name().to_string(), ms.into());
+        }
+        Ok(serde_json::to_string(&serde_json::Value::Object(
+            predictions,
+        ))?)
     }
 
     /// The lanes a run of this workload will report, as JSON `[{id, name}]`, before it starts.
     pub fn lanes(&self, workload_json: &str, stand_ins: &str) -> Result<String, JsError> {
         let workload =
             Workload::from_door(workload_json, stand_ins_of(stand_ins)?, &Limits::DEFAULT)?;
-        let lanes: Vec<serde_json::Value> = runner::lanes(workload.strategy, &self.host.borrow())
+        /// A lane as this JSON lists it.
+        #[derive(serde::Serialize)]
+        struct IdAndName {
+            id: crate::trace::Lane,
+            name: String,
+        }
+        let lanes: Vec<IdAndName> = runner::lanes(workload.strategy, &self.host.borrow())
             .into_iter()
-            .map(|l| serde_json::json!({ "id": l.id, "name": l.name }))
+            .map(|l| IdAndName {
+                id: l.id,
+                name: l.name,
+            })
             .collect();
         Ok(serde_json::to_string(&lanes)?)
     }
@@ -345,8 +355,7 @@ impl Engine {
         })?;
         let given: serde_json::Value = serde_json::from_str(result_json)
             .map_err(|e| JsError::new(&format!("exportTrace: the result is not JSON ({e})")))?;
-        let mut expected = serde_json::to_value(result)?;
-        expected["runId"] = (*run_id).into();
+        let expected = result_value(result, *run_id)?;
         if let Some(d) = first_difference(&expected, &result.spans, &given, &spans) {
             return Err(JsError::new(&format!(
                 "exportTrace: {} differs from run {run_id}: {} here, {} in the run (the result was \
@@ -361,7 +370,7 @@ impl Engine {
             &result.spans,
             &result.group_names,
             &result.lock_names,
-        ))
+        )?)
     }
 }
 
@@ -405,9 +414,18 @@ fn plan(workload_json: &str, stand_ins: &str) -> Result<Plan, WorkloadError> {
 
 /// A result as JSON, with its run's id (the spans go to JS packed: see `spansSince`).
 fn result_json(result: &RunResult, run_id: u32) -> Result<String, JsError> {
+    Ok(serde_json::to_string(&result_value(result, run_id)?)?)
+}
+
+/// A result as a JSON value, with its run's id: what [`result_json`] writes, and what
+/// [`Engine::chrome_trace`] checks a copy against.
+fn result_value(result: &RunResult, run_id: u32) -> serde_json::Result<serde_json::Value> {
     let mut value = serde_json::to_value(result)?;
-    value["runId"] = run_id.into();
-    Ok(value.to_string())
+    // Inserted, not indexed: `value["runId"]` brings a panic that names a value's type.
+    if let Some(fields) = value.as_object_mut() {
+        fields.insert("runId".into(), run_id.into());
+    }
+    Ok(value)
 }
 
 /// A run in progress (or finished): watch it, cancel it, await its result.

@@ -152,7 +152,7 @@ impl ProcessTaskHandle {
         input: Option<Vec<u8>>,
         ready_at: f64,
     ) -> Result<ProcessTaskHandle, JsError> {
-        let job: ProcessJob = serde_json::from_str(job)
+        let job = ProcessJob::from_json(job)
             .map_err(|e| JsError::new(&format!("not a process job: {e}")))?;
         let mut machine: Arc<dyn Machine> = Arc::new(RealMachine::new(
             PerformanceClock,
