@@ -4,12 +4,11 @@
 // is ready (page/controls.js holds the page's elements and the words that go in them).
 // What the first screen doesn't show loads on first use, by import(), so the bytes before ready
 // are the engine's and the first screen's (issue 22): the results (timelines, replay, the code
-// that ran, charts) and the verdicts (in idle time once ready, or when a run starts), the
-// scaling sweep, the lesson (only with ?lesson=k) and the embed code's panel (page/actions.js).
+// that ran, charts), the batch runner and the verdicts (in idle time once ready, or when a run
+// starts), the scaling sweep, the lesson (only with ?lesson=k) and the embed code's panel (page/actions.js).
 // index.html preloads the static graph only (tests/unit/preload.test.mjs).
 
 import { startPlayground } from '../engine/api.js';
-import { createBatchRunner } from '../shared/batch.js';
 import { PRESETS, presetById } from '../shared/presets.js';
 import {
   couldNotStartWords, presetRuns, readyWords, runningWords, showCancel, startingWords, strategyRuns, warmNumberFormat, whenIdle,
@@ -118,8 +117,9 @@ class PlaygroundPage {
    */
   #loadResults() {
     this.#resultsLoaded ??= Promise.all([
-      import('../views/results.js'), import('../shared/verdicts.js'), import('../shared/figures.js'),
-    ]).then(([{ createResults }, verdicts, figures]) => {
+      import('../views/results.js'), import('../shared/batch.js'),
+      import('../shared/verdicts.js'), import('../shared/figures.js'),
+    ]).then(([{ createResults }, { createBatchRunner }, verdicts, figures]) => {
       this.#results = createResults(this.#ui.el.results, { onCursor: (cursor) => this.#cursorMoved(cursor) });
       page.replay = this.#results.replay;
       this.#batches = createBatchRunner(this.#pg, this.#results, { bars: true });

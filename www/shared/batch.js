@@ -12,21 +12,6 @@
 import { FrameMonitor, InputMonitor } from './smoothness.js';
 import { tasksKey } from './metrics.js';
 
-/**
- * Whether a cancel can reach a run of `workload` (`lanes`: the lanes the engine set it up with),
- * and the words for the Cancel button: a run that computes on the page's thread without ever
- * yielding or waiting leaves nothing on the page able to run, a cancel included, until it ends.
- * `{ can, label, title }`.
- */
-export function cancelFor(lanes, workload) {
-  const onPageThread = lanes.every((lane) => lane.role === 'main');
-  const groups = workload.groups ?? [];
-  const never = onPageThread && !(workload.yieldMs > 0) && groups.some((g) => g.cpuMs > 0) && groups.every((g) => !(g.ioMs > 0));
-  return never
-    ? { can: false, label: 'Can’t cancel: it never yields', title: 'This run computes on the page’s thread without yielding or waiting: nothing on the page can run, a cancel included, until it ends.' }
-    : { can: true, label: 'Cancel', title: '' };
-}
-
 /** Steps per group of a workload, for a cancelled run's timeline (which tasks finished). */
 const stepsOf = (workload) => workload.groups.map((g) => g.steps ?? 1);
 

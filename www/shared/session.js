@@ -2,7 +2,6 @@
 // says the engine is ready (or starting), the line of a run in progress, the Cancel button, the
 // runs of a preset or of every strategy, and the words when the engine could not start.
 
-import { cancelFor } from './batch.js';
 import { runWorkload } from './presets.js';
 
 /** "2 cores (measured)", or as the browser reports them until they are. */
@@ -27,6 +26,21 @@ export function startingWords(caps) {
 export function runningWords({ label, index, count, round = 0, rounds = 1, starting = false }) {
   const where = count > 1 || rounds > 1 ? ` (${index + 1} of ${count}${rounds > 1 ? `, round ${round + 1} of ${rounds}` : ''})` : '';
   return `${starting ? 'Waiting for the worker threads to start, then running' : 'Running'} ${label}${where}…`;
+}
+
+/**
+ * Whether a cancel can reach a run of `workload` (`lanes`: the lanes the engine set it up with),
+ * and the words for the Cancel button: a run that computes on the page's thread without ever
+ * yielding or waiting leaves nothing on the page able to run, a cancel included, until it ends.
+ * `{ can, label, title }`.
+ */
+function cancelFor(lanes, workload) {
+  const onPageThread = lanes.every((lane) => lane.role === 'main');
+  const groups = workload.groups ?? [];
+  const never = onPageThread && !(workload.yieldMs > 0) && groups.some((g) => g.cpuMs > 0) && groups.every((g) => !(g.ioMs > 0));
+  return never
+    ? { can: false, label: 'Can’t cancel: it never yields', title: 'This run computes on the page’s thread without yielding or waiting: nothing on the page can run, a cancel included, until it ends.' }
+    : { can: true, label: 'Cancel', title: '' };
 }
 
 /** The Cancel button for a run starting on `lanes` (a cancel can't reach a run that never yields). */
