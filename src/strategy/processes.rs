@@ -74,16 +74,16 @@ impl ProcessJob {
         };
         Ok(ProcessJob {
             task: Task {
-                id: field(task, "id", None, u32_of)?,
-                group: field(task, "group", None, u16_of)?,
-                data_kb: field(task, "dataKb", None, u32_of)?,
+                id: field(task, "id", None, whole)?,
+                group: field(task, "group", None, whole)?,
+                data_kb: field(task, "dataKb", None, whole)?,
                 arrival_ms: field(task, "arrivalMs", None, Value::as_f64)?,
                 steps: field(task, "steps", None, |steps| {
                     steps.as_array()?.iter().map(step).collect()
                 })?,
-                increments: field(task, "increments", Some(0), u32_of)?,
+                increments: field(task, "increments", Some(0), whole)?,
                 locks: field(task, "locks", Some(Vec::new()), |locks| {
-                    locks.as_array()?.iter().map(u16_of).collect()
+                    locks.as_array()?.iter().map(whole).collect()
                 })?,
             },
             global_lock: field(&job, "globalLock", None, Value::as_bool)?,
@@ -94,7 +94,7 @@ impl ProcessJob {
             sync: field(&job, "sync", Some(CounterSync::default()), |sync| {
                 CounterSync::parse(sync.as_str()?)
             })?,
-            counter_lock: field(&job, "counterLock", Some(None), |l| nullable(l, u16_of))?,
+            counter_lock: field(&job, "counterLock", Some(None), |l| nullable(l, whole))?,
             fresh_counter: field(&job, "freshCounter", Some(false), Value::as_bool)?,
         })
     }
@@ -123,11 +123,8 @@ fn nullable<T>(value: &Value, read: impl FnOnce(&Value) -> Option<T>) -> Option<
     }
 }
 
-fn u32_of(value: &Value) -> Option<u32> {
-    value.as_u64()?.try_into().ok()
-}
-
-fn u16_of(value: &Value) -> Option<u16> {
+/// A whole number that fits a `T` (an id, a count, a lock's index).
+fn whole<T: TryFrom<u64>>(value: &Value) -> Option<T> {
     value.as_u64()?.try_into().ok()
 }
 
