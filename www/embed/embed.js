@@ -8,7 +8,8 @@ import { createBatchRunner } from '../shared/batch.js';
 import { seconds, speedup, times } from '../shared/metrics.js';
 import { completeWorkload, presetById } from '../shared/presets.js';
 import {
-  couldNotStartWords, presetRuns, readyWords, resetCancel, runningWords, showCancel, startingWords, strategyRuns, warmNumberFormat,
+  couldNotStartWords, loadRunModules, presetRuns, readyWords, resetCancel, runningWords, showCancel, startingWords, strategyRuns,
+  warmNumberFormat,
 } from '../shared/session.js';
 import { urlFor } from '../shared/url-state.js';
 import { cut } from '../shared/text.js';
@@ -135,9 +136,7 @@ class EmbedFrame {
   }
 
   #loadResults() {
-    this.#resultsLoaded ??= Promise.all([
-      import('../views/results.js'), import('../shared/verdicts.js'), import('../shared/figures.js'),
-    ]).then(([{ createResults }, verdicts, figures]) => {
+    this.#resultsLoaded ??= loadRunModules().then(({ createResults, verdicts, figures }) => {
       const { params } = this;
       this.#verdicts = verdicts;
       this.#figures = figures;

@@ -11,7 +11,8 @@
 import { startPlayground } from '../engine/api.js';
 import { PRESETS, presetById } from '../shared/presets.js';
 import {
-  couldNotStartWords, presetRuns, readyWords, runningWords, showCancel, startingWords, strategyRuns, warmNumberFormat, whenIdle,
+  couldNotStartWords, loadRunModules, presetRuns, readyWords, runningWords, showCancel, startingWords, strategyRuns,
+  warmNumberFormat, whenIdle,
 } from '../shared/session.js';
 import { DEFAULT_PRESET, readState, writeState } from '../shared/url-state.js';
 import { renderCapabilities } from '../views/capabilities.js';
@@ -116,10 +117,7 @@ class PlaygroundPage {
    * the verdicts and the sentences of what ran, loaded once.
    */
   #loadResults() {
-    this.#resultsLoaded ??= Promise.all([
-      import('../views/results.js'), import('../shared/batch.js'),
-      import('../shared/verdicts.js'), import('../shared/figures.js'),
-    ]).then(([{ createResults }, { createBatchRunner }, verdicts, figures]) => {
+    this.#resultsLoaded ??= loadRunModules().then(({ createResults, createBatchRunner, verdicts, figures }) => {
       this.#results = createResults(this.#ui.el.results, { onCursor: (cursor) => this.#cursorMoved(cursor) });
       page.replay = this.#results.replay;
       this.#batches = createBatchRunner(this.#pg, this.#results, { bars: true });

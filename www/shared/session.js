@@ -1,6 +1,7 @@
 // What the page and the embed both say and do around the engine, written once: the line that
 // says the engine is ready (or starting), the line of a run in progress, the Cancel button, the
-// runs of a preset or of every strategy, and the words when the engine could not start.
+// runs of a preset or of every strategy, what a run loads once ready, and the words when the
+// engine could not start.
 
 import { runWorkload } from './presets.js';
 
@@ -66,6 +67,16 @@ export function presetRuns(preset, base, caps) {
 /** `base` run with each of `names` (strategies). */
 export function strategyRuns(base, names) {
   return names.map((name) => ({ label: name, workload: { ...base, strategy: name } }));
+}
+
+/**
+ * What a run needs and the first screen doesn't, loaded once the page or the embed is ready (or
+ * when a run starts: issue 22, bytes before ready): the results view, the batch runner, the
+ * verdicts and a run's figures and sentences. `{ createResults, createBatchRunner, verdicts, figures }`.
+ */
+export function loadRunModules() {
+  return Promise.all([import('../views/results.js'), import('./batch.js'), import('./verdicts.js'), import('./figures.js')])
+    .then(([{ createResults }, { createBatchRunner }, verdicts, figures]) => ({ createResults, createBatchRunner, verdicts, figures }));
 }
 
 /** The words when the engine could not start (the page and the embed say them in their status line). */
