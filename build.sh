@@ -236,9 +236,13 @@ build_wasm() {
   fi
   rm -f "${stamp}"
 
+  # --keep-debug: the names tools/dead-closure-shims.mjs reads (wasm-opt drops them after).
   step "generating JS bindings into www/pkg (wasm-bindgen --target web)"
-  wasm-bindgen --target web --out-dir www/pkg "${wasm}"
+  wasm-bindgen --target web --keep-debug --out-dir www/pkg "${wasm}"
   patch_rayon_worker_init
+
+  step "emptying the closure shims wasm-bindgen keeps for nothing (tools/dead-closure-shims.mjs)"
+  node tools/dead-closure-shims.mjs www/pkg/playground_bg.wasm www/pkg/playground_bg.wasm
 
   # npm's binaryen, not Debian's: Debian's wasm-opt 108 breaks the threaded module
   # (`WebAssembly.Table.set(): Argument 1 is invalid` at load).
