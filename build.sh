@@ -396,14 +396,12 @@ build_dist() {
   for file in "${DIST_EXCLUDE[@]}"; do rm -rf "dist/${file:?}"; done
   find dist -name '*.d.ts' -delete
 
-  # What readers load, minified file by file (no bundling: the same modules at the same
-  # addresses, each with a source map for the browser's devtools). Measured by ./build.sh
-  # bench: the JavaScript the page loads, 84 -> 53 KB gzip. www/ stays as written (./build.sh serve).
-  step "minifying dist/'s JavaScript and CSS (esbuild, with source maps)"
-  local sources=()
-  mapfile -t sources < <(find dist -name '*.js' -o -name '*.css' | sort)
-  node_modules/.bin/esbuild "${sources[@]}" --minify --sourcemap --outdir=dist --outbase=dist \
-    --allow-overwrite --log-level=warning
+  # What readers load, minified (each file with a source map for the browser's devtools), and
+  # each page's script bundled with what it imports (tools/minify.mjs says why and what stays
+  # where). Measured by ./build.sh bench: the JavaScript the page loads, 84 -> 53 KB gzip
+  # minified. www/ stays as written (./build.sh serve).
+  step "minifying dist/'s JavaScript and CSS, bundling each page's script (tools/minify.mjs, esbuild)"
+  node tools/minify.mjs dist
 
   # Netlify and Cloudflare Pages read this file; its headers come from serve.json (what
   # ./build.sh serve sends), and docs/embedding.md shows them for nginx, Apache, Caddy and serve.

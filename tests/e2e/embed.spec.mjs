@@ -278,8 +278,16 @@ test('dist/ served with its _headers behaves like the dev server', async ({ page
     expect((await request.get(`${DIST}${devOnly}`)).status(), devOnly).toBe(404);
   }
 
-  // The full page: isolated, threads on, a parallel run spreads over the workers.
+  // The full page: isolated, threads on, a parallel run spreads over the workers. Its script is
+  // one bundle (tools/minify.mjs): before ready it loads no module as www/ lays them out, and
+  // every module it preloads is there.
+  const loaded = [];
+  page.on('request', (r) => loaded.push(new URL(r.url()).pathname));
   await openPlayground(page, DIST);
+  expect(loaded.filter((path) => /^\/(shared|views|engine)\//.test(path))).toEqual([]);
+  const preloaded = await page.evaluate(() => [...document.querySelectorAll('link[rel=modulepreload]')].map((l) => l.getAttribute('href')));
+  expect(preloaded).toContain('pkg/playground.js');
+  for (const href of preloaded) expect((await request.get(`${DIST}/${href}`)).status(), href).toBe(200);
   const caps = await page.evaluate(() => window.playground.capabilities);
   expect(caps.crossOriginIsolated).toBe(true);
   expect(caps.threads).toBe(true);
@@ -296,6 +304,11 @@ test('dist/ served with its _headers behaves like the dev server', async ({ page
     return { status: result.status, lanes: new Set(result.spans.filter((s) => s.lane !== 0).map((s) => s.lane)).size };
   });
   expect(processes).toEqual({ status: 'completed', lanes: 2 });
+  // What loads on first use comes in chunks of the bundle: a preset's batch and its verdict.
+  await page.click('button[data-preset="cpu"]');
+  await page.click('#preset-run');
+  await expect(page.locator('#verdict')).not.toBeEmpty({ timeout: 90_000 });
+  expect(loaded.filter((path) => /^\/(shared|views)\//.test(path))).toEqual([]);
   // What readers load is minified, file by file, each with its source map.
   for (const path of ['/engine/api.js', '/engine/process.js', '/views/timeline.js', '/style.css']) {
     const deployed = await (await request.get(`${DIST}${path}`)).text();

@@ -11,7 +11,9 @@
 
 import { compiledModule, sharedNow } from '../pkg/playground.js';
 
-const PROCESS_SCRIPT = new URL('./process.js', import.meta.url);
+// From the root's folder, not this one's: in dist/ this module is part of a page's bundle, in
+// another folder one level below the root (tools/minify.mjs).
+const PROCESS_SCRIPT = new URL('../engine/process.js', import.meta.url);
 /** A process that hasn't answered a cancel after this long is terminated. */
 const STOP_TIMEOUT_MS = 1000;
 /**
