@@ -86,6 +86,12 @@ test('a tutorial page on another origin: threaded frames, run by message, height
   expect(cpu.verdict).toContain('as fast as one after another');
   expect(cpu.runs.every((r) => !('spans' in r))).toBe(true);
   await expect(page.locator('#says-cpu')).toContainText(/parallel \d\.\dx/);
+  // One figure per run on one screen: the frame's status line and its verdict give the speedup
+  // the host got (the median of the rounds'; the status line once gave the median-wall round's).
+  const parallel = run(cpu, 'parallel').speedup.toFixed(2);
+  await expect(page.frameLocator('#example-cpu').locator('#status'))
+    .toHaveText(cpu.runs.filter((r) => r.strategy !== 'sequential').map((r) => `${r.label} ${r.speedup.toFixed(2)}x`).join(' · '));
+  expect(cpu.verdict).toContain(`${parallel}x`);
 
   const io = await page.evaluate(() => window.tutorial.embeds.io.run());
   expect(io.runs.map((r) => r.label)).toEqual(['sequential', 'concurrent']);

@@ -5,7 +5,7 @@
 
 import { startPlayground } from '../engine/api.js';
 import { createBatchRunner } from '../shared/batch.js';
-import { seconds, speedup, times } from '../shared/metrics.js';
+import { seconds, times } from '../shared/metrics.js';
 import { completeWorkload, presetById } from '../shared/presets.js';
 import {
   couldNotStartWords, loadRunModules, presetRuns, readyWords, resetCancel, runningWords, showCancel, startingWords, strategyRuns,
@@ -327,9 +327,9 @@ class EmbedFrame {
       // seek sent the moment run() resolves finds it (it used to wait for the next frame).
       this.#results?.replay.settle(); // (none: cancelled before the view loaded)
       ui.verdict.textContent = batch.verdict?.text ?? '';
-      ui.status.textContent = batch.complete ? summaryOf(batch.runs) : batch.runs.length ? 'Cancelled.' : '';
       this.state.batch = { runs: batch.runs.map((done) => this.#figures.summarize(done)), verdict: batch.verdict?.text ?? null, claims: batch.verdict?.claims ?? [],
         cancelled: !batch.complete };
+      ui.status.textContent = batch.complete ? summaryOf(this.state.batch.runs) : batch.runs.length ? 'Cancelled.' : '';
       this.#channel.post('result', { id, preset: this.#preset?.id ?? null, ...this.state.batch });
       return batch;
     } catch (error) {
@@ -426,11 +426,14 @@ class EmbedFrame {
   }
 }
 
-/** "concurrent 1.02x · parallel 1.98x": each run against the sequential run of the same tasks (the median round's). */
-function summaryOf(done) {
-  const others = done.filter((d) => d.result.strategy !== 'sequential');
-  const shown = others.length ? others : done;
-  return shown.map((d) => `${d.label} ${d.baseline ? times(speedup(d.baseline, d.result)) : seconds(d.result.wallMs)}`).join(' · ');
+/**
+ * "concurrent 1.02x · parallel 1.98x": each run against the sequential run of the same tasks, the
+ * median of its rounds, as its row, the verdict and the host's `result` give it (`runs`: summaries).
+ */
+function summaryOf(runs) {
+  const others = runs.filter((r) => r.strategy !== 'sequential');
+  const shown = others.length ? others : runs;
+  return shown.map((r) => `${r.label} ${r.speedup !== null ? times(r.speedup) : seconds(r.wallMs)}`).join(' · ');
 }
 
 /** Groups described in words (at most DESCRIBED_GROUPS); a group or field that isn't valid is said to be so, never printed as it is. */

@@ -9,9 +9,9 @@
 //   outcome(s)                                      // 'faster' | 'same' | 'slower' | 'unclear'
 //   slowdowns(runs.parallel, caps)                  // why it computed slower than calibrated
 
-import { computingSpeed, count as plural, mainLaneIds, onWorkers, rangeWords, seconds, times } from './metrics.js';
+import { computingSpeed, count as plural, mainLaneIds, median, onWorkers, rangeWords, seconds, times } from './metrics.js';
 
-export { rangeWords };
+export { median, rangeWords };
 
 /**
  * How far apart two runs must be to call one faster. With several rounds every round must agree
@@ -26,12 +26,6 @@ export const SLOW_COMPUTING = 0.8;
 export const NOISY_SPREAD = 0.25;
 /** Processes that spent more than this share of a run starting up: start-up dominated it. */
 export const STARTUP_SHARE = 0.2;
-
-export function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length === 0 ? NaN : sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 /** `{ median, low, high, n }` of `values`. */
 export function spread(values) {

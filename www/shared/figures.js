@@ -3,8 +3,8 @@
 // results view, once the page is ready (metrics.js has what the first screen needs).
 
 import {
-  computingSpeed, count, efficiency, hasArrivals, mainLaneIds, onWorkers, percent, rangeWords, seconds, speedup,
-  threadsUsed, timerWords, times,
+  computingSpeed, count, efficiency, hasArrivals, mainLaneIds, medianSpeedup, onWorkers, percent, rangeWords, seconds,
+  speedup, threadsUsed, timerWords, times,
 } from './metrics.js';
 
 /** What each way of updating the shared counter does, for the figure's title. */
@@ -52,8 +52,7 @@ export function runFigures(result, smoothness, baseline, rounds = [{ result, bas
   } else if (result.status !== 'completed') {
     add('Speedup', '—', `This run ${result.status === 'deadlocked' ? 'deadlocked and was stopped' : 'was cancelled'}: a run that did not finish has no speedup`);
   } else if (ratios.length) {
-    const mid = [...ratios].sort((a, b) => a - b)[(ratios.length - 1) >> 1];
-    add('Speedup', `${times(mid)}${range(ratios, (a, b) => `${a.toFixed(2)}–${times(b)}`)}`, 'Sequential wall time / this wall time, round by round');
+    add('Speedup', `${times(medianSpeedup(rounds))}${range(ratios, (a, b) => `${a.toFixed(2)}–${times(b)}`)}`, 'Sequential wall time / this wall time, round by round');
   } else {
     add('Speedup', '—', 'No sequential run of these tasks yet: run them sequentially to compare');
   }
@@ -95,11 +94,14 @@ export function runFigures(result, smoothness, baseline, rounds = [{ result, bas
   return figures;
 }
 
-/** The numbers of one run of a batch, without its spans: what the embed tells its host. */
-export function summarize({ label, result, smoothness, baseline }) {
+/**
+ * The numbers of one run of a batch, without its spans: what the embed tells its host. Its figures
+ * are the median round's (`result`), but for `speedup`: the median of every round's (`rounds`).
+ */
+export function summarize({ label, result, smoothness, baseline, rounds = [{ result, baseline }] }) {
   const main = mainLaneIds(result);
   const workerLanes = new Set(result.spans.filter((s) => !main.has(s.lane)).map((s) => s.lane));
-  const s = speedup(baseline, result);
+  const s = medianSpeedup(rounds);
   return {
     label,
     strategy: result.strategy, // what ran: without threads, parallel runs on processes ...

@@ -33,6 +33,22 @@ export function speedup(baseline, result) {
   return baseline && result ? baseline.wallMs / result.wallMs : NaN;
 }
 
+/** The middle of `values` (the mean of the two middle ones when their count is even); NaN for none. */
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length === 0 ? NaN : sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * A run's speedup over its rounds (`[{ result, baseline }]`): the median of each round's own, as
+ * its row, its verdict, the embed's status line and the host's `result` all give it; NaN when
+ * no round has a baseline.
+ */
+export function medianSpeedup(rounds) {
+  return median(rounds.map((r) => speedup(r.baseline, r.result)).filter(Number.isFinite));
+}
+
 /** The threads a run could compute on, as the engine reports it: its workers, or the one event-loop thread. */
 export function threadsUsed(result) {
   return result.threads;
