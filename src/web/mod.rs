@@ -71,6 +71,19 @@ pub fn contract() -> Result<String, JsError> {
     Ok(serde_json::to_string(&crate::contract::contract())?)
 }
 
+/// For tests: ends this module's instance, as a crash does (a trap: `abort`), here or on a worker
+/// of the pool (`on_worker`, once it has started). A trap on any thread ends the instance on all
+/// of them, and every later call throws: the page must say its engine stopped, not hang or fail
+/// in silence (tests/e2e/hostile.spec.mjs).
+#[wasm_bindgen(js_name = crashForTest)]
+pub fn crash_for_test(on_worker: bool) {
+    if on_worker {
+        rayon::spawn(|| std::process::abort());
+    } else {
+        std::process::abort();
+    }
+}
+
 /// The bytes of this module's memory (shared by the page and its worker threads). It grows
 /// and never shrinks: a leak shows as growth run after run (the soak test watches it).
 #[wasm_bindgen(js_name = memoryBytes)]

@@ -295,6 +295,48 @@ test('a panic in the engine ends only its run, with an Error, on any thread; the
   expect(problems.filter((p) => !p.includes('a panic forced by a test'))).toEqual([]);
 });
 
+test('a crash that ends the module (a trap on a worker mid-run, or on the page as it starts) is said, never a hang or a silent page', async ({ page }) => {
+  test.setTimeout(120_000);
+  const problems = watchForErrors(page);
+  // Mid-run, on a worker of the pool: the run ends, with the words (it used to wait for ever:
+  // the page's side of the run waits for workers that are gone).
+  const computing = { strategy: 'parallel', threads: 2, groups: [{ name: 'c', count: 8, cpuMs: 300, ioMs: 0, steps: 1 }] };
+  await openPlayground(page, undefined, `?workload=${encodeURIComponent(JSON.stringify(computing))}`);
+  await page.locator('#run').click();
+  await expect(page.locator('#summary')).toContainText(/Running|Waiting/);
+  await page.evaluate(async () => (await import('/pkg/playground.js')).crashForTest(true));
+  const stopped = /^The engine stopped: its module crashed \(.+\)\. Reload the page to start it again/;
+  await expect(page.locator('#summary')).toContainText(/The run failed: The engine stopped: its module crashed \(.+\)\. Reload the page to start it again/, { timeout: 30_000 });
+  await expect(page.locator('#run')).toBeEnabled();
+  // Every use after it says the same, at once.
+  const after = await page.evaluate(async (w) => {
+    const pg = window.playground;
+    const said = async (call) => { try { await call(); return 'no error'; } catch (e) { return e.message; } };
+    return { run: await said(() => pg.run(w)), predict: await said(() => pg.predict(w)), stopped: pg.capabilities.engineStopped };
+  }, computing);
+  expect(after.run).toMatch(stopped);
+  expect(after.predict).toMatch(stopped);
+  expect(after.stopped).toMatch(/^its module crashed/);
+
+  // As the page starts (once it is ready, while its pool and calibration settle): its status says so.
+  await page.addInitScript(() => {
+    let value;
+    Object.defineProperty(window, 'playground', {
+      configurable: true,
+      get: () => value,
+      set: (pg) => {
+        value = pg;
+        import('/pkg/playground.js').then((m) => { try { m.crashForTest(false); } catch { /* the trap, as expected */ } });
+      },
+    });
+  });
+  await page.goto(`${ISOLATED}/index.html`);
+  await expect(page.locator('#status')).toHaveText(/^The engine stopped: its module crashed \(.+\)\. Reload the page to start it again\.$/, { timeout: 30_000 });
+  // Nothing else uncaught: the trap itself, on the thread it happened on, and wasm-bindgen's
+  // refusal of the callbacks the module had scheduled ("Module terminated") are the crash's own.
+  expect(problems.filter((p) => !/^(unreachable|Module terminated)$/.test(p))).toEqual([]);
+});
+
 /** Link cases: `[name, query, what the page must show]`: it starts, marks and keeps the value. */
 const LINK_CASES = [
   ['groups as text', { workload: { strategy: 'sequential', groups: 'abc' } }, { field: 'groups', text: 'must be a list of task groups, got "abc"' }],

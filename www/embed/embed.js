@@ -170,6 +170,7 @@ class EmbedFrame {
 
   #poolReady(caps, now) {
     if (!this.state.busy) ui.status.textContent = readyWords(now);
+    if (now.engineStopped) return; // (said: nothing more can run)
     this.#lesson?.ready(now);
     if (!this.state.busy && !this.state.batch) this.#followMeasuredCores(now);
   }

@@ -14,6 +14,7 @@ import { ProcessPool } from './processes.js';
 import { describe, groupLabel } from '../shared/text.js';
 
 const BACKGROUND_POLL_MS = 100; // progress cadence when animation frames don't fire
+const CRASH_WATCH_MS = 500; // how often a run looks whether the module has ended under it
 /** Calibrated computing of each piece of the probe that counts the cores workers really get. */
 const CORE_PROBE_MS = 60; // ms
 /**
@@ -82,11 +83,24 @@ async function start() {
   // threads are the parallelism they start when a run needs them; where processes are, once
   // the page is up (settle(), below).
   const processes = typeof Worker === 'function' ? new ProcessPool(wanted) : null;
-  const engine = new Engine(threadsOff ? 0 : wanted, hardwareConcurrency, threadsOff?.reason ?? '', iterationsPerMs,
-    calibratedInMs, processes ?? undefined);
-  const state = { pool: threadsOff ? 'none' : 'starting', threadsOff, coresSeen: null };
+  const state = { pool: threadsOff ? 'none' : 'starting', threadsOff, coresSeen: null, stopped: null };
+  const engine = stopsCleanly(new Engine(threadsOff ? 0 : wanted, hardwareConcurrency, threadsOff?.reason ?? '', iterationsPerMs,
+    calibratedInMs, processes ?? undefined), state);
 
   async function settle() {
+    // A crash as the pool starts can leave it starting for ever (its workers are gone).
+    const work = settleOrStop();
+    work.catch(() => {}); // (raced below; after a crash its own end no longer matters)
+    const crash = whenStopped(() => engine.running);
+    try {
+      await Promise.race([work, crash.stopped]);
+    } catch (error) {
+      if (!state.stopped) throw error; // (stopped: the capabilities say so, and every run)
+    } finally {
+      crash.end();
+    }
+  }
+  async function settleOrStop() {
     if (pool) {
       try {
         await pool;
@@ -96,7 +110,14 @@ async function start() {
         const message = String(error?.message ?? error).replace(/[.\s]+$/, '');
         state.threadsOff = { code: 'pool-failed', reason: `the worker pool did not start: ${message}` };
         state.pool = 'none';
-        engine.poolFailed(state.threadsOff.reason);
+        try {
+          engine.poolFailed(state.threadsOff.reason);
+        } catch (stopped) {
+          // A worker's crash as it started ends the module for every thread (seen under heavy
+          // load: "unreachable" in a worker, then "Module terminated" here).
+          if (state.stopped) state.stopped.reason = `it crashed as its worker threads started (${message})`;
+          throw stopped;
+        }
       }
     } else {
       // Nothing to wait for but the page's first frame: the full calibration below runs on
@@ -340,9 +361,11 @@ class Playground {
   #processes;
   #host;
   #settled = false;
+  #lastCalibration = null;
 
   constructor(engine, terms, processes, whenPoolReady, host) {
     this.#engine = engine;
+    this.#lastCalibration = Object.freeze(JSON.parse(engine.calibrationJson()));
     this.#processes = processes;
     this.#host = host;
     host.state.observeCores = (seen) => this.#observeCores(seen);
@@ -399,8 +422,16 @@ class Playground {
       noPoolCode: state.threadsOff?.code ?? null,
       framed: host.framed,
       timerResolutionMs: host.timerResolutionMs,
-      calibration: Object.freeze(JSON.parse(this.#engine.calibrationJson())),
+      calibration: this.#calibration(),
+      // Why the engine can run nothing more (its module crashed: reload the page), or null.
+      engineStopped: state.stopped?.reason ?? null,
     });
+  }
+
+  /** The kernel's calibration in use (the last one read, once the engine has stopped). */
+  #calibration() {
+    if (!this.#host.state.stopped) this.#lastCalibration = Object.freeze(JSON.parse(this.#engine.calibrationJson()));
+    return this.#lastCalibration;
   }
 
   /**
@@ -489,7 +520,8 @@ class Playground {
       if (this.validate(workload).length) this.#engine.start(json, standIns, trace);
       await this.whenPoolReady; // (a cancel meanwhile: the run below is cancelled as it starts)
     }
-    const handle = this.#engine.start(json, standIns, trace); // throws on invalid input
+    const { state } = this.#host;
+    const handle = stopsCleanly(this.#engine.start(json, standIns, trace), state); // throws on invalid input
     // What the run will be, from the engine's one reading of the workload: its lanes, its
     // ideal time, its groups' names as the engine keeps them (NFC), its strategy and workers.
     const setup = JSON.parse(handle.setup);
@@ -515,7 +547,13 @@ class Playground {
     let listening = Boolean(onProgress);
     const report = () => {
       if (finished) return;
-      const newSpans = drain();
+      let newSpans;
+      try {
+        newSpans = drain();
+      } catch (error) {
+        if (state.stopped) return; // (the crash watch below ends the run, with the words)
+        throw error;
+      }
       try {
         if (listening) onProgress({ spans, newSpans, elapsedMs: handle.elapsedMs(), tasksDone: handle.tasksDone(), tasks });
       } catch (error) {
@@ -527,8 +565,11 @@ class Playground {
     };
     if (onProgress) schedule(report);
 
+    // A crash on another thread ends the module but not this run's promise, which would wait for
+    // ever for workers that are gone.
+    const crash = whenStopped(() => handle.tasksDone());
     try {
-      const result = JSON.parse(await handle.done());
+      const result = JSON.parse(await Promise.race([handle.done(), crash.stopped]));
       finished = true;
       drain();
       result.spans = spans;
@@ -537,8 +578,9 @@ class Playground {
       return result;
     } finally {
       finished = true;
+      crash.end();
       signal?.removeEventListener('abort', cancel);
-      handle.free();
+      if (!state.stopped) handle.free();
     }
   }
 
@@ -565,6 +607,68 @@ class Playground {
     // (Spans that are not a list: the engine says so, once it has found the run.)
     return this.#engine.chromeTrace(runId, json, Array.isArray(spans) ? this.#pack(spans, fields.groupNames, runId) : undefined);
   }
+}
+
+/**
+ * The wasm module ended for good: a trap on any thread (a worker's included: they share the
+ * instance's memory, where wasm-bindgen marks it terminated) makes every later call throw.
+ */
+function isTerminated(error) {
+  return error instanceof WebAssembly.RuntimeError || error?.message === 'Module terminated';
+}
+
+/** The error every use of a stopped engine throws: what happened, and what the reader can do. */
+function stoppedError(state) {
+  return new Error(`The engine stopped: ${state.stopped.reason}. Reload the page to start it again`);
+}
+
+/**
+ * `target` (the engine, a run's handle) with every method call guarded: once the module has
+ * ended (`isTerminated`), `state.stopped` says why and each call throws `stoppedError`, in place
+ * of wasm-bindgen's "Module terminated" or a bare "unreachable".
+ */
+function stopsCleanly(target, state) {
+  const stop = (error) => {
+    if (!isTerminated(error)) return error;
+    state.stopped ??= { reason: `its module crashed (${String(error?.message ?? error).replace(/[.\s]+$/, '')})` };
+    return stoppedError(state);
+  };
+  const guarded = (call) => {
+    if (state.stopped) throw stoppedError(state);
+    try {
+      const value = call();
+      // (A promise, such as a run's end, rejects the same way.)
+      return value instanceof Promise ? value.catch((error) => { throw stop(error); }) : value;
+    } catch (error) {
+      throw stop(error);
+    }
+  };
+  return new Proxy(target, {
+    get(object, name) {
+      const value = guarded(() => Reflect.get(object, name, object)); // (getters call the module too)
+      return typeof value === 'function' ? (...args) => guarded(() => value.apply(object, args)) : value;
+    },
+  });
+}
+
+/**
+ * `stopped` rejects once the module has ended, found by calling `look` (a guarded call to the
+ * module, which throws from then on) every CRASH_WATCH_MS; `end()` stops looking.
+ */
+function whenStopped(look) {
+  let timer;
+  const stopped = new Promise((_, reject) => {
+    timer = setInterval(() => {
+      try {
+        look();
+      } catch (error) {
+        clearInterval(timer);
+        reject(error);
+      }
+    }, CRASH_WATCH_MS);
+  });
+  stopped.catch(() => {}); // (raced with the work it watches: that race says it)
+  return { stopped, end: () => clearInterval(timer) };
 }
 
 /** Resolves in a new task of the event loop (a message to itself: no timer clamping). */

@@ -166,6 +166,7 @@ class PlaygroundPage {
   #poolReady(now) {
     renderCapabilities(this.#ui.el.capabilities, now);
     this.#ui.status(readyWords(now));
+    if (now.engineStopped) return; // (said: nothing more can run)
     this.lesson?.ready(now);
     if (!page.busy && !page.batch) this.#followMeasuredCores(now);
   }

@@ -11,8 +11,9 @@ function coresWords(caps) {
   return `${caps.cores} ${caps.cores === 1 ? 'core' : 'cores'} (measured)`;
 }
 
-/** The status line once the pool has started (or there is none): what runs where. */
+/** The status line once the pool has started (or there is none): what runs where, or that nothing can. */
 export function readyWords(caps) {
+  if (caps.engineStopped) return `The engine stopped: ${caps.engineStopped}. Reload the page to start it again.`;
   if (caps.threads) return `Ready: ${caps.poolThreads} worker threads on ${coresWords(caps)}.`;
   if (caps.processes) return `Ready, without threads (see below why): parallel runs use up to ${caps.processes} processes, on ${coresWords(caps)}.`;
   return 'Ready, on the page’s thread only.';
