@@ -53,10 +53,13 @@ pub fn run_error(payload: &(dyn Any + Send)) -> String {
 pub const FORCED: &str = "a panic forced by a test";
 
 /// A machine that panics at its first `compute` (wherever that runs: the page's thread, a
-/// worker, a process), then works as `inner` does. Only for proving that a panic is caught.
+/// worker, a process), then works as `inner` does. Only for proving that a panic is caught; or,
+/// made by [`PanickingMachine::crashing`], that a crash is said (it aborts there instead: in the
+/// browser a trap, which ends the module's instance on every thread; a process panics).
 pub struct PanickingMachine {
     inner: Arc<dyn Machine>,
     armed: AtomicBool,
+    abort: bool,
 }
 
 impl PanickingMachine {
@@ -64,6 +67,14 @@ impl PanickingMachine {
         PanickingMachine {
             inner,
             armed: AtomicBool::new(true),
+            abort: false,
+        }
+    }
+
+    pub fn crashing(inner: Arc<dyn Machine>) -> PanickingMachine {
+        PanickingMachine {
+            abort: true,
+            ..PanickingMachine::new(inner)
         }
     }
 }
@@ -74,6 +85,9 @@ impl Machine for PanickingMachine {
     }
     fn compute(&self, ms: f64, cancel: &Cancel) -> Result<(), Cancelled> {
         if self.take_forced_panic() {
+            if self.abort {
+                std::process::abort();
+            }
             panic!("{FORCED}");
         }
         self.inner.compute(ms, cancel)

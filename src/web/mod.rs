@@ -71,19 +71,6 @@ pub fn contract() -> Result<String, JsError> {
     Ok(serde_json::to_string(&crate::contract::contract())?)
 }
 
-/// For tests: ends this module's instance, as a crash does (a trap: `abort`), here or on a worker
-/// of the pool (`on_worker`, once it has started). A trap on any thread ends the instance on all
-/// of them, and every later call throws: the page must say its engine stopped, not hang or fail
-/// in silence (tests/e2e/hostile.spec.mjs).
-#[wasm_bindgen(js_name = crashForTest)]
-pub fn crash_for_test(on_worker: bool) {
-    if on_worker {
-        rayon::spawn(|| std::process::abort());
-    } else {
-        std::process::abort();
-    }
-}
-
 /// The bytes of this module's memory (shared by the page and its worker threads). It grows
 /// and never shrinks: a leak shows as growth run after run (the soak test watches it).
 #[wasm_bindgen(js_name = memoryBytes)]
@@ -115,6 +102,8 @@ pub struct Engine {
     next_run_id: Cell<u32>,
     /// The next run's machine panics at its first piece of computing ([`Engine::panic_next_run`]).
     panic_next_run: Cell<bool>,
+    /// The next run's machine aborts there instead ([`Engine::crash_next_run`]).
+    crash_next_run: Cell<bool>,
 }
 
 // The build unwinds on a panic (see `crate::panic`), and wasm-bindgen catches it at every
@@ -166,6 +155,7 @@ impl Engine {
             kept: Rc::new(RefCell::new(Archive::new(KEPT_RUNS, KEPT_SPANS))),
             next_run_id: Cell::new(1),
             panic_next_run: Cell::new(false),
+            crash_next_run: Cell::new(false),
         })
     }
 
@@ -299,7 +289,9 @@ impl Engine {
             ));
         }
         let mut machine: Arc<dyn Machine> = self.machine.clone();
-        if self.panic_next_run.replace(false) {
+        if self.crash_next_run.replace(false) {
+            machine = Arc::new(PanickingMachine::crashing(machine));
+        } else if self.panic_next_run.replace(false) {
             machine = Arc::new(PanickingMachine::new(machine));
         }
         let run = PreparedRun::new(plan, &self.host.borrow(), machine, traced);
@@ -340,6 +332,14 @@ impl Engine {
     #[wasm_bindgen(js_name = panicNextRun)]
     pub fn panic_next_run(&self) {
         self.panic_next_run.set(true);
+    }
+
+    /// For tests: the next run crashes at its first piece of computing (a trap, on the page's
+    /// thread or a worker thread), which ends this module's instance on every thread: every
+    /// later call throws, and the page must say its engine stopped, not hang or fail in silence.
+    #[wasm_bindgen(js_name = crashNextRun)]
+    pub fn crash_next_run(&self) {
+        self.crash_next_run.set(true);
     }
 
     /// The spans of a finished run (by the `runId` of its result) as Chrome trace event JSON,

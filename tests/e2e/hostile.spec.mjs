@@ -295,16 +295,15 @@ test('a panic in the engine ends only its run, with an Error, on any thread; the
   expect(problems.filter((p) => !p.includes('a panic forced by a test'))).toEqual([]);
 });
 
-test('a crash that ends the module (a trap on a worker mid-run, or on the page as it starts) is said, never a hang or a silent page', async ({ page }) => {
+test('a crash that ends the module (a trap on a worker, in a run or as the page starts) is said, never a hang or a silent page', async ({ page }) => {
   test.setTimeout(120_000);
   const problems = watchForErrors(page);
-  // Mid-run, on a worker of the pool: the run ends, with the words (it used to wait for ever:
+  // In a run, on a worker of the pool: the run ends, with the words (it used to wait for ever:
   // the page's side of the run waits for workers that are gone).
   const computing = { strategy: 'parallel', threads: 2, groups: [{ name: 'c', count: 8, cpuMs: 300, ioMs: 0, steps: 1 }] };
   await openPlayground(page, undefined, `?workload=${encodeURIComponent(JSON.stringify(computing))}`);
+  await page.evaluate(() => window.playground.crashNextRun());
   await page.locator('#run').click();
-  await expect(page.locator('#summary')).toContainText(/Running|Waiting/);
-  await page.evaluate(async () => (await import('/pkg/playground.js')).crashForTest(true));
   const stopped = /^The engine stopped: its module crashed \(.+\)\. Reload the page to start it again/;
   await expect(page.locator('#summary')).toContainText(/The run failed: The engine stopped: its module crashed \(.+\)\. Reload the page to start it again/, { timeout: 30_000 });
   await expect(page.locator('#run')).toBeEnabled();
@@ -318,7 +317,8 @@ test('a crash that ends the module (a trap on a worker mid-run, or on the page a
   expect(after.predict).toMatch(stopped);
   expect(after.stopped).toMatch(/^its module crashed/);
 
-  // As the page starts (once it is ready, while its pool and calibration settle): its status says so.
+  // As the page starts: once it is ready, while its pool starts, the probe of its cores (a run
+  // on the workers) crashes: its status says so (it said "Starting 4 worker threads..." for ever).
   await page.addInitScript(() => {
     let value;
     Object.defineProperty(window, 'playground', {
@@ -326,7 +326,7 @@ test('a crash that ends the module (a trap on a worker mid-run, or on the page a
       get: () => value,
       set: (pg) => {
         value = pg;
-        import('/pkg/playground.js').then((m) => { try { m.crashForTest(false); } catch { /* the trap, as expected */ } });
+        pg.crashNextRun();
       },
     });
   });

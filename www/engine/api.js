@@ -484,6 +484,15 @@ class Playground {
     this.#engine.panicNextRun();
   }
 
+  /**
+   * For tests: the next run crashes at its first piece of computing (a trap, on the page's
+   * thread or a worker's), which ends the module for good: the run and every use after it
+   * throw "The engine stopped: ...", and `capabilities.engineStopped` says why.
+   */
+  crashNextRun() {
+    this.#engine.crashNextRun();
+  }
+
   /** Whether a run is in progress (the engine runs one at a time). */
   get running() {
     return this.#engine.running;
