@@ -249,6 +249,27 @@ test('with an origin allowlist, a page that is not on it gets no answer', async 
   expect(warnings.some((w) => w.includes(`ignored a message from ${HOST}: not in origin=https://tutorial.example`))).toBe(true);
 });
 
+test('a cancel that comes while the frame still loads its batch runner ends the run before it starts; the next run works', async ({ page }) => {
+  // The results view and the batch runner load once the frame is ready: held back here, a run
+  // and a cancel both come before them.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route('**/views/results.js', async (route) => { await held; await route.continue(); });
+  await openHostPage(page, 'cancel-early.html', `<iframe id="f" src="${ISOLATED}/embed.html?preset=io" style="width:100%;height:600px;border:0"></iframe>`);
+  await waitForMessage(page, 'ready', { timeout: READY_MS });
+  await postToFrame(page, 'f', { type: 'run', id: 'early' });
+  await postToFrame(page, 'f', { type: 'cancel' });
+  release();
+  const early = await waitForMessage(page, 'result', { id: 'early' });
+  expect([early.data.cancelled, early.data.runs]).toEqual([true, []]);
+  expect((await received(page, 'progress')).length).toBe(0);
+  await postToFrame(page, 'f', { type: 'run', id: 'next' });
+  const next = await waitForMessage(page, 'result', { id: 'next' });
+  expect(next.data.cancelled).toBe(false);
+  expect(next.data.runs.length).toBeGreaterThan(1);
+  expect(next.data.runs.every((r) => r.status === 'completed')).toBe(true);
+});
+
 test('a frame without isolation runs parallel work on processes and offers a new tab for threads', async ({ page }) => {
   // What Firefox and Safari do with an embed on a plain page: no Document-Isolation-Policy.
   await openHostPage(page, 'no-threads.html', `<iframe id="f" src="${PLAIN}/embed.html?preset=cpu&amp;strategies=sequential,parallel&amp;theme=dark&amp;compact=1" style="width:100%;height:600px;border:0"></iframe>`);

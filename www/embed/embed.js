@@ -4,7 +4,6 @@
 // listed in the frame, bad messages are ignored with a console warning. See docs/embedding.md.
 
 import { startPlayground } from '../engine/api.js';
-import { createBatchRunner } from '../shared/batch.js';
 import { seconds, times } from '../shared/metrics.js';
 import { completeWorkload, presetById } from '../shared/presets.js';
 import {
@@ -44,7 +43,8 @@ class EmbedFrame {
   #resultsLoaded = null; // the promise of it
   #verdicts = null; // shared/verdicts.js and figures.js, loaded with the results view
   #figures = null;
-  #batches;
+  #batches = null; // shared/batch.js's runner, loaded with the results view
+  #cancelAsked = false; // a cancel came while the runner loaded
   #editor = null;
   #lesson = null; // the lesson's step, with ?lesson=k (embed/lesson-frame.js)
   #preset;
@@ -106,7 +106,6 @@ class EmbedFrame {
     // (A view that fails to load is said by the run that needs it: "The run failed: ...".)
     const view = this.#loadResults();
     view.catch(() => {});
-    this.#batches = createBatchRunner(pg, view);
     if (params.cursorMs !== null) view.then((results) => results.replay.seekWhenReady(params.cursorMs), () => {});
     if (params.editor) {
       this.#editor = new Editor(ui.editor, { strategies: pg.strategies, limits: pg.limits, fields: pg.groupFields, syncs: pg.syncs,
@@ -123,7 +122,7 @@ class EmbedFrame {
     if (!caps.threads) this.#showThreadsOff(caps);
     ui.run.addEventListener('click', () => { if (!this.state.busy && this.#check().length === 0) this.#runBatch(null); });
     // (A lesson's step has its own Run: the reader predicts first.)
-    ui.cancel.addEventListener('click', () => this.#batches.cancel());
+    ui.cancel.addEventListener('click', () => this.#cancel());
     // Runs are taken at once; a run asked for while the pool starts waits for it.
     ui.status.textContent = pg.starting ? startingWords(caps) : readyWords(caps);
     this.#lesson?.ready(caps);
@@ -136,15 +135,22 @@ class EmbedFrame {
   }
 
   #loadResults() {
-    this.#resultsLoaded ??= loadRunModules().then(({ createResults, verdicts, figures }) => {
+    this.#resultsLoaded ??= loadRunModules().then(({ createResults, createBatchRunner, verdicts, figures }) => {
       const { params } = this;
       this.#verdicts = verdicts;
       this.#figures = figures;
       this.#results = createResults(ui.results, { compact: params.compact, replay: params.replay, onCursor: () => this.#cursorMoved() });
+      this.#batches = createBatchRunner(this.#pg, this.#results);
       this.state.replay = this.#results.replay;
       return this.#results;
     });
     return this.#resultsLoaded;
+  }
+
+  /** Cancels the batch in progress; one asked for while its runner loads, as soon as it starts. */
+  #cancel() {
+    if (this.#batches) this.#batches.cancel();
+    else this.#cancelAsked = this.state.busy;
   }
 
   /** The engine could not start: said in the frame and to the host. */
@@ -290,6 +296,7 @@ class EmbedFrame {
    */
   async #runBatch(id, runs = null, plan = null) {
     this.#setBusy(true);
+    this.#cancelAsked = false;
     ui.verdict.textContent = '';
     const preset = this.#strategies ? null : this.#preset; // a list of strategies is not the preset's demo
     const { verdict, rounds, chart } = plan ?? { verdict: (done) => this.#verdict(done), rounds: preset?.rounds ?? 1, chart: preset?.chart ?? 'wall' };
@@ -307,7 +314,8 @@ class EmbedFrame {
       // The frame's own runs are made once the pool is ready: a run asked for while it starts
       // (a host's, at once) gets as many workers as the cores measured, not as the browser said.
       const batchRuns = runs ?? (this.#pg.starting ? (now) => { this.#followMeasuredCores(now); return this.#runs(); } : this.#runs());
-      const batch = await this.#batches.run(batchRuns, {
+      await this.#loadResults(); // (the batch runner comes with the results view)
+      const running = this.#batches.run(batchRuns, {
         verdict,
         rounds,
         chart,
@@ -324,6 +332,8 @@ class EmbedFrame {
           progress({ ...lastProgress, tasksDone: p.tasksDone, tasks: p.tasks, elapsedMs: p.elapsedMs });
         },
       });
+      if (this.#cancelAsked) this.#batches.cancel(); // (asked while the runner loaded)
+      const batch = await running;
       // The batch has ended: its replay is offered before the host hears of the result, so a
       // seek sent the moment run() resolves finds it (it used to wait for the next frame).
       this.#results?.replay.settle(); // (none: cancelled before the view loaded)
@@ -375,7 +385,7 @@ class EmbedFrame {
       setTheme(message.theme);
       post('ready', { id, ...this.#readyFields() });
     } else if (type === 'cancel') {
-      this.#batches.cancel();
+      this.#cancel();
     } else if ((type === 'seek' || type === 'play' || type === 'pause') && !this.state.busy) {
       this.#replayRequest(message);
     } else if (this.state.busy) {
