@@ -336,8 +336,11 @@ test('dist/ served with its _headers behaves like the dev server', async ({ page
   await page.click('#preset-run');
   await expect(page.locator('#verdict')).not.toBeEmpty({ timeout: 90_000 });
   expect(loaded.filter((path) => /^\/(shared|views)\//.test(path))).toEqual([]);
+  // With the stylesheet of what a run shows (views.css, loaded with them): a run's card.
+  expect(loaded).toContain('/views.css');
+  expect(await page.locator('.run').first().evaluate((el) => getComputedStyle(el).borderTopLeftRadius)).toBe('10px');
   // What readers load is minified, file by file, each with its source map.
-  for (const path of ['/engine/api.js', '/engine/process.js', '/views/timeline.js', '/style.css']) {
+  for (const path of ['/engine/api.js', '/engine/process.js', '/views/timeline.js', '/style.css', '/views.css']) {
     const deployed = await (await request.get(`${DIST}${path}`)).text();
     const written = readFileSync(`${ROOT}/www${path}`, 'utf8').length;
     // (Comments make up much of the JavaScript as written; the CSS has few.)

@@ -7,6 +7,7 @@
 //   const m = await measureReplay(pg, { log, status });   // { value, goal, unit, pass, detail }
 
 import { createResults } from '../views/results.js';
+import { loadViewStyles } from '../shared/session.js';
 
 const GOAL_FPS = 57; // frames per second: 60 on a 60 Hz display, less a few for a noisy machine
 const SCRUB_FRAMES = 180; // 3 s at 60 fps
@@ -41,11 +42,11 @@ export async function measureReplay(pg, { log = () => {}, status = () => {} } = 
   const result = await pg.run(WORKLOAD);
   if (result.status !== 'completed') throw new Error(`the 1,000-task run ended ${result.status}`);
 
-  // The page's results view, with the page's stylesheet, as a reader sees it.
+  // The page's results view, with the page's stylesheets, as a reader sees it.
   const style = Object.assign(document.createElement('link'), { rel: 'stylesheet', href: new URL('../style.css', import.meta.url).href });
   const loaded = new Promise((resolve) => { style.onload = resolve; style.onerror = resolve; });
   document.head.append(style);
-  await loaded;
+  await Promise.all([loaded, loadViewStyles()]);
   const root = Object.assign(document.createElement('div'), { className: 'results' });
   root.style.maxWidth = '900px';
   document.body.append(root);

@@ -72,12 +72,25 @@ export function strategyRuns(base, names) {
 
 /**
  * What a run needs and the first screen doesn't, loaded once the page or the embed is ready (or
- * when a run starts: issue 22, bytes before ready): the results view, the batch runner, the
- * verdicts and a run's figures and sentences. `{ createResults, createBatchRunner, verdicts, figures }`.
+ * when a run starts: issue 22, bytes before ready): the results view and its stylesheet, the batch
+ * runner, the verdicts and a run's figures and sentences. `{ createResults, createBatchRunner, verdicts, figures }`.
  */
 export function loadRunModules() {
-  return Promise.all([import('../views/results.js'), import('./batch.js'), import('./verdicts.js'), import('./figures.js')])
+  return Promise.all([import('../views/results.js'), import('./batch.js'), import('./verdicts.js'), import('./figures.js'), loadViewStyles()])
     .then(([{ createResults }, { createBatchRunner }, verdicts, figures]) => ({ createResults, createBatchRunner, verdicts, figures }));
+}
+
+/** views.css: how a run's rows, charts, replay and code look. Resolves once it applies. */
+export function loadViewStyles() {
+  return new Promise((resolve, reject) => {
+    const link = document.createElement('link');
+    link.rel = 'stylesheet';
+    // From the root's folder: in dist/ this module is part of a page's bundle (tools/minify.mjs).
+    link.href = new URL('../views.css', import.meta.url).href;
+    link.onload = () => resolve();
+    link.onerror = () => reject(new Error(`${link.href} did not load`));
+    document.head.append(link);
+  });
 }
 
 /** The words when the engine could not start (the page and the embed say them in their status line). */
