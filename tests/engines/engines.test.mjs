@@ -40,6 +40,7 @@ import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { By } from 'selenium-webdriver';
 import { byLabel, outcome, speedupOver } from '../../www/shared/evidence.js';
+import { threadsOffReason } from '../../www/shared/words.js';
 import {
   ARTIFACTS, ENGINES, HOST, ISOLATED, PLAIN, saveScreenshot, startEngine, startServers,
 } from './webdriver.mjs';
@@ -257,7 +258,9 @@ function checkVerdict(id, { verdict, runs, claims, rounds }, caps) {
     assert.match(verdict, /\d/, `${id}: a verdict from measured runs names numbers: “${verdict}”`);
   } else {
     assert.match(verdict, THREADS_OFF, `${id}: without threads the verdict says so first`);
-    assert.ok(verdict.includes(caps.noPoolReason), `${id}: and says why (${caps.noPoolReason}): “${verdict}”`);
+    // Why, in the words of the notice above it, which fit this browser (WebKitGTK: no shared memory at all).
+    const why = threadsOffReason(caps, caps.userAgent);
+    assert.ok(verdict.includes(`Threads are off here (${why})`), `${id}: and says why (${why}): “${verdict}”`);
     const onProcesses = runs.some((r) => r.requestedStrategy !== r.strategy && r.strategy === 'processes');
     if (onProcesses && !runs.some((r) => r.requestedStrategy === 'hybrid')) {
       assert.match(verdict, /processes/, `${id}: parallel ran as processes, and the verdict says so: “${verdict}”`);
@@ -300,7 +303,7 @@ for (const name of selected) {
         before(async () => {
           figure.readyMs = await openPlayground(session.driver, context);
           figures.push(figure);
-          caps = await session.driver.executeScript('return window.playground.capabilities');
+          caps = await session.driver.executeScript('return { ...window.playground.capabilities, userAgent: navigator.userAgent }');
         });
         afterEach(async () => {
           assert.deepEqual(await pageErrors(session, context), [], 'no page errors');

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ON_WORKERS, PRESET_FRAMES, frameHeight } from '../../www/embed/frame-size.js';
 import { PRESETS, completeWorkload, coreThreads, presetById, runWorkload, workloadChanges } from '../../www/shared/presets.js';
-import { browserEngine, threadsOffWords } from '../../www/shared/words.js';
+import { browserEngine, threadsOffReason, threadsOffWords } from '../../www/shared/words.js';
 import { engineContract } from './contract.mjs';
 
 const CAPS = { cores: 2, hardwareConcurrency: 2, maxThreads: 4, threads: true, processes: 4 };
@@ -73,6 +73,9 @@ test('WebKitGTK is told apart from Safari, and its frame’s notice does not bla
     'workers with their own memory, which get a copy of their input (like Python’s multiprocessing).');
   assert.equal(inGtk.advice, '');
   assert.match(threadsOffWords({ ...caps, noPoolCode: 'not-isolated' }, gtk).why, /^Threads are off: this browser \(WebKitGTK/);
+  // A verdict's brackets give the same reason as the notice above it (they once said "not cross-origin isolated" under it).
+  assert.equal(threadsOffReason(caps, gtk), 'this browser (WebKitGTK, Safari’s engine on Linux) offers no SharedArrayBuffer, even to a cross-origin isolated page');
+  assert.equal(threadsOffReason(caps, safari), 'not cross-origin isolated');
   assert.match(threadsOffWords(caps, safari).why, /Safari’s engine \(WebKit\) can’t isolate a frame inside a page that isn’t isolated itself/);
   assert.match(threadsOffWords(caps, android).advice, /Open the playground in its own tab/);
 });

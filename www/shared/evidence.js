@@ -10,6 +10,7 @@
 //   slowdowns(runs.parallel, caps)                  // why it computed slower than calibrated
 
 import { computingSpeed, count as plural, mainLaneIds, median, onWorkers, rangeWords, seconds, times } from './metrics.js';
+import { threadsOffReason } from './words.js';
 
 export { median, rangeWords };
 
@@ -292,7 +293,7 @@ export function verdictOf(parts, claims, runs, caps) {
   return { text: joinTexts([text, noiseNote(runs), busy]), claims };
 }
 
-/** "Threads are off here (why)": how a verdict starts where there are no threads. */
+/** "Threads are off here (why)": how a verdict starts where there are no threads, in words that fit this browser. */
 export function threadsOffHere(capabilities) {
-  return `Threads are off here (${capabilities?.noPoolReason ?? 'no worker pool'})`;
+  return `Threads are off here (${threadsOffReason(capabilities ?? {})})`;
 }

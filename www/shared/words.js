@@ -47,6 +47,24 @@ export function strategyWords(name) {
 }
 
 /**
+ * WebKitGTK gives no page a SharedArrayBuffer, isolated or not (measured: 2.50): the page around
+ * a frame, or a new tab, is not why it has no threads, and can't give it any.
+ */
+function noSharedMemoryAtAll(caps, engine) {
+  return engine === 'webkitgtk' && (caps.noPoolCode === 'frame-not-isolated' || caps.noPoolCode === 'not-isolated');
+}
+
+/**
+ * Why threads are off, in a few words that fit this browser: what a verdict says in brackets
+ * ("Threads are off here (...)"), as the notice above it says it in full (threadsOffWords).
+ */
+export function threadsOffReason(caps, userAgent = globalThis.navigator?.userAgent ?? '') {
+  const engine = browserEngine(userAgent);
+  if (noSharedMemoryAtAll(caps, engine)) return `${engineName(engine)} offers no SharedArrayBuffer, even to a cross-origin isolated page`;
+  return caps.noPoolReason ?? 'no worker pool';
+}
+
+/**
  * Why threads are off, in words that fit the case (`capabilities.noPoolCode`), and advice
  * only where following it can help: `{ why, advice }`. `processes` says what runs instead.
  * `userAgent`: the browser's (for the words only).
@@ -56,11 +74,9 @@ export function threadsOffWords(caps, userAgent = globalThis.navigator?.userAgen
     ? `Parallel runs use up to ${caps.processes} processes instead: workers with their own memory, which get a copy of their input (like Python’s multiprocessing).`
     : 'Everything runs on the page’s thread.';
   const engine = browserEngine(userAgent);
-  // WebKitGTK gives no page a SharedArrayBuffer, isolated or not (measured: 2.50): the page
-  // around a frame, or a new tab, is not why it has no threads, and can't give it any.
-  if (engine === 'webkitgtk' && (caps.noPoolCode === 'frame-not-isolated' || caps.noPoolCode === 'not-isolated')) {
+  if (noSharedMemoryAtAll(caps, engine)) {
     const where = caps.noPoolCode === 'frame-not-isolated' ? ' in this frame' : '';
-    return { why: `Threads are off${where}: ${engineName(engine)} offers no SharedArrayBuffer, even to a cross-origin isolated page, so wasm threads can’t share memory here. ${instead}`, advice: '' };
+    return { why: `Threads are off${where}: ${threadsOffReason(caps, userAgent)}, so wasm threads can’t share memory here. ${instead}`, advice: '' };
   }
   switch (caps.noPoolCode) {
     case 'frame-not-isolated': {
