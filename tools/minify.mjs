@@ -95,8 +95,9 @@ for (const [page, entry] of Object.entries(PAGES)) {
   const indent = PRELOAD.exec(html)?.[1];
   PRELOAD.lastIndex = 0;
   if (indent === undefined) throw new Error(`${path} has no <link rel="modulepreload"> to replace`);
-  const links = staticImports(entry).map((href) => `${indent}<link rel="modulepreload" href="${href}">\n`).join('');
+  const preloads = staticImports(entry);
+  const links = preloads.map((href) => `${indent}<link rel="modulepreload" href="${href}">\n`).join('');
   let placed = false;
   writeFileSync(path, html.replace(PRELOAD, () => (placed ? '' : ((placed = true), links))));
-  console.log(`  ${page}: ${entry} bundled; preloads ${staticImports(entry).join(', ')}`);
+  console.log(`  ${page}: ${entry} bundled; preloads ${preloads.join(', ')}`);
 }

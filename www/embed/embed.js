@@ -336,7 +336,7 @@ class EmbedFrame {
       const batch = await running;
       // The batch has ended: its replay is offered before the host hears of the result, so a
       // seek sent the moment run() resolves finds it (it used to wait for the next frame).
-      this.#results?.replay.settle(); // (none: cancelled before the view loaded)
+      this.#results.replay.settle();
       ui.verdict.textContent = batch.verdict?.text ?? '';
       this.state.batch = { runs: batch.runs.map((done) => this.#figures.summarize(done)), verdict: batch.verdict?.text ?? null, claims: batch.verdict?.claims ?? [],
         cancelled: !batch.complete };
