@@ -425,20 +425,19 @@ fn plan(workload_json: &str, stand_ins: &str) -> Result<Plan, WorkloadError> {
     )
 }
 
-/// A result as JSON, with its run's id (the spans go to JS packed: see `spansSince`).
+/// A result as JSON, with its run's id (the spans go to JS packed: see `spansSince`): its
+/// fields as serde writes them, then `runId`.
 fn result_json(result: &RunResult, run_id: u32) -> Result<String, JsError> {
-    Ok(serde_json::to_string(&result_value(result, run_id)?)?)
+    let mut json = serde_json::to_string(result)?;
+    // A struct serializes as one object: its closing brace is the last character.
+    json.pop();
+    json.push_str(&format!(",\"runId\":{run_id}}}"));
+    Ok(json)
 }
 
-/// A result as a JSON value, with its run's id: what [`result_json`] writes, and what
-/// [`Engine::chrome_trace`] checks a copy against.
-fn result_value(result: &RunResult, run_id: u32) -> serde_json::Result<serde_json::Value> {
-    let mut value = serde_json::to_value(result)?;
-    // Inserted, not indexed: `value["runId"]` brings a panic that names a value's type.
-    if let Some(fields) = value.as_object_mut() {
-        fields.insert("runId".into(), run_id.into());
-    }
-    Ok(value)
+/// What [`result_json`] writes, read back: what [`Engine::chrome_trace`] checks a copy against.
+fn result_value(result: &RunResult, run_id: u32) -> Result<serde_json::Value, JsError> {
+    Ok(serde_json::from_str(&result_json(result, run_id)?)?)
 }
 
 /// A run in progress (or finished): watch it, cancel it, await its result.
