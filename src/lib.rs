@@ -9,6 +9,7 @@ pub mod cancel;
 pub mod contract;
 pub mod machine;
 pub mod model;
+pub mod number;
 pub mod panic;
 pub mod plan;
 pub mod probe;

@@ -517,7 +517,7 @@ pub fn first_difference(
                             || "not a kind of span".to_string(),
                             |k| format!("\"{}\"", k.name()),
                         ),
-                    _ => format!("{n}"),
+                    _ => crate::number::Num(n).to_string(),
                 };
                 return Some(Difference {
                     field: format!("result.spans[{i}].{field}"),

@@ -6,6 +6,7 @@
 //! range it allows, so the page can mark every bad input at once. Nothing runs until a
 //! workload is valid (and its plan fits the span budget: see `plan`).
 
+use crate::number::{whole, Num};
 use crate::text::{self, Unicode};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -480,8 +481,10 @@ impl Workload {
             fields.error(
                 "yieldMs",
                 format!(
-                    "{yield_ms} is too small: use 0 (never yield) or {} to {} ms",
-                    limits.min_yield_ms, limits.max_yield_ms
+                    "{} is too small: use 0 (never yield) or {} to {} ms",
+                    Num(yield_ms),
+                    Num(limits.min_yield_ms),
+                    Num(limits.max_yield_ms)
                 ),
             );
         }
@@ -582,8 +585,11 @@ impl Workload {
                 errors.push(FieldError {
                     field: format!("groups[{i}].everyMs"),
                     message: format!(
-                        "the last of {} tasks every {} ms would arrive at {last:.0} ms, over the limit of {:.0} ms",
-                        g.count, g.every_ms, limits.max_arrival_ms
+                        "the last of {} tasks every {} ms would arrive at {} ms, over the limit of {} ms",
+                        g.count,
+                        Num(g.every_ms),
+                        whole(last),
+                        whole(limits.max_arrival_ms)
                     ),
                 });
             }
@@ -613,9 +619,10 @@ impl Workload {
             errors.push(FieldError {
                 field: "groups".into(),
                 message: format!(
-                    "total work {work:.0} ms is over the limit of {:.0} ms \
+                    "total work {} ms is over the limit of {} ms \
                  (sum over tasks of steps x (cpuMs + ioMs), what a sequential run takes)",
-                    limits.max_total_work_ms
+                    whole(work),
+                    whole(limits.max_total_work_ms)
                 ),
             });
         }
@@ -807,7 +814,12 @@ impl<'a> Fields<'a> {
             Some(n) => {
                 self.error(
                     key,
-                    format!("{} is out of range: must be from {min} to {max}", number(n)),
+                    format!(
+                        "{} is out of range: must be from {} to {}",
+                        Num(n),
+                        Num(min),
+                        Num(max)
+                    ),
                 );
                 fallback
             }
@@ -815,7 +827,11 @@ impl<'a> Fields<'a> {
                 let got = self.describe(key, value);
                 self.error(
                     key,
-                    format!("must be a number from {min} to {max}, got {got}"),
+                    format!(
+                        "must be a number from {} to {}, got {got}",
+                        Num(min),
+                        Num(max)
+                    ),
                 );
                 fallback
             }
@@ -845,10 +861,7 @@ impl<'a> Fields<'a> {
             Some(n) => {
                 self.error(
                     key,
-                    format!(
-                        "{} is out of range: must be a whole number {range}",
-                        number(n)
-                    ),
+                    format!("{} is out of range: must be a whole number {range}", Num(n)),
                 );
                 fallback
             }
@@ -1007,7 +1020,9 @@ fn describe(value: &Value) -> String {
     match value {
         Value::Null => "null (an empty value)".into(),
         Value::String(s) => format!("\"{}\"", shorten(s)),
-        Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), number),
+        Value::Number(n) => n
+            .as_f64()
+            .map_or_else(|| n.to_string(), |n| Num(n).to_string()),
         Value::Array(_) => "a list".into(),
         Value::Object(_) => "an object".into(),
         Value::Bool(b) => b.to_string(),
@@ -1039,15 +1054,6 @@ fn shorten_to(text: &str, kept: usize) -> String {
         }
     }
     out
-}
-
-/// A number as a person reads it: huge and tiny ones in exponent form (1e308, not 309 digits).
-fn number(n: f64) -> String {
-    if n != 0.0 && !(1e-6..1e15).contains(&n.abs()) {
-        format!("{n:e}")
-    } else {
-        format!("{n}")
-    }
 }
 
 #[cfg(test)]

@@ -134,7 +134,8 @@ impl Engine {
         install_panic_hook();
         if !(iterations_per_ms.is_finite() && iterations_per_ms > 0.0) {
             return Err(JsError::new(&format!(
-                "iterationsPerMs must be a positive number, got {iterations_per_ms}"
+                "iterationsPerMs must be a positive number, got {}",
+                crate::number::Num(iterations_per_ms)
             )));
         }
         let calibration = Calibration {
