@@ -221,6 +221,18 @@ check_shared_memory() {
   step "ok: ${wasm} imports a shared memory"
 }
 
+check_one_float_formatter() {
+  local wasm=$1
+  # The module writes numbers with serde_json's formatter (zmij) only: `{}` on an f64 anywhere
+  # brings core's own (grisu and dragon, 5.5 KB brotli; issue 22). Its assertions' text is
+  # the sign it is back (grep -a: the module is binary; -c reads it all, for pipefail).
+  if [[ $(grep -ac 'assertion failed: d.mant' "${wasm}") != 0 ]]; then
+    die "${wasm} carries core's float formatting: format an f64 for a message with
+    crate::number::Num (src/number.rs), not with {} or {:e}."
+  fi
+  step "ok: ${wasm} formats numbers one way"
+}
+
 build_wasm() {
   step "building the wasm module (cargo +${NIGHTLY}, release, build-std)"
   RUSTFLAGS="${WASM_RUSTFLAGS} ${WASM_SIZE_RUSTFLAGS}" cargo "+${NIGHTLY}" build --release \
@@ -253,6 +265,7 @@ build_wasm() {
 
   step "checking the module's memory"
   check_shared_memory www/pkg/playground_bg.wasm
+  check_one_float_formatter www/pkg/playground_bg.wasm
   touch "${stamp}"
 }
 
