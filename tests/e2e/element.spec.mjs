@@ -90,13 +90,18 @@ test('the example page: two elements fit without jumping, run, narrate, and foll
     `the text below each moved ${Object.values(below).map((b) => (b.length ? b.at(-1) - b[0] : 0)).join(', ')} px`);
   for (const [i, content] of contents.entries()) expect(final[i]).toBeGreaterThanOrEqual(content); // no inner scrollbar
 
-  // The page's theme: dark, and the frames follow (a message: the runs stay on screen).
+  // The page's theme: dark, and the frames follow (a message: the runs stay on screen), their
+  // timelines drawn again in its colours.
+  const timelinePixels = () => frameOf(page, 'example-cpu').locator('.tl-canvas').first().evaluate((c) => c.toDataURL());
+  const lightPixels = await timelinePixels();
   await page.click('#theme');
   for (const id of ['example-io', 'example-cpu']) {
     await expect.poll(async () => (await embedFrame(page, id)).evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
   }
   expect(await frameOf(page, 'example-cpu').locator('.run[data-status="completed"]').count()).toBe(3);
   await page.setViewportSize({ width: 760, height: await page.evaluate(() => document.documentElement.scrollHeight) });
+  // (Drawn once in view: a browser draws no frame of an iframe out of view.)
+  await expect.poll(timelinePixels, { message: 'the timeline is drawn in the dark theme' }).not.toBe(lightPixels);
   await page.screenshot({ path: `${ROOT}/artifacts/element-dark.png` });
   await page.click('#theme');
   await expect.poll(async () => (await embedFrame(page, 'example-cpu')).evaluate(() => document.documentElement.dataset.theme)).toBe('light');

@@ -13,8 +13,6 @@ import {
 import { urlFor } from '../shared/url-state.js';
 import { cut } from '../shared/text.js';
 import { threadsOffWords } from '../shared/words.js';
-import { Editor } from '../views/editor.js';
-import { THEME_CHANGE } from '../views/timeline-theme.js';
 import { HostChannel } from './host-channel.js';
 import { PRESET_IDS, readParams } from './params.js';
 
@@ -93,9 +91,10 @@ class EmbedFrame {
 
   /**
    * With the engine: the views, the URL's workload, the buttons; then tells the host it is ready.
-   * `FrameLesson`: embed/lesson-frame.js's, loaded beside the engine with ?lesson=k.
+   * `FrameLesson`: embed/lesson-frame.js's, loaded beside the engine with ?lesson=k; `Editor`:
+   * views/editor.js's, loaded beside it with ?editor=1.
    */
-  start(pg, FrameLesson = null) {
+  start(pg, { FrameLesson = null, Editor = null } = {}) {
     const { params } = this;
     this.#pg = pg;
     window.playground = pg;
@@ -107,7 +106,7 @@ class EmbedFrame {
     const view = this.#loadResults();
     view.catch(() => {});
     if (params.cursorMs !== null) view.then((results) => results.replay.seekWhenReady(params.cursorMs), () => {});
-    if (params.editor) {
+    if (Editor) {
       this.#editor = new Editor(ui.editor, { strategies: pg.strategies, limits: pg.limits, fields: pg.groupFields, syncs: pg.syncs,
         workers: caps.maxThreads, onChange: (w) => { this.#base = w; this.#followCores = false; this.#check(); this.#render(); } });
     }
@@ -462,8 +461,7 @@ function describeWorkload(workload, errors = []) {
 /** Colours: `theme` is light, dark or auto (the reader's system); the timelines redraw in them. */
 function setTheme(theme) {
   if (document.documentElement.dataset.theme === theme) return;
-  document.documentElement.dataset.theme = theme;
-  window.dispatchEvent(new Event(THEME_CHANGE));
+  document.documentElement.dataset.theme = theme; // the timelines watch it (views/timeline.js)
 }
 
 const params = readParams(location.search);
@@ -472,9 +470,14 @@ const frame = new EmbedFrame(params);
 window.embedFrame = frame.state;
 let engineLoaded;
 frame.early(new Promise((resolve) => { engineLoaded = resolve; }));
-// A lesson's step is its first screen: loaded beside the engine, and only for ?lesson=k.
-Promise.all([startPlayground(), params.lesson !== null ? import('./lesson-frame.js') : null]).then(([pg, lesson]) => {
-  frame.start(pg, lesson?.FrameLesson);
+// A lesson's step and the editor are part of the first screen only for ?lesson=k and ?editor=1:
+// loaded beside the engine then, and only then (issue 22: bytes before ready).
+Promise.all([
+  startPlayground(),
+  params.lesson !== null ? import('./lesson-frame.js') : null,
+  params.editor ? import('../views/editor.js') : null,
+]).then(([pg, lesson, editor]) => {
+  frame.start(pg, { FrameLesson: lesson?.FrameLesson, Editor: editor?.Editor });
   engineLoaded();
   warmNumberFormat();
 }).catch((error) => {

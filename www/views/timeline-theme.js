@@ -7,12 +7,6 @@ export const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#b07aa1', '#76b7b2', '
   '#ff9da7', '#9c755f', '#86bcf0', '#b6992d', '#8f7fd6', '#d37295'];
 export const NEUTRAL = '#868e96'; // a process starting; the legend's swatches of the kinds
 
-/**
- * Fired on window when the page changes its own colours (an embed told its theme by its host):
- * timelines read their colours again, as they do when the system's scheme changes.
- */
-export const THEME_CHANGE = 'playground-theme';
-
 /** The colour of a colour key (timeline-layout.js's colorKey): a group's index, 'lock' or 'neutral'. */
 export function colourOf(theme, key) {
   if (key === 'lock') return theme.lock;

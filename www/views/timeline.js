@@ -23,7 +23,7 @@ import {
 } from './timeline-layout.js';
 import { Painter } from './timeline-paint.js';
 import { TimelineDom } from './timeline-dom.js';
-import { THEME_CHANGE, readTheme } from './timeline-theme.js';
+import { readTheme } from './timeline-theme.js';
 import { queueSteps, taskTimesOf } from '../shared/replay-model.js';
 import { kindOf } from '../shared/kinds.js';
 import { count } from '../shared/metrics.js';
@@ -72,6 +72,7 @@ class Timeline {
   #alive = true; // until destroy()
   #listeners = [];
   #resizer;
+  #themes;
 
   constructor(container, { compact = false, title = '', onSeek = null, onLane = null, onHoverTask = null } = {}) {
     this.#container = container;
@@ -169,6 +170,7 @@ class Timeline {
   destroy() {
     this.#alive = false;
     this.#resizer.disconnect();
+    this.#themes.disconnect();
     for (const [target, type, listener] of this.#listeners) target.removeEventListener(type, listener);
     this.#dom.destroy();
   }
@@ -257,7 +259,10 @@ class Timeline {
     const scheme = window.matchMedia?.('(prefers-color-scheme: dark)');
     const restyle = () => requestAnimationFrame(() => { if (this.#alive) { this.#restyle(); this.#draw(); } });
     if (scheme) on(scheme, 'change', restyle);
-    on(window, THEME_CHANGE, restyle);
+    // A page that sets its root's data-theme (the embed, told its theme by its host) has
+    // changed its colours: read them again.
+    this.#themes = new MutationObserver(restyle);
+    this.#themes.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
     this.#resizer = new ResizeObserver(() => { if (this.#dom.plot.clientWidth !== this.#painter.size.w) this.#draw(); });
     this.#resizer.observe(this.#dom.plot);
   }
