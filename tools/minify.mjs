@@ -11,7 +11,8 @@
 // process script's (engine/processes.js), are written relative to a folder one level below the
 // root, which every output folder is: this script checks that.
 //
-// Last, the pages' <link rel="modulepreload"> lists become what each bundle imports statically.
+// Last, the pages' <link rel="modulepreload"> lists become what each bundle imports statically,
+// and their comments (notes for whoever edits www/) go: 0.27 KB brotli of each page.
 //   node tools/minify.mjs dist
 import { build } from 'esbuild';
 import { readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -98,6 +99,10 @@ for (const [page, entry] of Object.entries(PAGES)) {
   const preloads = staticImports(entry);
   const links = preloads.map((href) => `${indent}<link rel="modulepreload" href="${href}">\n`).join('');
   let placed = false;
-  writeFileSync(path, html.replace(PRELOAD, () => (placed ? '' : ((placed = true), links))));
+  const preloaded = html.replace(PRELOAD, () => (placed ? '' : ((placed = true), links)));
+  // A comment on lines of its own, with the indent before it (the pages have no other kind).
+  const bare = preloaded.replace(/^[ \t]*<!--[\s\S]*?-->\n/gm, '');
+  if (bare.includes('<!--')) throw new Error(`${path}: a comment that is not on lines of its own`);
+  writeFileSync(path, bare);
   console.log(`  ${page}: ${entry} bundled; preloads ${preloads.join(', ')}`);
 }

@@ -315,6 +315,7 @@ test('dist/ served with its _headers behaves like the dev server', async ({ page
   const preloaded = await page.evaluate(() => [...document.querySelectorAll('link[rel=modulepreload]')].map((l) => l.getAttribute('href')));
   expect(preloaded).toContain('pkg/playground.js');
   for (const href of preloaded) expect((await request.get(`${DIST}/${href}`)).status(), href).toBe(200);
+  for (const html of ['/index.html', '/embed.html']) expect(await (await request.get(`${DIST}${html}`)).text(), html).not.toContain('<!--');
   const caps = await page.evaluate(() => window.playground.capabilities);
   expect(caps.crossOriginIsolated).toBe(true);
   expect(caps.threads).toBe(true);
