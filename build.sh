@@ -238,7 +238,7 @@ build_wasm() {
   RUSTFLAGS="${WASM_RUSTFLAGS} ${WASM_SIZE_RUSTFLAGS}" cargo "+${NIGHTLY}" build --release \
     --target "${WASM_TARGET}" "${BUILD_STD[@]}" "${WASM_SIZE_STD[@]}" --target-dir "${WASM_SIZE_TARGET_DIR}" --lib
 
-  # wasm-opt takes ~10 s: skip the steps below when cargo left the module untouched since
+  # wasm-opt takes ~25 s: skip the steps below when cargo left the module untouched since
   # they last succeeded (the stamp is written only after the memory check passes).
   local wasm="${WASM_SIZE_TARGET_DIR}/${WASM_TARGET}/release/playground.wasm" stamp=www/pkg/.stamp
   if [[ -f "${stamp}" && -f www/pkg/playground_bg.wasm \
@@ -258,8 +258,10 @@ build_wasm() {
 
   # npm's binaryen, not Debian's: Debian's wasm-opt 108 breaks the threaded module
   # (`WebAssembly.Table.set(): Argument 1 is invalid` at load).
-  step "optimizing www/pkg/playground_bg.wasm (wasm-opt -O3)"
-  node_modules/.bin/wasm-opt -O3 \
+  # -Oz until nothing changes (--converge, ~25 s): 0.4 KB brotli less than one -O3 pass (issue
+  # 22), the kernel as fast (the bench's wasmKernelOverNative).
+  step "optimizing www/pkg/playground_bg.wasm (wasm-opt -Oz --converge)"
+  node_modules/.bin/wasm-opt -Oz --converge \
     --enable-threads --enable-bulk-memory --enable-mutable-globals --enable-exception-handling \
     www/pkg/playground_bg.wasm -o www/pkg/playground_bg.wasm
 
