@@ -365,9 +365,9 @@ class Playground {
 
   constructor(engine, terms, processes, whenPoolReady, host) {
     this.#engine = engine;
-    this.#lastCalibration = Object.freeze(JSON.parse(engine.calibrationJson()));
     this.#processes = processes;
     this.#host = host;
+    this.#calibration(); // (read once now: a module that stops before anyone asks still has one)
     host.state.observeCores = (seen) => this.#observeCores(seen);
     this.#decode = spanDecoder(terms);
     this.#pack = spanPacker(terms);
